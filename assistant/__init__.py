@@ -1,0 +1,1 @@
+"""Answers questions from the stored articles, with verified sentence-level citations."""

@@ -1,0 +1,57 @@
+"""The typed result of one question: what the CLI prints, the UI renders and the evaluation scores."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Citation(BaseModel):
+    marker: int
+    passage_id: str
+    article_id: str
+    title: str
+    source: str
+    quote: str = Field(description="the supporting sentence exactly as it stands in the article")
+    start: int = Field(description="character offset of the quote in the normalized article")
+    end: int
+
+
+class Source(BaseModel):
+    """A retrieved passage, shown when the answer is refused or failed so the user still has the evidence."""
+
+    passage_id: str
+    article_id: str
+    title: str
+    source: str
+    text: str
+    start: int
+    end: int
+    score: float
+
+
+class Timings(BaseModel):
+    retrieve_s: float = 0.0
+    rewrite_s: float = 0.0
+    first_token_s: float | None = None
+    total_s: float = 0.0
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Answer(BaseModel):
+    question: str
+    standalone_question: str
+    answer: str
+    citations: list[Citation] = []
+    refused: bool = False
+    timings: Timings = Timings()
+    model: str = ""
+    sources: list[Source] = []
+    retrieved_ids: list[str] = []
+    unsupported: list[str] = Field(default=[], description="claims removed because no evidence supported them")
+    raw_answer: str = ""
+    usage: Usage = Usage()
+    error: str | None = None

@@ -1,0 +1,178 @@
+"""The whole answering flow: rewrite a follow-up, retrieve, pick evidence, generate, verify citations."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
+
+from ingest.settings import Settings
+from ingest.store import Store
+
+from .answer import Answer, Source, Timings, Usage
+from .chat_models import BackendError, backend_hint, make_chat_model
+from .citations import verify_citations
+from .evidence import Evidence, select_evidence
+from .prompts import ANSWER, REWRITE, clean_rewrite, format_history, needs_rewrite
+from .retrieval import BylineRetriever, Filters, HybridSearch, RetrievedPassage
+from .support import OverlapSimilarityJudge, SupportJudge
+
+MAX_QUESTION_CHARS = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked as it is; the message says why and what to do."""
+
+
+def clean_question(question: object) -> str:
+    if not isinstance(question, str):
+        raise QuestionError("the question must be text")
+    text = " ".join(_CONTROL.sub(" ", question).split())
+    if not text:
+        raise QuestionError("the question is empty; type a question about the articles")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is {len(text):,} characters long; keep it under {MAX_QUESTION_CHARS:,} "
+            "(ask about one thing at a time)"
+        )
+    return text
+
+
+@dataclass
+class Event:
+    """One step of a streamed answer: 'standalone', 'evidence', 'token' or 'answer' (always last)."""
+
+    kind: str
+    data: Any
+
+
+def refusal_text(question: str) -> str:
+    return f"The articles don't say. Nothing in them answers “{question}”; the closest passages are listed below."
+
+
+class Assistant:
+    """Built once per process from settings; `ask` and `stream` are safe to call from several threads."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store | None = None,
+        chat_model: BaseChatModel | None = None,
+        model_name: str | None = None,
+        judge: SupportJudge | None = None,
+    ):
+        self.settings = settings
+        self.search = HybridSearch(settings, store)
+        self.store = self.search.store
+        self.retriever = BylineRetriever(search=self.search, k=settings.top_k)
+        self.judge = judge or OverlapSimilarityJudge(self.search.embedder)
+        self._chat_model = chat_model
+        self._model_name = model_name or (type(chat_model).__name__ if chat_model else "")
+
+    @property
+    def chat_model(self) -> BaseChatModel:
+        if self._chat_model is None:
+            self._chat_model, self._model_name = make_chat_model(self.settings)
+        return self._chat_model
+
+    @property
+    def model_name(self) -> str:
+        return self._model_name or self.settings.backend
+
+    def ask(self, question: str, history: list[tuple[str, str]] | None = None, filters: Filters | None = None) -> Answer:
+        answer = None
+        for event in self.stream(question, history, filters):
+            if event.kind == "answer":
+                answer = event.data
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, history: list[tuple[str, str]] | None = None, filters: Filters | None = None) -> Iterator[Event]:
+        started = time.perf_counter()
+        question = clean_question(question)
+        history = history or []
+        if self.store.count() == 0:
+            raise QuestionError("the store is empty: add articles first (`byline ingest PATH` or the Articles tab)")
+        timings = Timings()
+        result = Answer(question=question, standalone_question=question, answer="", model=self.model_name)
+        try:
+            standalone = self._standalone(question, history, timings)
+        except BackendError as err:
+            result.error, standalone = str(err), question
+        result.standalone_question = standalone
+        if standalone != question:
+            yield Event("standalone", standalone)
+
+        t0 = time.perf_counter()
+        passages = self.search.retrieve(standalone, self.settings.top_k, filters)
+        evidence = select_evidence(standalone, passages, self.search.embedder, self.settings.evidence_sentences)
+        timings.retrieve_s = time.perf_counter() - t0
+        result.sources = [_source(p) for p in passages]
+        result.retrieved_ids = [p.id for p in passages]
+        yield Event("evidence", evidence)
+
+        if result.error is None and evidence and evidence[0].score >= self.settings.min_evidence_score:
+            yield from self._generate(standalone, evidence, result, timings, started)
+        if not result.answer and result.error is None:
+            result.refused, result.answer = True, refusal_text(standalone)
+        elif result.error is not None and not result.answer:
+            result.answer = f"Could not generate an answer: {result.error}"
+        timings.total_s = time.perf_counter() - started
+        result.timings = timings
+        yield Event("answer", result)
+
+    def _standalone(self, question: str, history: list[tuple[str, str]], timings: Timings) -> str:
+        if not needs_rewrite(question, history):
+            return question
+        t0 = time.perf_counter()
+        chain = REWRITE | self.chat_model | StrOutputParser()
+        try:
+            text = chain.invoke({"history": format_history(history), "question": question}, stop=["\n"])
+        except BackendError:
+            raise
+        except Exception as err:
+            raise BackendError(self._backend_message(err)) from None
+        timings.rewrite_s = time.perf_counter() - t0
+        return clean_rewrite(text, question)
+
+    def _generate(self, question: str, evidence: list[Evidence], result: Answer, timings: Timings, started: float) -> Iterator[Event]:
+        chain = ANSWER | self.chat_model
+        inputs = {"evidence": "\n".join(f"[{e.number}] {e.text}" for e in evidence), "question": question}
+        raw = []
+        try:
+            for chunk in chain.stream(inputs):
+                if chunk.usage_metadata:
+                    result.usage = Usage(
+                        prompt_tokens=chunk.usage_metadata.get("input_tokens", 0),
+                        completion_tokens=chunk.usage_metadata.get("output_tokens", 0),
+                    )
+                if chunk.content:
+                    if timings.first_token_s is None:
+                        timings.first_token_s = time.perf_counter() - started
+                    raw.append(str(chunk.content))
+                    yield Event("token", str(chunk.content))
+        except BackendError as err:
+            result.error = str(err)
+            return
+        except Exception as err:
+            result.error = self._backend_message(err)
+            return
+        result.raw_answer = "".join(raw).strip()
+        verified = verify_citations(result.raw_answer, evidence, self.judge, self.settings.support_threshold)
+        result.answer, result.citations = verified.answer, verified.citations
+        result.unsupported, result.refused = verified.unsupported, verified.refused
+
+    def _backend_message(self, err: Exception) -> str:
+        return f"the '{self.settings.backend}' chat backend failed ({type(err).__name__}: {err}); check {backend_hint(self.settings)}"
+
+
+def _source(p: RetrievedPassage) -> Source:
+    return Source(
+        passage_id=p.id, article_id=p.article_id, title=p.title, source=p.source, text=p.text, start=p.start, end=p.end, score=p.score
+    )

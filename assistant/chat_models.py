@@ -1,0 +1,143 @@
+"""Chat models behind LangChain's interface: the bundled local GGUF, any OpenAI-compatible server, or Ollama."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import ConfigDict, PrivateAttr
+
+from ingest.settings import Settings
+
+from .model_files import MODEL_NAME, ModelFileError, chat_model_path
+
+
+class BackendError(RuntimeError):
+    """The chat backend cannot be reached or loaded; the message names the setting to fix."""
+
+
+_ROLES = {"human": "user", "ai": "assistant", "system": "system"}
+
+
+@lru_cache(maxsize=2)
+def _load_llama(path: str, n_ctx: int, n_threads: int):
+    """One llama.cpp model per process, with a prompt-state cache so alternating prompts keep their prefixes."""
+    from llama_cpp import Llama, LlamaRAMCache
+
+    try:
+        llm = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, n_batch=512, verbose=False)
+    except (ValueError, RuntimeError) as err:
+        raise BackendError(
+            f"cannot load the chat model {path} ({err}); run `byline setup-model --verify` "
+            "or fix BYLINE_CHAT_MODEL_PATH"
+        ) from None
+    llm.set_cache(LlamaRAMCache(capacity_bytes=1 << 29))
+    return llm, threading.Lock()
+
+
+class LocalChatModel(BaseChatModel):
+    """llama-cpp-python with greedy decoding; one generation at a time per loaded model."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_path: str
+    n_ctx: int = 2048
+    n_threads: int = 2
+    max_tokens: int = 160
+    _last_usage: dict = PrivateAttr(default_factory=dict)
+
+    @property
+    def _llm_type(self) -> str:
+        return "byline-llama-cpp"
+
+    def _messages(self, messages: list[BaseMessage]) -> list[dict]:
+        return [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
+
+    def _call_args(self, stop: list[str] | None, kwargs: dict) -> dict:
+        return {
+            "temperature": 0.0,
+            "top_k": 1,
+            "max_tokens": kwargs.get("max_tokens", self.max_tokens),
+            "stop": stop or None,
+        }
+
+    def _generate(self, messages, stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
+        text = "".join(chunk.message.content for chunk in self._stream(messages, stop, run_manager, **kwargs))
+        message = AIMessage(content=text, usage_metadata=self._usage())
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _stream(self, messages, stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        llm, lock = _load_llama(self.model_path, self.n_ctx, self.n_threads)
+        with lock:
+            completion = 0
+            stream = llm.create_chat_completion(self._messages(messages), stream=True, **self._call_args(stop, kwargs))
+            for part in stream:
+                delta = part["choices"][0]["delta"].get("content") or ""
+                if not delta:
+                    continue
+                completion += 1
+                chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
+                if run_manager:
+                    run_manager.on_llm_new_token(delta, chunk=chunk)
+                yield chunk
+            total = int(llm.n_tokens)
+        self._last_usage = {"input_tokens": max(total - completion, 0), "output_tokens": completion, "total_tokens": total}
+        yield ChatGenerationChunk(message=AIMessageChunk(content="", usage_metadata=self._usage()))
+
+    def _usage(self) -> dict:
+        return dict(self._last_usage) or {"input_tokens": 0, "output_tokens": 0, "total_tokens": 0}
+
+    def count_tokens(self, messages: list[BaseMessage]) -> int:
+        llm, _ = _load_llama(self.model_path, self.n_ctx, self.n_threads)
+        text = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in self._messages(messages))
+        return len(llm.tokenize(text.encode(), add_bos=False, special=True))
+
+
+def make_chat_model(settings: Settings) -> tuple[BaseChatModel, str]:
+    """The configured backend and a label for it; errors name the setting that needs fixing."""
+    if settings.backend == "local":
+        try:
+            path = chat_model_path(settings)
+        except ModelFileError as err:
+            raise BackendError(str(err)) from None
+        model = LocalChatModel(
+            model_path=str(path), n_ctx=settings.n_ctx, n_threads=settings.n_threads, max_tokens=settings.max_tokens
+        )
+        return model, MODEL_NAME
+    if settings.backend == "openai":
+        from langchain_openai import ChatOpenAI
+
+        model = ChatOpenAI(
+            base_url=settings.openai_base_url,
+            api_key=settings.openai_api_key,
+            model=settings.openai_model,
+            temperature=0,
+            max_tokens=settings.max_tokens,
+            timeout=settings.request_timeout_s,
+            max_retries=1,
+            stream_usage=True,
+        )
+        return model, f"{settings.openai_model} @ {settings.openai_base_url}"
+    from langchain_ollama import ChatOllama
+
+    model = ChatOllama(
+        base_url=settings.ollama_url,
+        model=settings.ollama_model,
+        temperature=0,
+        num_predict=settings.max_tokens,
+        client_kwargs={"timeout": settings.request_timeout_s},
+    )
+    return model, f"{settings.ollama_model} @ {settings.ollama_url} (ollama)"
+
+
+def backend_hint(settings: Settings) -> str:
+    return {
+        "local": "BYLINE_CHAT_MODEL_PATH (or run `byline setup-model`)",
+        "openai": "BYLINE_OPENAI_BASE_URL / BYLINE_OPENAI_MODEL / BYLINE_OPENAI_API_KEY",
+        "ollama": "BYLINE_OLLAMA_URL / BYLINE_OLLAMA_MODEL",
+    }[settings.backend]

@@ -1,0 +1,114 @@
+"""Checks the model's [n] markers after generation and turns them into citations of exact sentences."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ingest.passages import split_sentences
+
+from .answer import Citation
+from .evidence import Evidence
+from .support import SupportJudge, content_words
+
+MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+REFUSAL = re.compile(
+    r"NOT[ _]FOUND|\b(?:do(?:es)?n[o']?t|do(?:es)? not) (?:say|mention|provide|contain|specify|state)|"
+    r"\bno (?:information|mention)\b|\bnot (?:mentioned|provided|specified|stated)\b|\bcannot be (?:answered|determined)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Claim:
+    text: str
+    markers: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Verified:
+    answer: str
+    citations: list[Citation]
+    unsupported: list[str]
+    refused: bool
+    dropped_markers: list[int] = field(default_factory=list)
+
+
+def parse_claims(answer: str) -> list[Claim]:
+    """Answer sentences with the marker numbers they carry; the text keeps no markers."""
+    claims = []
+    for start, end in split_sentences(answer.strip()):
+        sentence = answer.strip()[start:end]
+        numbers = [int(n) for group in MARKER.findall(sentence) for n in re.split(r"[,;]", group)]
+        text = MARKER.sub("", sentence).strip()
+        if re.fullmatch(r"[\W_]*", text):
+            if claims:
+                claims[-1].markers.extend(numbers)
+            continue
+        claims.append(Claim(text, list(dict.fromkeys(numbers))))
+    return claims
+
+
+def is_refusal(answer: str) -> bool:
+    return not answer.strip() or bool(REFUSAL.search(answer[:200]))
+
+
+def verify_citations(raw: str, evidence: list[Evidence], judge: SupportJudge, threshold: float) -> Verified:
+    """Drop markers that point at nothing, re-point or drop unsupported ones, remove claims nothing supports."""
+    claims = parse_claims(raw)
+    dropped = [n for c in claims for n in c.markers if not 1 <= n <= len(evidence)]
+    if not evidence or is_refusal(raw) or not claims:
+        return Verified("", [], [], True, dropped)
+    texts = [e.text for e in evidence]
+    scores = judge.scores([c.text for c in claims], texts, np.stack([e.vector for e in evidence]))
+    kept: list[tuple[str, list[int]]] = []
+    unsupported: list[str] = []
+    for claim, row in zip(claims, scores):
+        cited = [n for n in claim.markers if 1 <= n <= len(evidence) and row[n - 1] >= threshold]
+        if not cited:
+            best = int(np.argmax(row))
+            if row[best] >= threshold:
+                cited = [best + 1]
+        if cited:
+            kept.append((claim.text, cited))
+        elif _is_substantive(claim.text):
+            unsupported.append(claim.text)
+    if not kept:
+        return Verified("", [], unsupported, True, dropped)
+    return _renumber(kept, evidence, unsupported, dropped)
+
+
+def _is_substantive(text: str) -> bool:
+    return len(content_words(text)) >= 2
+
+
+def _renumber(kept: list[tuple[str, list[int]]], evidence: list[Evidence], unsupported: list[str], dropped: list[int]) -> Verified:
+    """Markers become 1..m in order of first appearance; each citation quotes one sentence."""
+    new_number: dict[int, int] = {}
+    parts = []
+    for text, cited in kept:
+        for n in cited:
+            new_number.setdefault(n, len(new_number) + 1)
+        marks = "".join(f"[{new_number[n]}]" for n in cited)
+        body = text.rstrip()
+        tail = body[-1] if body and body[-1] in ".!?" else ""
+        body = body[:-1] if tail else body
+        parts.append(f"{body} {marks}{tail or '.'}")
+    citations = []
+    for old, new in sorted(new_number.items(), key=lambda kv: kv[1]):
+        e = evidence[old - 1]
+        citations.append(
+            Citation(
+                marker=new,
+                passage_id=e.passage.id,
+                article_id=e.passage.article_id,
+                title=e.passage.title,
+                source=e.passage.source,
+                quote=e.text,
+                start=e.start,
+                end=e.end,
+            )
+        )
+    return Verified(" ".join(parts), citations, unsupported, False, dropped)

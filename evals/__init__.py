@@ -1,0 +1,1 @@
+"""Batch question sets, metrics, reports and benchmarks for Byline."""

@@ -1,0 +1,112 @@
+"""`byline ingest | articles | remove` (also `python -m ingest`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .models import IngestError
+from .settings import Settings
+
+
+def add_store_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("store")
+    where = group.add_mutually_exclusive_group()
+    where.add_argument("--store", type=Path, help="store folder (BYLINE_STORE)")
+    where.add_argument("--chroma-url", help="Chroma server URL (BYLINE_CHROMA_URL)")
+    group.add_argument("--collection", help="collection name (BYLINE_COLLECTION)")
+
+
+def settings_from_args(args: argparse.Namespace, **extra: object) -> Settings:
+    flags = {k: getattr(args, k, None) for k in ("store", "chroma_url", "collection")}
+    return Settings().with_overrides(**flags, **extra)
+
+
+def fail(message: str, code: int = 2) -> int:
+    print(f"byline: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .pipeline import ingest_paths
+
+    settings = settings_from_args(args)
+    try:
+        report = ingest_paths([Path(p) for p in args.paths], settings)
+    except IngestError as err:
+        return fail(str(err))
+    if args.json:
+        print(json.dumps(report.to_json()))
+    else:
+        for failure in report.failed:
+            print(f"error: {failure['error']}", file=sys.stderr)
+        print(
+            f"{report.articles} articles, {report.passages} passages: "
+            f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, {len(report.failed)} failed"
+        )
+    return 0 if report.ok else 1
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    from .store import Store
+
+    try:
+        articles = Store(settings_from_args(args)).articles()
+    except IngestError as err:
+        return fail(str(err))
+    if args.json:
+        print(json.dumps([a.__dict__ for a in articles], indent=1))
+    elif not articles:
+        print("The store is empty: add articles with `byline ingest PATH`.")
+    else:
+        for a in articles:
+            date = f"  {a.published_at[:10]}" if a.published_at else ""
+            print(f"{a.id}  {a.passages:>4} passages{date}  {a.title}  ({a.source})")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from .store import Store
+
+    try:
+        removed = Store(settings_from_args(args)).remove(args.id)
+    except IngestError as err:
+        return fail(str(err))
+    if not removed:
+        return fail(f"no article with id {args.id}; `byline articles` lists the ids", 1)
+    print(f"removed article {args.id} ({removed} passages)")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("ingest", help="add articles (.txt .md .html .pdf .jsonl or folders) to the store")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    add_store_flags(p)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("articles", help="list the stored articles")
+    p.add_argument("--json", action="store_true")
+    add_store_flags(p)
+    p.set_defaults(func=cmd_articles)
+
+    p = sub.add_parser("remove", help="delete one article from the store")
+    p.add_argument("id")
+    add_store_flags(p)
+    p.set_defaults(func=cmd_remove)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest")
+    sub = parser.add_subparsers(dest="command")
+    register(sub)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in ("ingest", "articles", "remove", "-h", "--help"):
+        argv.insert(0, "ingest")
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    return args.func(args)

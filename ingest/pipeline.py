@@ -1,0 +1,123 @@
+"""Files in, passages with embeddings out: the whole ingest flow in one place.
+
+Articles stream through in batches, so memory stays flat however large the corpus is; each batch holds whole
+articles and is written with one Chroma call, so an interrupted ingest never leaves an article half stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .embedder import get_embedder
+from .models import Article, IngestError, Passage
+from .passages import make_passages
+from .readers import iter_files, read_articles
+from .settings import Settings
+from .store import Store
+
+BATCH_PASSAGES = 256
+
+
+@dataclass
+class IngestReport:
+    articles: int = 0
+    passages: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[dict] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data.pop("article_ids")
+        return data
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def _articles(files: Iterable[tuple[Path, IngestError | None, str | None]], max_bytes: int, report: IngestReport) -> Iterator[Article]:
+    for path, error, name in files:
+        if error is not None:
+            report.failed.append({"path": str(path), "error": str(error)})
+            continue
+        try:
+            yield from read_articles(path, max_bytes, name=name)
+        except IngestError as err:
+            report.failed.append({"path": name or str(path), "error": str(err)})
+        except OSError as err:
+            report.failed.append({"path": name or str(path), "error": f"{path}: cannot read ({err.strerror})"})
+
+
+def _batches(articles: Iterator[Article], settings: Settings) -> Iterator[list[tuple[Article, list[Passage]]]]:
+    batch: list[tuple[Article, list[Passage]]] = []
+    size = 0
+    for article in articles:
+        passages = make_passages(article, settings.passage_max_tokens, settings.passage_max_sentences)
+        batch.append((article, passages))
+        size += len(passages)
+        if size >= BATCH_PASSAGES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def ingest_files(
+    files: Iterable[tuple[Path, IngestError | None, str | None]],
+    settings: Settings,
+    store: Store | None = None,
+    progress: Callable[[int], None] | None = None,
+    show_progress: bool = False,
+) -> IngestReport:
+    """Ingest (path, pre-existing error, display name) triples; failures are reported, never raised."""
+    report = IngestReport()
+    store = store or Store(settings)
+    embedder = None
+    started = False
+    bar = tqdm(desc="ingest", unit=" passages", disable=not show_progress, leave=False)
+    try:
+        for batch in _batches(_articles(files, int(settings.max_file_mb * 1e6), report), settings):
+            state = store.stored_state([a.id for a, _ in batch])
+            to_write = []
+            for article, passages in batch:
+                report.articles += 1
+                report.passages += len(passages)
+                report.article_ids.append(article.id)
+                hashes, count = state.get(article.id, (set(), 0))
+                if hashes == {article.content_hash} and count == len(passages):
+                    report.unchanged += 1
+                    continue
+                if hashes:
+                    report.updated += 1
+                else:
+                    report.added += 1
+                to_write.append((article, passages))
+            if to_write:
+                if not started:
+                    store.begin_write()
+                    started = True
+                embedder = embedder or get_embedder(settings.embedding_model_path, settings.embedding_batch_size)
+                vectors = embedder.embed([p.text for _, ps in to_write for p in ps])
+                store.write(to_write, vectors)
+            n = sum(len(ps) for _, ps in batch)
+            bar.update(n)
+            if progress:
+                progress(n)
+    finally:
+        bar.close()
+        if started:
+            store.finish_write()
+    return report
+
+
+def ingest_paths(paths: list[Path], settings: Settings, store: Store | None = None, show_progress: bool | None = None) -> IngestReport:
+    files = list(iter_files(paths))
+    show = len(files) > 5 or any(p.suffix == ".jsonl" for p, _ in files) if show_progress is None else show_progress
+    return ingest_files(((p, e, None) for p, e in files), settings, store, show_progress=show)

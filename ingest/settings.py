@@ -1,0 +1,77 @@
+"""The one typed settings object for all of Byline.
+
+It lives in `ingest`, the bottom layer, because every package needs it and nothing may import upwards.
+Values come from `BYLINE_*` environment variables (or a `.env` file); CLI flags override them through
+`Settings.with_overrides`. No other module reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_cache() -> Path:
+    return Path.home() / ".cache" / "byline"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BYLINE_", env_file=".env", extra="ignore")
+
+    # Store
+    store: Path = Field(Path(".byline/store"), description="Directory of the embedded Chroma store and lexical index")
+    chroma_url: str | None = Field(None, description="URL of a Chroma server; overrides the embedded store")
+    collection: str = "articles"
+
+    # Models
+    cache_dir: Path = Field(default_factory=_default_cache, description="Where the joined chat model is built")
+    chat_model_path: Path | None = Field(None, description="A GGUF file to use instead of the bundled model")
+    embedding_model_path: Path | None = Field(None, description="A sentence-transformers folder to use instead")
+    embedding_batch_size: int = 64
+
+    # Chat backends
+    backend: Literal["local", "openai", "ollama"] = "local"
+    n_ctx: int = 2048
+    n_threads: int = 2
+    max_tokens: int = 160
+    openai_base_url: str = "http://127.0.0.1:8000/v1"
+    openai_api_key: str = "not-needed"
+    openai_model: str = "local-model"
+    ollama_url: str = "http://127.0.0.1:11434"
+    ollama_model: str = "qwen2.5:1.5b"
+    request_timeout_s: float = 120.0
+
+    # Ingest
+    max_file_mb: float = 20.0
+    passage_max_tokens: int = 120
+    passage_max_sentences: int = 4
+
+    # Retrieval
+    top_k: int = 5
+    candidate_k: int = 20
+    rrf_k: int = 60
+    duplicate_similarity: float = 0.95
+    evidence_sentences: int = 6
+
+    # Answering and verification (set on dev data: see docs/EVALUATION.md)
+    min_evidence_score: float = 0.30
+    support_threshold: float = 0.45
+
+    # Serving
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth: str | None = Field(None, description="USER:PASSWORD required for every page and API route")
+    max_upload_mb: float = 20.0
+    concurrency: int = 1
+
+    def with_overrides(self, **values: object) -> "Settings":
+        """A copy with CLI flags applied; flags left at None keep the environment's value."""
+        changed = {k: v for k, v in values.items() if v is not None}
+        return self.model_validate({**self.model_dump(), **changed}) if changed else self
+
+    @property
+    def lexical_dir(self) -> Path:
+        return self.store / "lexical" / self.collection

@@ -1,0 +1,219 @@
+"""The article store: passages and their embeddings in Chroma, plus the lexical index kept in step with it."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlparse
+
+import numpy as np
+
+from .lexical import LexicalIndex
+from .models import Article, IngestError, Passage
+from .settings import Settings
+
+_PAGE = 5000
+_GENERATION = "byline_generation"
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    id: str
+    title: str
+    source: str
+    published_at: str | None
+    passages: int
+
+
+def published_timestamp(value: str | None) -> float:
+    """Dates become numbers because Chroma's range filters only compare numbers; unknown dates sort first."""
+    if not value:
+        return -1.0
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return -1.0
+
+
+def _client(settings: Settings):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}")
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as err:
+            raise IngestError(
+                f"cannot reach the Chroma server at {settings.chroma_url} ({err}); start it with "
+                "`chroma run --path DIR` or fix BYLINE_CHROMA_URL / --chroma-url"
+            ) from None
+    try:
+        settings.store.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise IngestError(f"cannot create the store folder {settings.store} ({err}); fix BYLINE_STORE / --store") from None
+    return chromadb.PersistentClient(path=str(settings.store), settings=chroma_settings)
+
+
+class Store:
+    """One collection of passages. Writes go article by article, so no article is ever half stored."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._client = _client(settings)
+        self._collection = self._client.get_or_create_collection(
+            settings.collection,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        self._lexical: LexicalIndex | None = None
+        self._lock = threading.RLock()
+
+    # --- reading -----------------------------------------------------------------------------------
+
+    @property
+    def generation(self) -> str:
+        meta = self._client.get_collection(self.settings.collection, embedding_function=None).metadata or {}
+        return str(meta.get(_GENERATION, ""))
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def _pages(self, include: list[str], where: dict | None = None):
+        offset = 0
+        while True:
+            page = self._collection.get(where=where, include=include, limit=_PAGE, offset=offset)
+            if not page["ids"]:
+                return
+            yield page
+            offset += len(page["ids"])
+
+    def articles(self) -> list[StoredArticle]:
+        found: dict[str, dict] = {}
+        counts: dict[str, int] = defaultdict(int)
+        for page in self._pages(["metadatas"]):
+            for meta in page["metadatas"]:
+                counts[meta["article_id"]] += 1
+                found.setdefault(meta["article_id"], meta)
+        return sorted(
+            (
+                StoredArticle(aid, m.get("title", ""), m.get("source", ""), m.get("published_at"), counts[aid])
+                for aid, m in found.items()
+            ),
+            key=lambda a: (a.title.lower(), a.id),
+        )
+
+    def passages(self, ids: list[str]) -> dict[str, dict]:
+        """id -> {"text", "metadata"} for the ids that exist."""
+        if not ids:
+            return {}
+        got = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
+        return {i: {"text": d, "metadata": m} for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+
+    def dense_search(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float, str, dict]]:
+        """(id, cosine similarity, text, metadata), best first."""
+        n = min(k, self.count())
+        if n == 0:
+            return []
+        res = self._collection.query(
+            query_embeddings=[vector.tolist()], n_results=n, where=where, include=["documents", "metadatas", "distances"]
+        )
+        return [
+            (i, 1.0 - float(dist), doc, meta)
+            for i, dist, doc, meta in zip(res["ids"][0], res["distances"][0], res["documents"][0], res["metadatas"][0])
+        ]
+
+    def lexical(self) -> LexicalIndex:
+        """The persisted BM25 index, rebuilt from the collection when it does not reflect the collection's state."""
+        with self._lock:
+            generation = self.generation
+            if self._lexical is not None and self._lexical.generation == generation:
+                return self._lexical
+            index = LexicalIndex.load(self.settings.lexical_dir)
+            if index is None or index.generation != generation or len(index) != self.count():
+                index = self._rebuild_lexical(generation)
+            self._lexical = index
+            return index
+
+    def _rebuild_lexical(self, generation: str) -> LexicalIndex:
+        ids, texts, article_ids, dates = [], [], [], []
+        for page in self._pages(["documents", "metadatas"]):
+            for i, doc, meta in zip(page["ids"], page["documents"], page["metadatas"]):
+                ids.append(i)
+                texts.append(doc)
+                article_ids.append(meta["article_id"])
+                dates.append(float(meta.get("published_ts", -1.0)))
+        index = LexicalIndex.build(ids, texts, article_ids, dates, generation)
+        try:
+            index.save(self.settings.lexical_dir)
+        except OSError:
+            pass  # a read-only store still answers; the index is rebuilt in memory next time
+        return index
+
+    # --- writing -----------------------------------------------------------------------------------
+
+    def stored_state(self, article_ids: list[str]) -> dict[str, tuple[set[str], int]]:
+        """article id -> (content hashes of its stored passages, number of passages)."""
+        state: dict[str, tuple[set[str], int]] = {}
+        for page in self._pages(["metadatas"], where={"article_id": {"$in": list(article_ids)}}):
+            for meta in page["metadatas"]:
+                hashes, n = state.get(meta["article_id"], (set(), 0))
+                hashes.add(meta["article_hash"])
+                state[meta["article_id"]] = (hashes, n + 1)
+        return state
+
+    def begin_write(self) -> None:
+        """Mark the collection changed before touching it, so a write cut short leaves the lexical index stale."""
+        self._set_generation(uuid.uuid4().hex)
+
+    def write(self, batch: list[tuple[Article, list[Passage]]], vectors: np.ndarray) -> None:
+        """Store whole articles in one call, then drop the passages of their previous versions."""
+        ids, docs, metas = [], [], []
+        for article, passages in batch:
+            for p in passages:
+                meta = p.metadata(article)
+                meta["published_ts"] = published_timestamp(article.published_at)
+                ids.append(p.id)
+                docs.append(p.text)
+                metas.append(meta)
+        if ids:
+            self._collection.upsert(ids=ids, embeddings=vectors, documents=docs, metadatas=metas)
+        for article, _ in batch:
+            self._collection.delete(
+                where={"$and": [{"article_id": article.id}, {"article_hash": {"$ne": article.content_hash}}]}
+            )
+
+    def remove(self, article_id: str) -> int:
+        with self._lock:
+            existing = self._collection.get(where={"article_id": article_id}, include=[])["ids"]
+            if not existing:
+                return 0
+            self.begin_write()
+            self._collection.delete(ids=existing)
+            self.finish_write()
+            return len(existing)
+
+    def finish_write(self) -> None:
+        """Bring the lexical index up to date with what was just written."""
+        with self._lock:
+            generation = self.generation
+            self._lexical = self._rebuild_lexical(generation)
+
+    def _set_generation(self, token: str) -> None:
+        meta = dict(self._collection.metadata or {})
+        meta[_GENERATION] = token
+        self._collection.modify(metadata=meta)
+
+    @staticmethod
+    def sentence_spans(metadata: dict) -> list[tuple[int, int]]:
+        return [tuple(s) for s in json.loads(metadata.get("sentences", "[]"))]
