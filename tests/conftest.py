@@ -1,0 +1,79 @@
+"""Shared fixtures. Everything is real: Chroma on disk, the packaged embedding model, the local chat model."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "corpus" / "us-mediates-ceasefire-talks.txt"
+SHARED = ROOT.parent / "shared"
+ARTIFACTS = ROOT / "artifacts"
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from ingest.settings import Settings
+
+    return Settings(store=tmp_path / "store")
+
+
+@pytest.fixture(scope="session")
+def sample_settings(tmp_path_factory):
+    """A store holding only the sample article, shared by the answer tests (read-only for them)."""
+    from ingest.pipeline import ingest_paths
+    from ingest.settings import Settings
+
+    settings = Settings(store=tmp_path_factory.mktemp("sample") / "store")
+    report = ingest_paths([SAMPLE], settings)
+    assert report.ok and report.added == 1
+    return settings
+
+
+@pytest.fixture(scope="session")
+def local_assistant(sample_settings):
+    """The real assistant with the real local model, loaded once for the session."""
+    from assistant.chain import Assistant
+
+    return Assistant(sample_settings)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.25)
+    raise TimeoutError(f"nothing listened on port {port} within {timeout}s")
+
+
+def byline(*args: str, input: str | None = None, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run the real `byline` command as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
