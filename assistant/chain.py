@@ -20,7 +20,7 @@ from .citations import verify_citations
 from .evidence import Evidence, select_evidence
 from .prompts import ANSWER, REWRITE, clean_rewrite, format_history, needs_rewrite
 from .retrieval import BylineRetriever, Filters, HybridSearch, RetrievedPassage
-from .support import OverlapSimilarityJudge, SupportJudge
+from .support import OverlapSimilarityJudge, SupportJudge, names_and_numbers
 
 MAX_QUESTION_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -111,13 +111,15 @@ class Assistant:
 
         t0 = time.perf_counter()
         passages = self.search.retrieve(standalone, self.settings.top_k, filters)
-        evidence = select_evidence(standalone, passages, self.search.embedder, self.settings.evidence_sentences)
+        evidence = select_evidence(
+            standalone, passages, self.search.embedder, self.settings.evidence_sentences, self.settings.evidence_relative_floor
+        )
         timings.retrieve_s = time.perf_counter() - t0
         result.sources = [_source(p) for p in passages]
         result.retrieved_ids = [p.id for p in passages]
         yield Event("evidence", evidence)
 
-        if result.error is None and evidence and evidence[0].score >= self.settings.min_evidence_score:
+        if result.error is None and _answerable(standalone, passages, evidence, self.settings.min_evidence_score):
             yield from self._generate(standalone, evidence, result, timings, started)
         if not result.answer and result.error is None:
             result.refused, result.answer = True, refusal_text(standalone)
@@ -164,12 +166,22 @@ class Assistant:
             result.error = self._backend_message(err)
             return
         result.raw_answer = "".join(raw).strip()
-        verified = verify_citations(result.raw_answer, evidence, self.judge, self.settings.support_threshold)
+        verified = verify_citations(result.raw_answer, evidence, self.judge, self.settings.support_threshold, question)
         result.answer, result.citations = verified.answer, verified.citations
         result.unsupported, result.refused = verified.unsupported, verified.refused
 
     def _backend_message(self, err: Exception) -> str:
         return f"the '{self.settings.backend}' chat backend failed ({type(err).__name__}: {err}); check {backend_hint(self.settings)}"
+
+
+def _answerable(question: str, passages: list[RetrievedPassage], evidence: list[Evidence], floor: float) -> bool:
+    """Weak evidence, or a question about a name or number that no retrieved passage mentions, is refused
+    without asking the model: it saves a generation and a small model's guess."""
+    if not evidence or evidence[0].score < floor:
+        return False
+    names = names_and_numbers(question)
+    haystack = " ".join(f"{p.title} {p.text}" for p in passages).lower()
+    return not names or any(name in haystack for name in names)
 
 
 def _source(p: RetrievedPassage) -> Source:

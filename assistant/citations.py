@@ -55,14 +55,14 @@ def is_refusal(answer: str) -> bool:
     return not answer.strip() or bool(REFUSAL.search(answer[:200]))
 
 
-def verify_citations(raw: str, evidence: list[Evidence], judge: SupportJudge, threshold: float) -> Verified:
+def verify_citations(raw: str, evidence: list[Evidence], judge: SupportJudge, threshold: float, question: str = "") -> Verified:
     """Drop markers that point at nothing, re-point or drop unsupported ones, remove claims nothing supports."""
     claims = parse_claims(raw)
     dropped = [n for c in claims for n in c.markers if not 1 <= n <= len(evidence)]
     if not evidence or is_refusal(raw) or not claims:
         return Verified("", [], [], True, dropped)
     texts = [e.text for e in evidence]
-    scores = judge.scores([c.text for c in claims], texts, np.stack([e.vector for e in evidence]))
+    scores = judge.scores([c.text for c in claims], texts, np.stack([e.vector for e in evidence]), question)
     kept: list[tuple[str, list[int]]] = []
     unsupported: list[str] = []
     for claim, row in zip(claims, scores):

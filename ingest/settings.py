@@ -54,7 +54,8 @@ class Settings(BaseSettings):
     candidate_k: int = 20
     rrf_k: int = 60
     duplicate_similarity: float = 0.95
-    evidence_sentences: int = 6
+    evidence_sentences: int = 4
+    evidence_relative_floor: float = 0.6
 
     # Answering and verification (set on dev data: see docs/EVALUATION.md)
     min_evidence_score: float = 0.30
