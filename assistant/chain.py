@@ -126,7 +126,7 @@ class Assistant:
         elif result.error is not None and not result.answer:
             result.answer = f"Could not generate an answer: {result.error}"
         timings.total_s = time.perf_counter() - started
-        result.timings = timings
+        result.timings, result.model = timings, self.model_name
         yield Event("answer", result)
 
     def _standalone(self, question: str, history: list[tuple[str, str]], timings: Timings) -> str:

@@ -28,6 +28,7 @@ class Filters:
 
     def timestamps(self) -> tuple[float | None, float | None]:
         after = published_timestamp(self.published_after) if self.published_after else None
+        after = max(after, 0.0) if after is not None else None
         before = published_timestamp(self.published_before) if self.published_before else None
         return after, before
 
@@ -40,6 +41,8 @@ class Filters:
             clauses.append({"published_ts": {"$gte": after}})
         if before is not None:
             clauses.append({"published_ts": {"$lte": before}})
+            if after is None:
+                clauses.append({"published_ts": {"$gte": 0.0}})  # undated articles match no date range
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -42,7 +42,10 @@ def names_and_numbers(text: str) -> frozenset[str]:
 
 
 _COMMON = {"the", "a", "an", "he", "she", "it", "they", "this", "that", "these", "those", "in", "on", "at", "according",
-           "however", "also", "after", "before", "while", "during", "both", "his", "her", "their", "its", "there"}
+           "however", "also", "after", "before", "while", "during", "both", "his", "her", "their", "its", "there",
+           "what", "when", "where", "who", "whom", "whose", "which", "why", "how", "did", "does", "do", "is", "are",
+           "was", "were", "can", "could", "would", "should", "will", "has", "have", "had", "tell", "give", "list",
+           "describe", "explain", "name", "yes", "no", "i", "we", "you", "our", "my", "and", "but", "or", "so"}
 
 
 def unmentioned(claim: str, evidence: str, given: str = "") -> set[str]:

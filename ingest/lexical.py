@@ -119,7 +119,7 @@ class LexicalIndex:
         if after_ts is not None:
             mask *= self.published_ts >= after_ts
         if before_ts is not None:
-            mask *= self.published_ts <= before_ts
+            mask *= (self.published_ts <= before_ts) & (self.published_ts >= 0)
         return mask
 
 
