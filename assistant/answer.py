@@ -53,5 +53,7 @@ class Answer(BaseModel):
     retrieved_ids: list[str] = []
     unsupported: list[str] = Field(default=[], description="claims removed because no evidence supported them")
     raw_answer: str = ""
+    markers_total: int = Field(0, description="[n] markers in the model's raw answer")
+    markers_valid: int = Field(0, description="of those, the ones that point at evidence that was shown")
     usage: Usage = Usage()
     error: str | None = None

@@ -16,7 +16,7 @@ from ingest.store import Store
 
 from .answer import Answer, Source, Timings, Usage
 from .chat_models import BackendError, backend_hint, make_chat_model
-from .citations import verify_citations
+from .citations import parse_claims, verify_citations
 from .evidence import Evidence, select_evidence
 from .prompts import ANSWER, REWRITE, clean_rewrite, format_history, needs_rewrite
 from .retrieval import BylineRetriever, Filters, HybridSearch, RetrievedPassage
@@ -169,6 +169,8 @@ class Assistant:
         verified = verify_citations(result.raw_answer, evidence, self.judge, self.settings.support_threshold, question)
         result.answer, result.citations = verified.answer, verified.citations
         result.unsupported, result.refused = verified.unsupported, verified.refused
+        result.markers_total = sum(len(c.markers) for c in parse_claims(result.raw_answer))
+        result.markers_valid = result.markers_total - len(verified.dropped_markers)
 
     def _backend_message(self, err: Exception) -> str:
         return f"the '{self.settings.backend}' chat backend failed ({type(err).__name__}: {err}); check {backend_hint(self.settings)}"

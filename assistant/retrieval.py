@@ -115,8 +115,9 @@ class HybridSearch:
         self.store = store or Store(settings)
         self.embedder = get_embedder(settings.embedding_model_path, settings.embedding_batch_size)
 
-    def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None, mode: Mode = "hybrid") -> list[RetrievedPassage]:
+    def retrieve(self, query: str, k: int | None = None, filters: Filters | None = None, mode: Mode | None = None) -> list[RetrievedPassage]:
         k = k or self.settings.top_k
+        mode = mode or self.settings.retrieval_mode
         filters = filters or Filters()
         depth = max(self.settings.candidate_k, k)
         found: dict[str, RetrievedPassage] = {}
@@ -156,7 +157,7 @@ class BylineRetriever(BaseRetriever):
     search: HybridSearch
     k: int = 5
     filters: Filters | None = None
-    mode: Mode = "hybrid"
+    mode: Mode | None = None
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [p.to_document() for p in self.search.retrieve(query, self.k, self.filters, self.mode)]

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     passage_max_sentences: int = 4
 
     # Retrieval
+    retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
     top_k: int = 5
     candidate_k: int = 20
     rrf_k: int = 60

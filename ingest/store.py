@@ -120,6 +120,16 @@ class Store:
         got = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
         return {i: {"text": d, "metadata": m} for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
 
+    def existing_article_ids(self, ids: list[str]) -> set[str]:
+        if not ids:
+            return set()
+        got = self._collection.get(where={"article_id": {"$in": list(ids)}}, include=["metadatas"])
+        return {m["article_id"] for m in got["metadatas"]}
+
+    def ids_containing(self, text: str) -> list[str]:
+        """Passages whose text contains `text` exactly (Chroma's full-text filter)."""
+        return self._collection.get(where_document={"$contains": text}, include=[])["ids"]
+
     def dense_search(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float, str, dict]]:
         """(id, cosine similarity, text, metadata), best first."""
         n = min(k, self.count())

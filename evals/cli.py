@@ -1,0 +1,138 @@
+"""`byline eval` (also `python -m evals`): run a question set, score it, report, compare and gate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from assistant.cli import add_answer_flags, answer_settings
+from ingest.cli import fail
+from ingest.models import IngestError
+
+from .datasets import BENCHMARKS, SAMPLE_GOLD, DatasetError, benchmark_paths, load_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+
+
+def parse_floors(values: list[str]) -> dict[str, float]:
+    floors = {}
+    for value in values or []:
+        name, sep, bound = value.partition("=")
+        try:
+            floors[name.strip()] = float(bound)
+        except ValueError:
+            raise DatasetError(f"--min {value}: use METRIC=NUMBER, e.g. --min answer_presence=0.8") from None
+        if not sep:
+            raise DatasetError(f"--min {value}: use METRIC=NUMBER")
+    return floors
+
+
+def resolve_inputs(args: argparse.Namespace) -> tuple[list, Path | None, str]:
+    """(items, corpus to ingest first or None, title)."""
+    if args.benchmark:
+        corpus, questions = benchmark_paths(args.benchmark, Path(args.shared) if args.shared else SHARED)
+        split = args.split or ("dev" if args.benchmark == "multihop-rag-500" else None)
+        title = f"{args.benchmark}{f' ({split})' if split else ''}"
+        return load_dataset(questions, split), corpus, title
+    dataset = Path(args.dataset) if args.dataset else SAMPLE_GOLD
+    corpus = Path(args.corpus) if args.corpus else (SAMPLE_CORPUS if not args.dataset else None)
+    return load_dataset(dataset, args.split), corpus, dataset.name
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.chain import Assistant
+
+    from .report import write_report
+    from .runner import prepare_corpus, read_results, run
+    from .summary import build_summary, check_floors, compare
+
+    try:
+        floors = parse_floors(args.min)
+        items, corpus, title = resolve_inputs(args)
+        if args.limit:
+            items = items[: args.limit]
+        settings = answer_settings(args).with_overrides(retrieval_mode=args.retriever)
+        if corpus is not None:
+            settings = prepare_corpus(settings, corpus, args.collection)
+        assistant = Assistant(settings)
+    except (DatasetError, IngestError, ValueError) as err:
+        return fail(str(err))
+    out = Path(args.out) if args.out else None
+    bar = tqdm(total=len(items), desc="questions", unit="q", file=sys.stderr, disable=args.quiet)
+
+    def progress(done: int, total: int) -> None:
+        bar.n = done
+        bar.refresh()
+
+    rows = run(assistant, items, out, args.concurrency, progress, answer_questions=not args.retrieval_only)
+    bar.close()
+    summary = build_summary(rows)
+    summary["dataset"], summary["retriever"] = title, settings.retrieval_mode
+    comparison = compare(read_results(Path(args.compare)), rows) if args.compare else None
+    if comparison:
+        summary["compare"] = comparison
+    if args.report:
+        write_report(Path(args.report), f"Byline evaluation: {title}", summary, rows, comparison)
+    failures = check_floors(summary, floors)
+    summary["gate"] = {"floors": floors, "failures": failures}
+    if args.json:
+        print(json.dumps(summary, indent=1))
+    else:
+        print_summary(summary)
+    for failure in failures:
+        print(f"quality gate: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def print_summary(summary: dict) -> None:
+    print(f"{summary['dataset']}: {summary['questions']} questions, {summary['passed']} passed, "
+          f"{summary['errors']} errors ({summary['retriever']} retrieval, {summary['model'] or 'no model'})")
+    for name, v in summary["metrics"].items():
+        print(f"  {name:26s} {v['mean']:.3f}  [{v['low']:.3f}, {v['high']:.3f}]  n={v['n']}")
+    for name, v in summary["latency"].items():
+        if v:
+            print(f"  {name:26s} p50 {v['p50']:.2f}  p95 {v['p95']:.2f}")
+    if "compare" in summary:
+        for name, d in summary["compare"]["deltas"].items():
+            flag = " *" if d["significant"] else ""
+            print(f"  Δ {name:24s} {d['delta']:+.3f}  [{d['low']:+.3f}, {d['high']:+.3f}]{flag}")
+        for f in summary["compare"]["flipped"]:
+            print(f"  flipped {'pass→fail' if f['was'] else 'fail→pass'}: {f['id']}")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("eval", help="run a question set in batch and score it")
+    p.add_argument("dataset", nargs="?", help="JSONL, CSV or a plain list of questions (default: the sample gold set)")
+    p.add_argument("--benchmark", choices=BENCHMARKS, help="a public benchmark from ../shared/benchmarks")
+    p.add_argument("--split", choices=["dev", "test"], help="benchmark split (multihop-rag-500 defaults to dev)")
+    p.add_argument("--corpus", help="ingest this corpus into its own collection first")
+    p.add_argument("--shared", help="folder holding benchmarks/ (default: ../shared)")
+    p.add_argument("--out", help="results JSONL, one line per question; a re-run skips questions already in it")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--report", help="write a self-contained HTML report")
+    p.add_argument("--compare", help="an earlier results JSONL to compare with")
+    p.add_argument("--min", action="append", metavar="METRIC=VALUE", help="quality gate (repeatable)")
+    p.add_argument("--concurrency", type=int, default=1, help="parallel questions for remote backends")
+    p.add_argument("--retriever", choices=["hybrid", "dense", "bm25"], help="retrieval mode (default: hybrid)")
+    p.add_argument("--retrieval-only", action="store_true", help="score retrieval without generating answers")
+    p.add_argument("--limit", type=int, help="only the first N questions")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_answer_flags(p)
+    p.set_defaults(func=cmd_eval)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals")
+    sub = parser.add_subparsers(dest="command")
+    register(sub)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] != "eval":
+        argv.insert(0, "eval")
+    args = parser.parse_args(argv)
+    return args.func(args)
