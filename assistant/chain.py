@@ -85,6 +85,17 @@ class Assistant:
     def model_name(self) -> str:
         return self._model_name or self.settings.backend
 
+    def warm_up(self) -> None:
+        """Load the models and evaluate the fixed prompt prefix, so the first user question is not the slow one."""
+        from .prompts import ANSWER
+
+        try:
+            self.search.embedder.embed(["warm up"])
+            self.store.lexical()
+            self.chat_model.invoke(ANSWER.format_messages(evidence="[1] Nothing.", question="Nothing?"), max_tokens=1)
+        except Exception:  # a backend that is down is reported when a question is asked
+            pass
+
     def ask(self, question: str, history: list[tuple[str, str]] | None = None, filters: Filters | None = None) -> Answer:
         answer = None
         for event in self.stream(question, history, filters):

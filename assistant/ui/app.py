@@ -1,0 +1,198 @@
+"""The Gradio app: chat with streamed, cited answers; an Articles tab; a Batch tab."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import uuid
+from collections.abc import Callable
+from html import escape, unescape
+from pathlib import Path
+
+import gradio as gr
+
+from ingest.models import IngestError
+from ingest.pipeline import ingest_files
+from ingest.readers import SUPPORTED
+from ingest.settings import Settings
+
+from ..chain import Assistant, QuestionError
+from .render import CSS, answer_message, sources_message, streaming_message
+
+EXAMPLES = [
+    "What did Vance say?",
+    "What did Macron propose?",
+    "Who designated Amnesty International an undesirable organization?",
+    "Where did Russian and Ukrainian delegates meet?",
+]
+BatchRunner = Callable[..., tuple[list[dict], dict]]
+
+_STANDALONE = re.compile(r'<div class="byline-standalone">.*?</div>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def history_pairs(history: list[dict]) -> list[tuple[str, str]]:
+    """(question, plain answer) pairs from the chat's messages; source boxes and markup are left out."""
+    pairs: list[tuple[str, str]] = []
+    question = None
+    for message in history:
+        role, content = message.get("role"), message.get("content")
+        if isinstance(content, list):
+            content = " ".join(part.get("text", "") for part in content if isinstance(part, dict))
+        if not isinstance(content, str):
+            continue
+        if role == "user":
+            question = content
+        elif role == "assistant" and question is not None and not (message.get("metadata") or {}).get("title"):
+            pairs.append((question, unescape(_TAGS.sub("", _STANDALONE.sub("", content))).strip()))
+            question = None
+    return pairs
+
+
+def _chat_fn(assistant: Assistant):
+    def respond(message: str, history: list[dict]):
+        key = uuid.uuid4().hex[:8]
+        text, standalone = "", None
+        try:
+            for event in assistant.stream(message, history_pairs(history)):
+                if event.kind == "standalone":
+                    standalone = event.data
+                    yield streaming_message("", standalone)
+                elif event.kind == "token":
+                    text += event.data
+                    yield streaming_message(text, standalone)
+                elif event.kind == "answer":
+                    title, html = sources_message(event.data, key)
+                    yield [
+                        gr.ChatMessage(role="assistant", content=answer_message(event.data, key)),
+                        gr.ChatMessage(role="assistant", content=html, metadata={"title": title, "status": "done"}),
+                    ]
+        except QuestionError as err:
+            yield f'<div class="byline-error">{escape(str(err))}</div>'
+
+    return respond
+
+
+def _articles_table(assistant: Assistant) -> list[list]:
+    return [[a.id, a.title, a.source, (a.published_at or "")[:10], a.passages] for a in assistant.store.articles()]
+
+
+def _article_choices(assistant: Assistant) -> list[tuple[str, str]]:
+    return [(f"{a.title} ({a.id})", a.id) for a in assistant.store.articles()]
+
+
+def _report(report) -> str:
+    lines = [f"**{report.added} added, {report.updated} updated, {report.unchanged} unchanged** "
+             f"({report.passages} passages)"]
+    lines += [f"- ⚠️ {escape(f['error'])}" for f in report.failed]
+    return "\n".join(lines)
+
+
+def _articles_tab(assistant: Assistant, settings: Settings) -> None:
+    limit = int(settings.max_upload_mb * 1e6)
+    table = gr.Dataframe(headers=["id", "title", "source", "date", "passages"], value=lambda: _articles_table(assistant),
+                         interactive=False, label="Stored articles", wrap=True)
+    status = gr.Markdown()
+    with gr.Row():
+        with gr.Column():
+            files = gr.File(label=f"Upload articles ({' '.join(SUPPORTED)})", file_count="multiple",
+                            file_types=list(SUPPORTED))
+            upload = gr.Button("Add files", variant="primary")
+        with gr.Column():
+            title = gr.Textbox(label="Title of a pasted article")
+            body = gr.Textbox(label="Article text", lines=6)
+            paste = gr.Button("Add pasted article")
+    with gr.Row():
+        chosen = gr.Dropdown(label="Article to delete", choices=_article_choices(assistant))
+        delete = gr.Button("Delete article", variant="stop")
+
+    def add_files(paths, progress=gr.Progress()):
+        if not paths:
+            return "Choose one or more files first.", gr.update(), gr.update()
+        entries = []
+        for p in paths:
+            path = Path(p if isinstance(p, str) else p.name)
+            error = None
+            if path.stat().st_size > limit:
+                error = IngestError(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB is over the "
+                                    f"{settings.max_upload_mb:g} MB upload limit (BYLINE_MAX_UPLOAD_MB)")
+            entries.append((path, error, path.name))
+        progress(0, desc="Ingesting")
+        done = [0]
+
+        def tick(n):
+            done[0] += n
+            progress((done[0], None), desc=f"{done[0]} passages")
+
+        report = ingest_files(entries, settings, assistant.store, progress=tick)
+        return _report(report), _articles_table(assistant), gr.update(choices=_article_choices(assistant))
+
+    def add_pasted(title_text, text):
+        if not (text or "").strip():
+            return "Paste the article's text first.", gr.update(), gr.update()
+        heading = " ".join((title_text or "").split()) or "Pasted article"
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "pasted.txt"
+            path.write_text(f"{heading}\n{text}", encoding="utf-8")
+            report = ingest_files([(path, None, f"pasted: {heading}.txt")], settings, assistant.store)
+        return _report(report), _articles_table(assistant), gr.update(choices=_article_choices(assistant))
+
+    def remove(article_id):
+        if not article_id:
+            return "Choose an article to delete.", gr.update(), gr.update()
+        n = assistant.store.remove(article_id)
+        message = f"Deleted article `{escape(article_id)}` ({n} passages)." if n else "That article is already gone."
+        return message, _articles_table(assistant), gr.update(choices=_article_choices(assistant), value=None)
+
+    outputs = [status, table, chosen]
+    upload.click(add_files, files, outputs, api_name="add_files")
+    paste.click(add_pasted, [title, body], outputs, api_name="add_text")
+    delete.click(remove, chosen, outputs, api_name="delete_article")
+
+
+def _batch_tab(assistant: Assistant, batch_runner: BatchRunner | None) -> None:
+    if batch_runner is None:
+        gr.Markdown("The evaluation harness (`evals`) is not installed, so batch runs are unavailable.")
+        return
+    questions = gr.File(label="Question set (.jsonl, .csv or .txt: one question a line)", file_types=[".jsonl", ".csv", ".txt"])
+    run_button = gr.Button("Run batch", variant="primary")
+    status = gr.Markdown()
+    results = gr.Dataframe(label="Results", interactive=False, wrap=True)
+    downloads = gr.File(label="Download results", file_count="multiple", interactive=False)
+
+    def run_batch(path, progress=gr.Progress()):
+        if not path:
+            return "Upload a question set first.", None, None
+        try:
+            table, summary, files = batch_runner(assistant, Path(path), lambda done, total: progress((done, total), desc="questions"))
+        except (ValueError, IngestError) as err:
+            return f"⚠️ {escape(str(err))}", None, None
+        return summary, table, files
+
+    run_button.click(run_batch, questions, [status, results, downloads], api_name="run_batch")
+
+
+def build_app(settings: Settings, assistant: Assistant | None = None, batch_runner: BatchRunner | None = None) -> gr.Blocks:
+    assistant = assistant or Assistant(settings)
+    with gr.Blocks(title="Byline", analytics_enabled=False) as app:
+        gr.Markdown("# Byline\nAnswers from your news articles, with every claim cited to its sentence.")
+        with gr.Tab("Chat"):
+            chatbot = gr.Chatbot(label="Byline", height=520, sanitize_html=True, allow_tags=False,
+                                 feedback_options=None, elem_id="byline-chat")
+            gr.ChatInterface(
+                _chat_fn(assistant), chatbot=chatbot, examples=EXAMPLES, save_history=True,
+                analytics_enabled=False, api_name="ask", fill_height=False,
+                concurrency_limit=1 if settings.backend == "local" else settings.concurrency,
+            )
+        with gr.Tab("Articles"):
+            _articles_tab(assistant, settings)
+        with gr.Tab("Batch"):
+            _batch_tab(assistant, batch_runner)
+    return app
+
+
+def theme() -> gr.themes.Theme:
+    """System fonts only: the default theme would fetch web fonts from another host."""
+    return gr.themes.Default(
+        font=["ui-sans-serif", "system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"]
+    )

@@ -1,0 +1,81 @@
+"""Answers as HTML for the chat. Every piece of article, question or answer text is escaped here, so markup in
+an article shows as text; Gradio's sanitizer is a second line of defence, not the first."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from ..answer import Answer, Citation, Source
+
+CSS = """
+.byline-answer sup a, .byline-marker {text-decoration:none;font-weight:600;color:#1d4ed8;cursor:help}
+.byline-standalone {color:#6b7280;font-size:0.85em;margin-bottom:4px}
+.byline-refusal {border-left:4px solid #d97706;background:#fffbeb;padding:6px 10px;color:#78350f}
+.byline-error {border-left:4px solid #b91c1c;background:#fef2f2;padding:6px 10px;color:#7f1d1d}
+.byline-source {margin:6px 0;padding:6px 8px;border-left:3px solid #93c5fd;background:#f8fafc}
+.byline-source mark {background:#fde68a}
+.byline-source .meta {color:#6b7280;font-size:0.85em}
+"""
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def _answer_html(answer: Answer, key: str) -> str:
+    quotes = {c.marker: c for c in answer.citations}
+
+    def link(match: re.Match) -> str:
+        n = int(match.group(1))
+        c = quotes.get(n)
+        if c is None:
+            return match.group(0)
+        tip = escape(f"{c.title}: {c.quote}", quote=True)
+        return f'<a class="byline-marker" href="#src-{key}-{n}" title="{tip}">[{n}]</a>'
+
+    return _MARKER.sub(link, escape(answer.answer))
+
+
+def _highlighted(source_text: str, start: int, quote_start: int, quote_end: int) -> str:
+    """The passage with the quoted sentence marked; offsets are article offsets."""
+    a, b = max(0, quote_start - start), max(0, quote_end - start)
+    return f"{escape(source_text[:a])}<mark>{escape(source_text[a:b])}</mark>{escape(source_text[b:])}"
+
+
+def _citation_html(c: Citation, sources: dict[str, Source], key: str) -> str:
+    passage = sources.get(c.passage_id)
+    body = _highlighted(passage.text, passage.start, c.start, c.end) if passage else f"<mark>{escape(c.quote)}</mark>"
+    return (
+        f'<div class="byline-source" id="src-{key}-{c.marker}"><b>[{c.marker}]</b> {escape(c.title)}'
+        f'<div class="meta">{escape(c.source)} · characters {c.start}–{c.end}</div><div>{body}</div></div>'
+    )
+
+
+def answer_message(answer: Answer, key: str) -> str:
+    parts = []
+    if answer.standalone_question != answer.question:
+        parts.append(f'<div class="byline-standalone">Understood as: {escape(answer.standalone_question)}</div>')
+    if answer.error:
+        parts.append(f'<div class="byline-error">{escape(answer.answer)}</div>')
+    elif answer.refused:
+        parts.append(f'<div class="byline-refusal">{escape(answer.answer)}</div>')
+    else:
+        parts.append(f'<div class="byline-answer">{_answer_html(answer, key)}</div>')
+    return "".join(parts)
+
+
+def sources_message(answer: Answer, key: str) -> tuple[str, str]:
+    """(title, html) of the collapsible box under an answer: its sources, or the closest passages."""
+    by_id = {s.passage_id: s for s in answer.sources}
+    if answer.citations and not answer.refused:
+        return "Sources", "".join(_citation_html(c, by_id, key) for c in answer.citations)
+    closest = "".join(
+        f'<div class="byline-source"><b>{escape(s.title)}</b><div class="meta">{escape(s.source)}</div>'
+        f"<div>{escape(s.text)}</div></div>"
+        for s in answer.sources[:3]
+    )
+    return "Closest passages", closest or "<i>No passages were retrieved.</i>"
+
+
+def streaming_message(text: str, standalone: str | None) -> str:
+    head = f'<div class="byline-standalone">Understood as: {escape(standalone)}</div>' if standalone else ""
+    return head + escape(text)
