@@ -12,7 +12,7 @@ Rules:
 - Answer in one to three short sentences, one fact per sentence. Give every fact from the evidence that answers the question.
 - End every sentence with the number of the evidence sentence that supports it, in brackets, like [2].
 - Use only facts stated in the evidence. Never add outside knowledge.
-- If the evidence does not answer the question, reply exactly: NOT FOUND
+- Quote the evidence's own words where you can.
 
 Example:
 Evidence:

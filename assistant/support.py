@@ -26,7 +26,7 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(tokenize([text], return_ids=False)[0])
 
 
-_NAME_OR_NUMBER = re.compile(r"\b(?:[A-Z][\w'-]*[a-z][\w'-]*|\d[\d,.:/]*\d|\d)\b")
+_NAME_OR_NUMBER = re.compile(r"\b(?:[A-Z][\w'-]*[a-z][\w'-]*|[A-Z]{2,}|\d[\d,.:/]*\d|\d)\b")
 
 
 @lru_cache(maxsize=4096)
@@ -37,7 +37,9 @@ def names_and_numbers(text: str) -> frozenset[str]:
         word = match.group(0)
         if word[0].isalpha() and (word.lower() in _COMMON or not content_words(word)):
             continue
-        found.add(word.lower().rstrip("'s").replace(",", ""))
+        for part in word.split("-"):
+            if part and (part[0].isdigit() or (part.lower() not in _COMMON and content_words(part))):
+                found.add(re.sub(r"['’]s$", "", part.lower()).replace(",", ""))
     return frozenset(found)
 
 

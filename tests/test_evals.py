@@ -1,0 +1,122 @@
+"""The evaluation harness: inputs, metrics checked against known values, resumable runs, reports, gates."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from evals.datasets import DatasetError, load_dataset, parse_dataset
+from evals.metrics import answer_presence, bootstrap_ci, exact_match, retrieval_scores, token_f1
+from evals.summary import build_summary, check_floors, compare
+
+
+def test_retrieval_metrics_match_hand_computed_values():
+    scores = retrieval_scores({"q1": ["a", "b", "c"], "q2": ["x", "y", "g1", "z", "w", "g2"]},
+                              {"q1": {"a"}, "q2": {"g1", "g2"}})
+    assert scores["q1"]["mrr@10"] == 1.0 and scores["q1"]["hit@5"] == 1.0
+    assert scores["q2"]["mrr@10"] == pytest.approx(1 / 3)
+    assert scores["q2"]["recall@5"] == 0.5 and scores["q2"]["recall@10"] == 1.0
+    ideal = 1 + 1 / 1.5849625
+    assert scores["q2"]["ndcg@10"] == pytest.approx((1 / 2 + 1 / 2.807355) / ideal, rel=1e-4)
+
+
+def test_squad_style_answer_metrics():
+    assert exact_match("The Bayeux Tapestry [1].", ["Bayeux Tapestry"]) == 1.0
+    assert token_f1("the Norman conquest of England", ["Norman conquest"]) == pytest.approx(2 * 0.5 * 1 / 1.5)
+    assert answer_presence("They met in Istanbul last week [2].", ["Istanbul"]) == 1.0
+    assert answer_presence("They met in Ankara.", ["Istanbul"]) == 0.0
+
+
+def test_bootstrap_interval_brackets_the_mean():
+    low, high = bootstrap_ci([0, 1, 1, 0, 1, 1, 1, 0, 1, 1])
+    assert low < 0.7 < high and 0 <= low and high <= 1
+
+
+def test_inputs_jsonl_csv_and_plain_lists(tmp_path):
+    csv_file = tmp_path / "q.csv"
+    csv_file.write_text('question,answers,answerable\nWhat did Vance say?,stalemate|economic benefits,true\nWho is Merkel?,,false\n')
+    items = load_dataset(csv_file)
+    assert items[0].answers == ["stalemate", "economic benefits"] and items[1].answerable is False
+    plain = parse_dataset("What did Vance say?\nWhat did Macron propose?\n", "list.txt")
+    assert [i.question for i in plain] == ["What did Vance say?", "What did Macron propose?"]
+    turns = parse_dataset(json.dumps({"id": "c", "turns": [{"question": "A?"}, {"question": "B?", "answers": ["b"]}]}), "t.jsonl")
+    assert turns[0].question == "B?" and len(turns[0].turns) == 2
+
+
+@pytest.mark.parametrize(
+    "name,text,message",
+    [
+        ("bad.jsonl", '{"question": "A?"}\n{broken\n', "line 2"),
+        ("bad.csv", "prompt,answer\nA?,a\n", "'question' column"),
+        ("empty.txt", "\n\n", "empty"),
+        ("dupes.jsonl", '{"id": "1", "question": "A?"}\n{"id": "1", "question": "B?"}\n', "repeat"),
+    ],
+)
+def test_bad_question_sets_are_specific_errors(tmp_path, name, text, message):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(DatasetError, match=message):
+        load_dataset(path)
+
+
+def test_benchmark_files_load_with_splits():
+    from conftest import SHARED
+
+    dev = load_dataset(SHARED / "benchmarks" / "multihop-rag-500" / "questions.jsonl", "dev")
+    assert len(dev) == 250 and any(i.answerable is False for i in dev)
+    squad = load_dataset(SHARED / "benchmarks" / "squad8" / "questions.jsonl")
+    assert len(squad) == 320 and squad[0].gold_doc_ids
+
+
+@pytest.fixture
+def scripted(sample_settings):
+    from assistant.chain import Assistant
+
+    answers = ["Vance said there is a stalemate in the situation [1]."] * 2 + ["Emmanuel Macron proposed a 30-day ceasefire [1]."] * 2
+    return Assistant(sample_settings, chat_model=FakeListChatModel(responses=answers), model_name="scripted")
+
+
+def test_run_is_resumable_and_scores_gold(scripted, tmp_path):
+    from evals.runner import run
+
+    items = parse_dataset(
+        "\n".join(json.dumps(r) for r in [
+            {"id": "v", "question": "What did Vance say?", "answers": ["stalemate"], "gold_support": ["stalemate"]},
+            {"id": "m", "question": "What did Merkel say?", "answerable": False},
+        ]), "set.jsonl")
+    out = tmp_path / "results.jsonl"
+    rows = run(scripted, items[:1], out)
+    assert rows[0]["scores"]["answer_presence"] == 1.0 and rows[0]["scores"]["hit@5"] == 1.0
+    assert rows[0]["scores"]["gold_citation_precision"] == 1.0 and rows[0]["pass"]
+    rows = run(scripted, items, out)  # the first item is not asked again
+    assert [r["id"] for r in rows] == ["v", "m"] and len(out.read_text().splitlines()) == 2
+    assert rows[1]["scores"]["correct_refusal"] == 1.0
+
+
+def test_report_is_self_contained_and_escapes_markup(tmp_path):
+    from evals.report import write_report
+
+    rows = [{"id": "x", "type": "t", "question": "<script>alert(1)</script>?", "answer": "<img src=x onerror=alert(1)>",
+             "citations": [{"marker": 1, "title": "<b>t</b>", "quote": "q"}], "scores": {"f1": 0.5, "total_s": 1.0},
+             "gold": {"answers": ["a"]}, "pass": False}]
+    summary = build_summary(rows)
+    path = tmp_path / "report.html"
+    write_report(path, "t", summary, rows)
+    html = path.read_text()
+    assert "<script>alert" not in html and "&lt;script&gt;" in html and "<img src=x" not in html
+    assert "data:image/png;base64," in html and "http://" not in html and "https://" not in html
+
+
+def test_compare_and_floors():
+    old = [{"id": "a", "question": "A", "scores": {"f1": 0.2}, "pass": False},
+           {"id": "b", "question": "B", "scores": {"f1": 1.0}, "pass": True}]
+    new = [{"id": "a", "question": "A", "scores": {"f1": 0.8}, "pass": True},
+           {"id": "b", "question": "B", "scores": {"f1": 1.0}, "pass": True}]
+    result = compare(old, new)
+    assert result["deltas"]["f1"]["delta"] == pytest.approx(0.3) and result["flipped"][0]["id"] == "a"
+    summary = build_summary(new)
+    assert check_floors(summary, {"f1": 0.5}) == []
+    assert check_floors(summary, {"f1": 0.95})[0].startswith("f1 = 0.900 is below")
+    assert "not measured" in check_floors(summary, {"exact_match": 0.1})[0]
