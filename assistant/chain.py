@@ -82,6 +82,14 @@ class Assistant:
         return self._chat_model
 
     @property
+    def rewrite_model(self) -> BaseChatModel:
+        """The local model rewrites in a context of its own, so its prompt never evicts the answer prompt's prefix."""
+        from .chat_models import LocalChatModel
+
+        model = self.chat_model
+        return model.model_copy(update={"slot": "rewrite", "max_tokens": 48}) if isinstance(model, LocalChatModel) else model
+
+    @property
     def model_name(self) -> str:
         return self._model_name or self.settings.backend
 
@@ -144,7 +152,7 @@ class Assistant:
         if not needs_rewrite(question, history):
             return question
         t0 = time.perf_counter()
-        chain = REWRITE | self.chat_model | StrOutputParser()
+        chain = REWRITE | self.rewrite_model | StrOutputParser()
         try:
             text = chain.invoke({"history": format_history(history), "question": question}, stop=["\n"])
         except BackendError:

@@ -25,20 +25,25 @@ class BackendError(RuntimeError):
 _ROLES = {"human": "user", "ai": "assistant", "system": "system"}
 
 
-@lru_cache(maxsize=2)
-def _load_llama(path: str, n_ctx: int, n_threads: int):
-    """One llama.cpp model per process, with a prompt-state cache so alternating prompts keep their prefixes."""
-    from llama_cpp import Llama, LlamaRAMCache
+_LOCKS: dict[str, threading.Lock] = {}
+
+
+@lru_cache(maxsize=4)
+def _load_llama(path: str, n_ctx: int, n_threads: int, slot: str):
+    """One llama.cpp context per prompt kind ("slot"): each keeps its own fixed prefix evaluated, so a follow-up's
+    rewrite does not evict the answer prompt's cached prefix. The weights are memory-mapped, so a second context
+    costs its KV cache and buffers (~0.3 GB), not another copy of the model. A state cache (LlamaRAMCache) was
+    tried instead and grew past its byte limit (it does not count the saved logits)."""
+    from llama_cpp import Llama
 
     try:
-        llm = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, n_batch=512, verbose=False)
+        llm = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, n_batch=256, verbose=False)
     except (ValueError, RuntimeError) as err:
         raise BackendError(
             f"cannot load the chat model {path} ({err}); run `byline setup-model --verify` "
             "or fix BYLINE_CHAT_MODEL_PATH"
         ) from None
-    llm.set_cache(LlamaRAMCache(capacity_bytes=1 << 29))
-    return llm, threading.Lock()
+    return llm, _LOCKS.setdefault(path, threading.Lock())
 
 
 class LocalChatModel(BaseChatModel):
@@ -49,6 +54,7 @@ class LocalChatModel(BaseChatModel):
     n_ctx: int = 2048
     n_threads: int = 2
     max_tokens: int = 160
+    slot: str = "answer"
     _last_usage: dict = PrivateAttr(default_factory=dict)
 
     @property
@@ -72,7 +78,7 @@ class LocalChatModel(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=message)])
 
     def _stream(self, messages, stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        llm, lock = _load_llama(self.model_path, self.n_ctx, self.n_threads)
+        llm, lock = _load_llama(self.model_path, self.n_ctx, self.n_threads, self.slot)
         with lock:
             completion = 0
             stream = llm.create_chat_completion(self._messages(messages), stream=True, **self._call_args(stop, kwargs))
@@ -93,7 +99,7 @@ class LocalChatModel(BaseChatModel):
         return dict(self._last_usage) or {"input_tokens": 0, "output_tokens": 0, "total_tokens": 0}
 
     def count_tokens(self, messages: list[BaseMessage]) -> int:
-        llm, _ = _load_llama(self.model_path, self.n_ctx, self.n_threads)
+        llm, _ = _load_llama(self.model_path, self.n_ctx, self.n_threads, self.slot)
         text = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in self._messages(messages))
         return len(llm.tokenize(text.encode(), add_bos=False, special=True))
 
