@@ -103,7 +103,7 @@ def _articles_tab(assistant: Assistant, settings: Settings) -> None:
             body = gr.Textbox(label="Article text", lines=6)
             paste = gr.Button("Add pasted article")
     with gr.Row():
-        chosen = gr.Dropdown(label="Article to delete", choices=_article_choices(assistant))
+        chosen = gr.Dropdown(label="Article to delete", choices=_article_choices(assistant), value=None)
         delete = gr.Button("Delete article", variant="stop")
 
     def add_files(paths, progress=gr.Progress()):
@@ -157,8 +157,8 @@ def _batch_tab(assistant: Assistant, batch_runner: BatchRunner | None) -> None:
     questions = gr.File(label="Question set (.jsonl, .csv or .txt: one question a line)", file_types=[".jsonl", ".csv", ".txt"])
     run_button = gr.Button("Run batch", variant="primary")
     status = gr.Markdown()
-    results = gr.Dataframe(label="Results", interactive=False, wrap=True)
-    downloads = gr.File(label="Download results", file_count="multiple", interactive=False)
+    results = gr.Dataframe(label="Results", interactive=False, wrap=True, elem_id="byline-batch-results")
+    downloads = gr.File(label="Download results", file_count="multiple", interactive=False, elem_id="byline-batch-downloads")
 
     def run_batch(path, progress=gr.Progress()):
         if not path:
