@@ -8,6 +8,7 @@ import numpy as np
 
 from ingest.embedder import Embedder
 
+from .guard import looks_like_instruction
 from .retrieval import RetrievedPassage
 from .support import content_words
 
@@ -45,7 +46,7 @@ def select_evidence(
 
     Sentences far below the best one are left out: a small model tends to restate whatever it is shown.
     """
-    rows = [(p, s, e, t) for p in passages for s, e, t in p.sentence_texts() if t.strip()]
+    rows = [(p, s, e, t) for p in passages for s, e, t in p.sentence_texts() if t.strip() and not looks_like_instruction(t)]
     if not rows:
         return []
     vectors = embedder.embed([question] + [t for *_, t in rows])
