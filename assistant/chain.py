@@ -23,6 +23,7 @@ from .retrieval import BylineRetriever, Filters, HybridSearch, RetrievedPassage
 from .support import OverlapSimilarityJudge, SupportJudge, names_and_numbers
 
 MAX_QUESTION_CHARS = 2000
+_SURROGATES = re.compile(r"[\ud800-\udfff]")  # undecodable bytes, as Python passes them on from stdin
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -33,7 +34,7 @@ class QuestionError(ValueError):
 def clean_question(question: object) -> str:
     if not isinstance(question, str):
         raise QuestionError("the question must be text")
-    text = " ".join(_CONTROL.sub(" ", question).split())
+    text = " ".join(_CONTROL.sub(" ", _SURROGATES.sub("\ufffd", question)).split())
     if not text:
         raise QuestionError("the question is empty; type a question about the articles")
     if len(text) > MAX_QUESTION_CHARS:

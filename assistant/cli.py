@@ -64,6 +64,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         assistant = _assistant(args)
     except (ValueError, IngestError) as err:
         return fail(str(err))
+    if args.question is None:
+        sys.stdin.reconfigure(errors="replace")
     questions = [args.question] if args.question is not None else (line.rstrip("\n") for line in sys.stdin)
     status = 0
     for question in questions:

@@ -57,6 +57,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         items, corpus, title = resolve_inputs(args)
         if args.limit:
             items = items[: args.limit]
+        if args.sample and args.sample < len(items):
+            step = len(items) / args.sample
+            items = [items[int(i * step)] for i in range(args.sample)]
         settings = answer_settings(args).with_overrides(retrieval_mode=args.retriever)
         if corpus is not None:
             settings = prepare_corpus(settings, corpus, args.collection)
@@ -122,6 +125,7 @@ def register(sub) -> None:
     p.add_argument("--retriever", choices=["hybrid", "dense", "bm25"], help="retrieval mode (default: hybrid)")
     p.add_argument("--retrieval-only", action="store_true", help="score retrieval without generating answers")
     p.add_argument("--limit", type=int, help="only the first N questions")
+    p.add_argument("--sample", type=int, help="N questions spread evenly over the set (all types, all articles)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_answer_flags(p)
     p.set_defaults(func=cmd_eval)

@@ -42,13 +42,21 @@ class IngestReport:
         return not self.failed
 
 
-def _articles(files: Iterable[tuple[Path, IngestError | None, str | None]], max_bytes: int, report: IngestReport) -> Iterator[Article]:
+def _articles(
+    files: Iterable[tuple[Path, IngestError | None, str | None]], max_bytes: int, max_chars: int, report: IngestReport
+) -> Iterator[Article]:
     for path, error, name in files:
         if error is not None:
             report.failed.append({"path": str(path), "error": str(error)})
             continue
         try:
-            yield from read_articles(path, max_bytes, name=name)
+            for article in read_articles(path, max_bytes, name=name):
+                if len(article.text) > max_chars:
+                    raise IngestError(
+                        f"{article.source}: the article is {len(article.text):,} characters long, over the "
+                        f"{max_chars:,} limit for one article; split it or raise BYLINE_MAX_ARTICLE_CHARS"
+                    )
+                yield article
         except IngestError as err:
             report.failed.append({"path": name or str(path), "error": str(err)})
         except OSError as err:
@@ -60,6 +68,8 @@ def _batches(articles: Iterator[Article], settings: Settings) -> Iterator[list[t
     size = 0
     for article in articles:
         passages = make_passages(article, settings.passage_max_tokens, settings.passage_max_sentences)
+        if not passages:
+            continue
         batch.append((article, passages))
         size += len(passages)
         if size >= BATCH_PASSAGES:
@@ -83,7 +93,7 @@ def ingest_files(
     started = False
     bar = tqdm(desc="ingest", unit=" passages", disable=not show_progress, leave=False)
     try:
-        for batch in _batches(_articles(files, int(settings.max_file_mb * 1e6), report), settings):
+        for batch in _batches(_articles(files, int(settings.max_file_mb * 1e6), settings.max_article_chars, report), settings):
             state = store.stored_state([a.id for a, _ in batch])
             to_write = []
             for article, passages in batch:

@@ -46,6 +46,7 @@ class Settings(BaseSettings):
 
     # Ingest
     max_file_mb: float = 20.0
+    max_article_chars: int = 1_000_000
     passage_max_tokens: int = 120
     passage_max_sentences: int = 4
 
