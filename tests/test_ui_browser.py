@@ -114,8 +114,9 @@ def test_vance_question_streams_a_cited_answer(page):
     assert "Vance" in marker.get_attribute("title")  # hovering [n] shows its source sentence
     chat.get_by_text("Sources", exact=True).last.click()  # the box under the answer opens on click
     sources = chat.locator(".byline-source")
-    sources.first.wait_for(timeout=10_000)
+    sources.first.wait_for(state="visible", timeout=10_000)
     assert "JD Vance remarked that there is a stalemate" in sources.locator("mark").all_inner_texts()[0]
+    page.wait_for_timeout(700)  # let the box finish opening before the screenshot
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "chat-vance.png"), full_page=True)
     (ARTIFACTS / "browser-timings.json").write_text(json.dumps(timings))
