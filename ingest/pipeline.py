@@ -95,7 +95,7 @@ def ingest_files(
     try:
         for batch in _batches(_articles(files, int(settings.max_file_mb * 1e6), settings.max_article_chars, report), settings):
             state = store.stored_state([a.id for a, _ in batch])
-            to_write = []
+            to_write, replacing = [], set()
             for article, passages in batch:
                 report.articles += 1
                 report.passages += len(passages)
@@ -106,6 +106,7 @@ def ingest_files(
                     continue
                 if hashes:
                     report.updated += 1
+                    replacing.add(article.id)
                 else:
                     report.added += 1
                 to_write.append((article, passages))
@@ -115,7 +116,7 @@ def ingest_files(
                     started = True
                 embedder = embedder or get_embedder(settings.embedding_model_path, settings.embedding_batch_size)
                 vectors = embedder.embed([p.text for _, ps in to_write for p in ps])
-                store.write(to_write, vectors)
+                store.write(to_write, vectors, replacing)
             n = sum(len(ps) for _, ps in batch)
             bar.update(n)
             if progress:

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(default_factory=_default_cache, description="Where the joined chat model is built")
     chat_model_path: Path | None = Field(None, description="A GGUF file to use instead of the bundled model")
     embedding_model_path: Path | None = Field(None, description="A sentence-transformers folder to use instead")
-    embedding_batch_size: int = 64
+    embedding_batch_size: int = 16
 
     # Chat backends
     backend: Literal["local", "openai", "ollama"] = "local"

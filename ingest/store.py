@@ -186,8 +186,9 @@ class Store:
         """Mark the collection changed before touching it, so a write cut short leaves the lexical index stale."""
         self._set_generation(uuid.uuid4().hex)
 
-    def write(self, batch: list[tuple[Article, list[Passage]]], vectors: np.ndarray) -> None:
-        """Store whole articles in one call, then drop the passages of their previous versions."""
+    def write(self, batch: list[tuple[Article, list[Passage]]], vectors: np.ndarray, replacing: set[str] = frozenset()) -> None:
+        """Store whole articles in one call, then drop the passages of their previous versions (`replacing`:
+        the ids of articles that had some stored, so new articles cost no delete)."""
         ids, docs, metas = [], [], []
         for article, passages in batch:
             for p in passages:
@@ -199,6 +200,8 @@ class Store:
         if ids:
             self._collection.upsert(ids=ids, embeddings=vectors, documents=docs, metadatas=metas)
         for article, _ in batch:
+            if article.id not in replacing:
+                continue
             self._collection.delete(
                 where={"$and": [{"article_id": article.id}, {"article_hash": {"$ne": article.content_hash}}]}
             )
