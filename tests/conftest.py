@@ -77,3 +77,15 @@ def byline(*args: str, input: str | None = None, env: dict | None = None, timeou
         cwd=ROOT,
         env={**os.environ, **(env or {})},
     )
+
+
+def serve_app(store: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+    """`byline serve` on a free loopback port, as a user starts it; returns the process and its URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "serve", "--store", str(store), "--port", str(port), *extra],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
+    )
+    wait_for_port(port, 180, proc)
+    return proc, f"http://127.0.0.1:{port}/"

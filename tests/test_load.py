@@ -18,7 +18,7 @@ import numpy as np
 import psutil
 import pytest
 
-from conftest import ARTIFACTS, ROOT, SAMPLE, free_port, wait_for_port
+from conftest import ARTIFACTS, ROOT, SAMPLE, free_port, serve_app
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
@@ -30,15 +30,6 @@ QUESTIONS = [
 ]
 
 
-def _serve(store, *extra):
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--store", str(store), "--port", str(port), *extra],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
-    )
-    wait_for_port(port, 180, proc)
-    return proc, f"http://127.0.0.1:{port}/"
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +39,7 @@ def server(tmp_path_factory):
 
     store = tmp_path_factory.mktemp("load") / "store"
     ingest_paths([SAMPLE], Settings(store=store))
-    proc, url = _serve(store)
+    proc, url = serve_app(store)
     yield proc, url
     proc.terminate()
     proc.wait(timeout=30)
@@ -123,7 +114,7 @@ def test_auth_guards_every_route(tmp_path):
     from ingest.settings import Settings
 
     ingest_paths([SAMPLE], Settings(store=tmp_path / "store"))
-    proc, url = _serve(tmp_path / "store", "--auth", "editor:s3cret")
+    proc, url = serve_app(tmp_path / "store", "--auth", "editor:s3cret")
     try:
         base = url.rstrip("/")
         get_routes = ["/", "/config", "/info", "/gradio_api/info", "/gradio_api/config", "/gradio_api/queue/status",

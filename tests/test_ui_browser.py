@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import ARTIFACTS, ROOT, SAMPLE, free_port, wait_for_port
+from conftest import ARTIFACTS, ROOT, SAMPLE, free_port, serve_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
@@ -26,15 +26,6 @@ XSS_BODY = (
 )
 
 
-def _serve(store: Path, *extra: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--store", str(store), "--port", str(port), *extra],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
-    )
-    wait_for_port(port, 180, proc)
-    return proc, f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +37,7 @@ def app_url(tmp_path_factory):
     xss = tmp_path_factory.mktemp("xss") / "harbour.txt"
     xss.write_text(f"{XSS_TITLE}\n{XSS_BODY}")
     ingest_paths([SAMPLE, xss], Settings(store=store))
-    proc, url = _serve(store)
+    proc, url = serve_app(store)
     yield url
     proc.terminate()
     proc.wait(timeout=30)
@@ -187,7 +178,7 @@ def test_auth_keeps_an_anonymous_browser_out(browser, tmp_path):
     from ingest.settings import Settings
 
     ingest_paths([SAMPLE], Settings(store=tmp_path / "store"))
-    proc, url = _serve(tmp_path / "store", "--auth", "editor:s3cret")
+    proc, url = serve_app(tmp_path / "store", "--auth", "editor:s3cret")
     try:
         page = browser.new_page()
         page.goto(url)
@@ -196,7 +187,7 @@ def test_auth_keeps_an_anonymous_browser_out(browser, tmp_path):
         assert page.get_by_role("button", name="Login").count() == 1 or "login" in page.content().lower()
         for route in ("/config", "/gradio_api/info", "/gradio_api/queue/status"):
             with pytest.raises(urllib.error.HTTPError) as refused:
-                urllib.request.urlopen(url + route, timeout=10)
+                urllib.request.urlopen(url.rstrip("/") + route, timeout=10)
             assert refused.value.code in (401, 403)
         page.locator("input[type=text], input[name=username]").first.fill("editor")
         page.locator("input[type=password]").first.fill("s3cret")
