@@ -166,9 +166,11 @@ class Assistant:
     def _generate(self, question: str, evidence: list[Evidence], result: Answer, timings: Timings, started: float) -> Iterator[Event]:
         chain = ANSWER | self.chat_model
         inputs = {"evidence": "\n".join(f"[{e.number}] {e.text}" for e in evidence), "question": question}
-        raw = []
+        raw, finished = [], False
         try:
             for chunk in chain.stream(inputs):
+                meta = chunk.response_metadata or {}
+                finished = finished or bool(meta.get("finish_reason") or meta.get("done_reason") or meta.get("done"))
                 if chunk.usage_metadata:
                     result.usage = Usage(
                         prompt_tokens=chunk.usage_metadata.get("input_tokens", 0),
@@ -186,6 +188,9 @@ class Assistant:
             result.error = self._backend_message(err)
             return
         result.raw_answer = "".join(raw).strip()
+        if self.settings.backend != "local" and not finished:
+            result.error = self._backend_message(ConnectionError("the stream ended before the answer was finished"))
+            return
         verified = verify_citations(result.raw_answer, evidence, self.judge, self.settings.support_threshold, question)
         result.answer, result.citations = verified.answer, verified.citations
         result.unsupported, result.refused = verified.unsupported, verified.refused
