@@ -47,9 +47,21 @@ class Baseline:
         self.embeddings = _embeddings()
         self.store = None
 
+    def _chroma_settings(self):
+        from chromadb.config import Settings as ChromaSettings
+
+        return ChromaSettings(anonymized_telemetry=False, is_persistent=True, persist_directory=str(self.folder))
+
+    def open(self) -> "Baseline":
+        """Reopen a store an earlier `ingest` (maybe in another process) wrote."""
+        from langchain_chroma import Chroma
+
+        self.store = Chroma(persist_directory=str(self.folder), embedding_function=self.embeddings,
+                            client_settings=self._chroma_settings())
+        return self
+
     def ingest(self, corpus: Path) -> int:
         """Files to a queryable store; returns the number of chunks."""
-        from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
@@ -57,7 +69,7 @@ class Baseline:
         chunks = splitter.split_documents(_documents(corpus))
         self.store = Chroma.from_documents(
             chunks, self.embeddings, persist_directory=str(self.folder),
-            client_settings=ChromaSettings(anonymized_telemetry=False, is_persistent=True, persist_directory=str(self.folder)),
+            client_settings=self._chroma_settings(),
         )
         return len(chunks)
 

@@ -47,13 +47,7 @@ def run_size(n: int, shared: Path, settings, work: Path, with_server: bool) -> d
     result = {"target_passages": n, "corpus": str(corpus.name), "ingest": {"byline": ours, "baseline": theirs}}
     qs = bench.questions(shared, 200)
     search = HybridSearch(settings.with_overrides(store=work / f"store-{n}", collection="bench"))
-    baseline = Baseline(work / f"baseline-{n}")
-    from langchain_chroma import Chroma
-    from chromadb.config import Settings as ChromaSettings
-
-    baseline.store = Chroma(persist_directory=str(work / f"baseline-{n}"), embedding_function=baseline.embeddings,
-                            client_settings=ChromaSettings(anonymized_telemetry=False, is_persistent=True,
-                                                           persist_directory=str(work / f"baseline-{n}")))
+    baseline = Baseline(work / f"baseline-{n}").open()
     result["retrieval_ms"] = {mode: bench.retrieval_latency(search, qs, mode) for mode in ("dense", "bm25", "hybrid")}
     result["retrieval_ms"]["baseline"] = bench.baseline_latency(baseline, qs)
     if with_server:

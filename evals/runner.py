@@ -15,7 +15,7 @@ from ingest.settings import Settings
 from ingest.store import Store
 
 from .datasets import Item
-from .metrics import retrieval_scores
+from .metrics import RETRIEVAL, retrieval_scores
 from .scoring import gold_ranking, passed, score
 
 RETRIEVAL_DEPTH = 10
@@ -47,14 +47,22 @@ def _support_totals(store: Store, item: Item) -> int:
     return len({i for s in item.gold_support for i in store.ids_containing(s)})
 
 
+def score_retrieval(assistant: Assistant, item_id: str, last: Item, question: str, article_ids: set[str]):
+    """(ranking, retrieval scores or None): gold given but none of it retrieved scores zero on every metric."""
+    ranked = assistant.search.retrieve(question, RETRIEVAL_DEPTH)
+    ranking, gold = gold_ranking(last, ranked, article_ids)
+    if not gold:
+        return ranking, ({m: 0.0 for m in RETRIEVAL} if last.has_gold else None)
+    if last.gold_support and not last.gold_doc_ids:
+        gold |= {f"__unretrieved_{n}" for n in range(max(0, _support_totals(assistant.store, last) - len(gold)))}
+    return ranking, retrieval_scores({item_id: ranking}, {item_id: gold}).get(item_id)
+
+
 def retrieval_only(assistant: Assistant, item: Item, article_ids: set[str]) -> dict:
     """Scores retrieval alone (no generation): seconds for a whole benchmark instead of an hour."""
     last = (item.turns or [item])[-1]
-    ranked = assistant.search.retrieve(last.question, RETRIEVAL_DEPTH)
-    ranking, gold = gold_ranking(last, ranked, article_ids)
-    scores = retrieval_scores({item.id: ranking}, {item.id: gold}).get(item.id, {}) if gold else {}
-    if not gold and last.has_gold:
-        scores = {m: 0.0 for m in ("hit@5", "recall@5", "recall@10", "mrr@10", "ndcg@10")}
+    ranking, scores = score_retrieval(assistant, item.id, last, last.question, article_ids)
+    scores = scores or {}
     return {"id": item.id, "type": item.type, "question": item.question, "retrieved": ranking, "scores": scores,
             "gold": {"gold_doc_ids": last.gold_doc_ids, "gold_support": last.gold_support, "answerable": last.answerable},
             "pass": scores.get("hit@5", 0.0) > 0 if scores else True}
@@ -75,15 +83,7 @@ def run_item(assistant: Assistant, item: Item, article_ids: set[str], answer_que
     last = turns[-1]
     if item.turns:
         last.type = item.type
-    ranked = assistant.search.retrieve(answer.standalone_question, RETRIEVAL_DEPTH)
-    ranking, gold = gold_ranking(last, ranked, article_ids)
-    retrieval = None
-    if gold:
-        if last.gold_support and not last.gold_doc_ids:
-            gold |= {f"__unretrieved_{n}" for n in range(max(0, _support_totals(assistant.store, last) - len(gold)))}
-        retrieval = retrieval_scores({item.id: ranking}, {item.id: gold}).get(item.id)
-    elif last.has_gold:
-        retrieval = {m: 0.0 for m in ("hit@5", "recall@5", "recall@10", "mrr@10", "ndcg@10")}
+    ranking, retrieval = score_retrieval(assistant, item.id, last, answer.standalone_question, article_ids)
     scores = score(last, answer, retrieval, assistant.judge, assistant.settings.support_threshold)
     return {
         "id": item.id,

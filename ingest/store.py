@@ -132,11 +132,8 @@ class Store:
 
     def dense_search(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float, str, dict]]:
         """(id, cosine similarity, text, metadata), best first."""
-        n = min(k, self.count())
-        if n == 0:
-            return []
         res = self._collection.query(
-            query_embeddings=[vector.tolist()], n_results=n, where=where, include=["documents", "metadatas", "distances"]
+            query_embeddings=[vector.tolist()], n_results=k, where=where, include=["documents", "metadatas", "distances"]
         )
         return [
             (i, 1.0 - float(dist), doc, meta)

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from conftest import ARTIFACTS, ROOT, SAMPLE, free_port, serve_app
+from conftest import ARTIFACTS, SAMPLE, serve_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
