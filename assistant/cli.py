@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ingest import cli as ingest_cli
 from ingest.cli import add_store_flags, fail, settings_from_args
-from ingest.models import IngestError
+from ingest.dates import user_date
+from ingest.records import IngestError, PassageFilter
 
 
 def add_answer_flags(parser: argparse.ArgumentParser) -> None:
@@ -25,12 +26,10 @@ def answer_settings(args: argparse.Namespace):
     return settings_from_args(args, backend=args.backend, top_k=args.top_k)
 
 
-def filters_from_args(args: argparse.Namespace):
-    from .retrieval import Filters, parse_date
-
-    after = parse_date(args.after) if args.after else None
-    before = parse_date(args.before) if args.before else None
-    return Filters(args.articles, after, before) if (args.articles or after or before) else None
+def filter_from_args(args: argparse.Namespace) -> PassageFilter:
+    after = user_date(args.after) if args.after else None
+    before = user_date(args.before) if args.before else None
+    return PassageFilter(tuple(args.articles or ()), after, before)
 
 
 def print_answer(answer, stream=sys.stdout) -> None:
@@ -51,28 +50,28 @@ def print_answer(answer, stream=sys.stdout) -> None:
 
 
 def _assistant(args: argparse.Namespace):
-    from .chain import Assistant
+    from .assistant import Assistant
 
     return Assistant(answer_settings(args))
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .chain import QuestionError
+    from .assistant import QuestionError
 
     try:
-        filters = filters_from_args(args)
+        where = filter_from_args(args)
         assistant = _assistant(args)
     except (ValueError, IngestError) as err:
         return fail(str(err))
     if args.question is None:
-        sys.stdin.reconfigure(errors="replace")
+        sys.stdin.reconfigure(errors="replace")  # type: ignore[union-attr]
     questions = [args.question] if args.question is not None else (line.rstrip("\n") for line in sys.stdin)
     status = 0
     for question in questions:
         if args.question is None and not question.strip():
             continue
         try:
-            answer = assistant.ask(question, filters=filters)
+            answer = assistant.ask(question, where=where)
         except QuestionError as err:
             if args.json and args.question is None:
                 print(json.dumps({"question": question, "error": str(err)}), flush=True)
@@ -92,10 +91,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from .chain import QuestionError
+    from .assistant import QuestionError
 
     try:
-        filters = filters_from_args(args)
+        where = filter_from_args(args)
         assistant = _assistant(args)
     except (ValueError, IngestError) as err:
         return fail(str(err))
@@ -114,7 +113,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             continue
         try:
             printed = False
-            for event in assistant.stream(question, history, filters):
+            for event in assistant.stream(question, history, where):
                 if event.kind == "standalone":
                     print(f"(understood as: {event.data})")
                 elif event.kind == "token":

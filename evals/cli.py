@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from assistant.cli import add_answer_flags, answer_settings
 from ingest.cli import fail
-from ingest.models import IngestError
+from ingest.records import IngestError
 
 from .datasets import BENCHMARKS, SAMPLE_GOLD, DatasetError, benchmark_paths, load_dataset
 
@@ -41,12 +41,12 @@ def resolve_inputs(args: argparse.Namespace) -> tuple[list, Path | None, str]:
         title = f"{args.benchmark}{f' ({split})' if split else ''}"
         return load_dataset(questions, split), corpus, title
     dataset = Path(args.dataset) if args.dataset else SAMPLE_GOLD
-    corpus = Path(args.corpus) if args.corpus else (SAMPLE_CORPUS if not args.dataset else None)
-    return load_dataset(dataset, args.split), corpus, dataset.name
+    own_corpus: Path | None = Path(args.corpus) if args.corpus else (SAMPLE_CORPUS if not args.dataset else None)
+    return load_dataset(dataset, args.split), own_corpus, dataset.name
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.chain import Assistant
+    from assistant.assistant import Assistant
 
     from .report import write_report
     from .runner import prepare_corpus, read_results, run
@@ -60,7 +60,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if args.sample and args.sample < len(items):
             step = len(items) / args.sample
             items = [items[int(i * step)] for i in range(args.sample)]
-        settings = answer_settings(args).with_overrides(retrieval_mode=args.retriever)
+        settings = answer_settings(args).with_overrides(retrieval_mode=args.retriever, concurrency=args.concurrency)
         if corpus is not None:
             settings = prepare_corpus(settings, corpus, args.collection)
         assistant = Assistant(settings)
@@ -73,7 +73,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         bar.n = done
         bar.refresh()
 
-    rows = run(assistant, items, out, args.concurrency, progress, answer_questions=not args.retrieval_only)
+    rows = run(assistant, items, out, progress=progress, answer_questions=not args.retrieval_only)
     bar.close()
     summary = build_summary(rows)
     summary["dataset"], summary["retriever"] = title, settings.retrieval_mode
@@ -94,8 +94,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def print_summary(summary: dict) -> None:
-    print(f"{summary['dataset']}: {summary['questions']} questions, {summary['passed']} passed, "
-          f"{summary['errors']} errors ({summary['retriever']} retrieval, {summary['model'] or 'no model'})")
+    print(
+        f"{summary['dataset']}: {summary['questions']} questions, {summary['passed']} passed, "
+        f"{summary['errors']} errors ({summary['retriever']} retrieval, {summary['model'] or 'no model'})"
+    )
     for name, v in summary["metrics"].items():
         print(f"  {name:26s} {v['mean']:.3f}  [{v['low']:.3f}, {v['high']:.3f}]  n={v['n']}")
     for name, v in summary["latency"].items():

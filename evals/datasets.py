@@ -26,7 +26,7 @@ class Item:
     gold_support: list[str] = field(default_factory=list)
     answerable: bool | None = None
     type: str = "all"
-    turns: list["Item"] = field(default_factory=list)
+    turns: list[Item] = field(default_factory=list)
 
     @property
     def has_gold(self) -> bool:
@@ -95,7 +95,7 @@ def parse_dataset(text: str, name: str, split: str | None = None) -> list[Item]:
                 continue
             try:
                 record = json.loads(line)
-            except ValueError as err:
+            except json.JSONDecodeError as err:
                 raise DatasetError(f"{name} line {number}: not valid JSON ({err.msg}); fix or remove the line") from None
             if split and record.get("split") not in (None, split):
                 continue

@@ -13,6 +13,8 @@ from collections import Counter
 
 import numpy as np
 
+from assistant.citations import strip_markers
+
 RETRIEVAL = ("hit@5", "recall@5", "recall@10", "mrr@10", "ndcg@10")
 _RANX = {"hit@5": "hit_rate@5", "recall@5": "recall@5", "recall@10": "recall@10", "mrr@10": "mrr@10", "ndcg@10": "ndcg@10"}
 # Metrics where lower is better; everything else is higher-is-better.
@@ -27,17 +29,13 @@ def normalize_answer(text: str) -> str:
     return " ".join(text.split())
 
 
-def _strip_markers(text: str) -> str:
-    return re.sub(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]", "", text)
-
-
 def exact_match(prediction: str, answers: list[str]) -> float:
-    pred = normalize_answer(_strip_markers(prediction))
+    pred = normalize_answer(strip_markers(prediction))
     return float(any(pred == normalize_answer(a) for a in answers))
 
 
 def token_f1(prediction: str, answers: list[str]) -> float:
-    pred = normalize_answer(_strip_markers(prediction)).split()
+    pred = normalize_answer(strip_markers(prediction)).split()
     best = 0.0
     for answer in answers:
         gold = normalize_answer(answer).split()
@@ -50,7 +48,7 @@ def token_f1(prediction: str, answers: list[str]) -> float:
 
 
 def answer_presence(prediction: str, answers: list[str]) -> float:
-    pred = normalize_answer(_strip_markers(prediction))
+    pred = normalize_answer(strip_markers(prediction))
     return float(any(normalize_answer(a) and normalize_answer(a) in pred for a in answers))
 
 
@@ -65,10 +63,6 @@ def retrieval_scores(rankings: dict[str, list[str]], gold: dict[str, set[str]]) 
     run = Run({q: {d: 1.0 / (rank + 1) for rank, d in enumerate(rankings[q][:10])} or {"__none__": 0.0} for q in qids})
     evaluate(qrels, run, list(_RANX.values()), make_comparable=True)
     return {q: {name: float(run.scores[m][q]) for name, m in _RANX.items()} for q in qids}
-
-
-def ranked_unique(ids: list[str]) -> list[str]:
-    return list(dict.fromkeys(ids))
 
 
 def bootstrap_ci(values: list[float], seed: int = 0, resamples: int = 1000) -> tuple[float, float]:

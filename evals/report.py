@@ -67,7 +67,8 @@ def latency_plot(rows: list[dict]) -> str:
 def _metric_table(metrics: dict) -> str:
     rows = "".join(
         f"<tr><td>{escape(m)}</td><td>{v['mean']:.3f}</td><td>[{v['low']:.3f}, {v['high']:.3f}]</td><td>{v['n']}</td></tr>"
-        for m, v in metrics.items() if m in QUALITY
+        for m, v in metrics.items()
+        if m in QUALITY
     )
     return f"<table><tr><th>metric</th><th>mean</th><th>95% CI</th><th>n</th></tr>{rows}</table>"
 
@@ -106,31 +107,38 @@ def _question_rows(rows: list[dict]) -> str:
         )
     return (
         "<table><tr><th>id</th><th>question</th><th>answer</th><th>citations</th><th>gold</th><th>result</th></tr>"
-        + "".join(out) + "</table>"
+        + "".join(out)
+        + "</table>"
     )
 
 
 def write_report(path: Path, title: str, summary: dict, rows: list[dict], comparison: dict | None = None) -> None:
     latency = "".join(
         f"<tr><td>{escape(m)}</td><td>{v['p50']:.3f}</td><td>{v['p95']:.3f}</td><td>{v['n']}</td></tr>"
-        for m, v in summary["latency"].items() if v
+        for m, v in summary["latency"].items()
+        if v
     )
     notes = "".join(f"<li><b>{escape(k)}</b>: {escape(v)}</li>" for k, v in summary["notes"].items())
     compare_html = ""
     if comparison:
         deltas = "".join(
             f"<tr><td>{escape(m)}</td><td>{d['delta']:+.3f}</td><td>[{d['low']:+.3f}, {d['high']:+.3f}]</td>"
-            f"<td>{'yes' if d['significant'] else 'no'}</td></tr>" for m, d in comparison["deltas"].items()
+            f"<td>{'yes' if d['significant'] else 'no'}</td></tr>"
+            for m, d in comparison["deltas"].items()
         )
-        flips = "".join(f"<li>{escape(f['id'])}: {'pass→fail' if f['was'] else 'fail→pass'} — {escape(f['question'])}</li>"
-                        for f in comparison["flipped"])
-        compare_html = (f"<h2>Compared with the previous run</h2><table><tr><th>metric</th><th>delta</th><th>95% CI</th>"
-                        f"<th>significant</th></tr>{deltas}</table><ul>{flips}</ul>")
+        flips = "".join(
+            f"<li>{escape(f['id'])}: {'pass→fail' if f['was'] else 'fail→pass'} — {escape(f['question'])}</li>"
+            for f in comparison["flipped"]
+        )
+        compare_html = (
+            f"<h2>Compared with the previous run</h2><table><tr><th>metric</th><th>delta</th><th>95% CI</th>"
+            f"<th>significant</th></tr>{deltas}</table><ul>{flips}</ul>"
+        )
     html = f"""<!doctype html><html><head><meta charset="utf-8"><title>{escape(title)}</title><style>{_CSS}</style></head>
 <body><h1>{escape(title)}</h1>
-<p>{summary['questions']} questions, {summary['passed']} passed, {summary['errors']} errors. Model: {escape(summary['model'] or '')}</p>
-<h2>Summary</h2>{_metric_table(summary['metrics'])}{metric_bars(summary)}
-<h2>By type</h2>{_type_table(summary['by_type'])}
+<p>{summary["questions"]} questions, {summary["passed"]} passed, {summary["errors"]} errors. Model: {escape(summary["model"] or "")}</p>
+<h2>Summary</h2>{_metric_table(summary["metrics"])}{metric_bars(summary)}
+<h2>By type</h2>{_type_table(summary["by_type"])}
 <h2>Latency</h2><table><tr><th>stage</th><th>p50</th><th>p95</th><th>n</th></tr>{latency}</table>{latency_plot(rows)}
 {compare_html}
 <h2>What the metrics measure</h2><ul>{notes}</ul>

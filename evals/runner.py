@@ -9,7 +9,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from assistant.chain import Assistant, QuestionError
+from assistant.answer import Answer
+from assistant.assistant import Assistant, QuestionError
 from ingest.pipeline import ingest_paths
 from ingest.settings import Settings
 from ingest.store import Store
@@ -32,7 +33,7 @@ def prepare_corpus(settings: Settings, corpus: Path, collection: str | None = No
     settings = settings.with_overrides(collection=collection or corpus_collection(corpus))
     report = ingest_paths([corpus], settings, show_progress=False)
     if report.failed:
-        raise ValueError(f"the corpus {corpus} did not ingest cleanly: {report.failed[0]['error']}")
+        raise ValueError(f"the corpus {corpus} did not ingest cleanly: {report.failed[0].error}")
     return settings
 
 
@@ -63,9 +64,15 @@ def retrieval_only(assistant: Assistant, item: Item, article_ids: set[str]) -> d
     last = (item.turns or [item])[-1]
     ranking, scores = score_retrieval(assistant, item.id, last, last.question, article_ids)
     scores = scores or {}
-    return {"id": item.id, "type": item.type, "question": item.question, "retrieved": ranking, "scores": scores,
-            "gold": {"gold_doc_ids": last.gold_doc_ids, "gold_support": last.gold_support, "answerable": last.answerable},
-            "pass": scores.get("hit@5", 0.0) > 0 if scores else True}
+    return {
+        "id": item.id,
+        "type": item.type,
+        "question": item.question,
+        "retrieved": ranking,
+        "scores": scores,
+        "gold": {"gold_doc_ids": last.gold_doc_ids, "gold_support": last.gold_support, "answerable": last.answerable},
+        "pass": scores.get("hit@5", 0.0) > 0 if scores else True,
+    }
 
 
 def run_item(assistant: Assistant, item: Item, article_ids: set[str], answer_questions: bool = True) -> dict:
@@ -73,13 +80,14 @@ def run_item(assistant: Assistant, item: Item, article_ids: set[str], answer_que
         return retrieval_only(assistant, item, article_ids)
     history: list[tuple[str, str]] = []
     turns = item.turns or [item]
-    answer = None
+    answer: Answer | None = None
     for turn in turns:
         try:
             answer = assistant.ask(turn.question, history=history)
         except QuestionError as err:
             return {"id": item.id, "type": item.type, "question": item.question, "error": str(err), "scores": {}, "pass": False}
         history.append((turn.question, answer.answer))
+    assert answer is not None
     last = turns[-1]
     if item.turns:
         last.type = item.type
@@ -95,8 +103,12 @@ def run_item(assistant: Assistant, item: Item, article_ids: set[str], answer_que
         "refused": answer.refused,
         "citations": [c.model_dump() for c in answer.citations],
         "retrieved": ranking[:RETRIEVAL_DEPTH],
-        "gold": {"answers": last.answers, "gold_doc_ids": last.gold_doc_ids, "gold_support": last.gold_support,
-                 "answerable": last.answerable},
+        "gold": {
+            "answers": last.answers,
+            "gold_doc_ids": last.gold_doc_ids,
+            "gold_support": last.gold_support,
+            "answerable": last.answerable,
+        },
         "scores": scores,
         "timings": answer.timings.model_dump(),
         "usage": answer.usage.model_dump(),
@@ -122,7 +134,6 @@ def run(
     assistant: Assistant,
     items: list[Item],
     out: Path | None = None,
-    concurrency: int = 1,
     progress: Callable[[int, int], None] | None = None,
     answer_questions: bool = True,
 ) -> list[dict]:
@@ -147,8 +158,8 @@ def run(
                 progress(finished[0], len(items))
 
     try:
-        local = assistant.settings.backend == "local" and answer_questions
-        workers = 1 if local else max(1, concurrency)
+        settings = assistant.settings
+        workers = settings.answer_concurrency if answer_questions else max(1, settings.concurrency)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(work, todo))
     finally:

@@ -56,7 +56,8 @@ def citation_scores(answer: Answer, item: Item, judge: SupportJudge, threshold: 
     if item.has_gold:
         gold_ids = set(item.gold_doc_ids)
         good = [
-            c for c in answer.citations
+            c
+            for c in answer.citations
             if c.article_id in gold_ids or c.passage_id in gold_ids or _contains(c.quote, item.gold_support)
         ]
         scores["gold_citation_precision"] = len(good) / len(answer.citations)
@@ -66,7 +67,9 @@ def citation_scores(answer: Answer, item: Item, judge: SupportJudge, threshold: 
     return scores
 
 
-def score(item: Item, answer: Answer, retrieval: dict[str, float] | None, judge: SupportJudge, threshold: float) -> dict[str, float]:
+def score(
+    item: Item, answer: Answer, retrieval: dict[str, float] | None, judge: SupportJudge, threshold: float
+) -> dict[str, float]:
     scores: dict[str, float] = dict(retrieval or {})
     answerable = item.answerable if item.answerable is not None else (True if item.answers or item.has_gold else None)
     if answerable is False:

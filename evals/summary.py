@@ -8,10 +8,16 @@ from .metrics import LOWER_IS_BETTER, RETRIEVAL, paired_delta, percentiles, summ
 
 QUALITY = (
     *RETRIEVAL,
-    "exact_match", "f1", "answer_presence",
-    "marker_validity", "judge_citation_precision", "judge_citation_recall",
-    "gold_citation_precision", "gold_support_recall",
-    "correct_refusal", "false_refusal",
+    "exact_match",
+    "f1",
+    "answer_presence",
+    "marker_validity",
+    "judge_citation_precision",
+    "judge_citation_recall",
+    "gold_citation_precision",
+    "gold_support_recall",
+    "correct_refusal",
+    "false_refusal",
 )
 COST = ("retrieve_s", "first_token_s", "total_s", "prompt_tokens", "completion_tokens")
 
@@ -35,7 +41,9 @@ def build_summary(rows: list[dict]) -> dict:
         "passed": sum(bool(r.get("pass")) for r in rows),
         "errors": sum(bool(r.get("error")) for r in rows),
         "metrics": summarize(ok, list(QUALITY)),
-        "by_type": {t: summarize(rs, list(QUALITY)) | {"questions": {"mean": len(rs), "n": len(rs)}} for t, rs in sorted(by_type.items())},
+        "by_type": {
+            t: summarize(rs, list(QUALITY)) | {"questions": {"mean": len(rs), "n": len(rs)}} for t, rs in sorted(by_type.items())
+        },
         "latency": {m: percentiles([r["scores"].get(m) for r in ok]) for m in COST if any(m in r["scores"] for r in ok)},
         "model": next((r.get("model") for r in ok if r.get("model")), ""),
         "notes": NOTES,
@@ -76,10 +84,10 @@ def compare(old_rows: list[dict], new_rows: list[dict]) -> dict:
         pairs = [(old[q]["scores"][m], new[q]["scores"][m]) for q in shared if m in old[q]["scores"] and m in new[q]["scores"]]
         if pairs:
             mean, low, high = paired_delta([a for a, _ in pairs], [b for _, b in pairs])
-            deltas[m] = {"delta": mean, "low": low, "high": high, "n": len(pairs),
-                         "significant": not (low <= 0.0 <= high)}
+            deltas[m] = {"delta": mean, "low": low, "high": high, "n": len(pairs), "significant": not (low <= 0.0 <= high)}
     flips = [
         {"id": q, "question": new[q]["question"], "was": bool(old[q].get("pass")), "now": bool(new[q].get("pass"))}
-        for q in shared if bool(old[q].get("pass")) != bool(new[q].get("pass"))
+        for q in shared
+        if bool(old[q].get("pass")) != bool(new[q].get("pass"))
     ]
     return {"shared_questions": len(shared), "deltas": deltas, "flipped": flips}

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from .models import IngestError
+from .records import IngestError
 from .settings import Settings
 
 
@@ -41,7 +41,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json()))
     else:
         for failure in report.failed:
-            print(f"error: {failure['error']}", file=sys.stderr)
+            print(f"error: {failure.error}", file=sys.stderr)
         print(
             f"{report.articles} articles, {report.passages} passages: "
             f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, {len(report.failed)} failed"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .models import IngestError
+from .records import IngestError
 
 
 def bundled_model_path() -> Path:
@@ -45,7 +45,7 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
-        return int(self._model.get_sentence_embedding_dimension())
+        return int(self._model.get_sentence_embedding_dimension() or 0)
 
 
 @lru_cache(maxsize=4)

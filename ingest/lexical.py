@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -40,7 +41,7 @@ class LexicalIndex:
     article_ids: np.ndarray
     published_ts: np.ndarray
     generation: str
-    _bm25: object | None = None
+    _bm25: Any = None
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str], article_ids: list[str], published_ts: list[float], generation: str):
@@ -75,7 +76,7 @@ class LexicalIndex:
         shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
-    def load(cls, directory: Path) -> "LexicalIndex | None":
+    def load(cls, directory: Path) -> LexicalIndex | None:
         import bm25s
 
         meta_path = directory / _META
@@ -105,9 +106,7 @@ class LexicalIndex:
         if not words[0]:
             return []
         with _search_lock:
-            docs, scores = self._bm25.retrieve(
-                words, k=min(k, len(self.ids)), show_progress=False, weight_mask=mask, n_threads=0
-            )
+            docs, scores = self._bm25.retrieve(words, k=min(k, len(self.ids)), show_progress=False, weight_mask=mask, n_threads=0)
         return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
 
     def filter_mask(self, article_ids: list[str] | None, after_ts: float | None, before_ts: float | None) -> np.ndarray | None:

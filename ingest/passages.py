@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .models import Article, Passage, stable_id
+from .records import Article, Passage, stable_id
 
 _WORD = re.compile(r"\w+|[^\w\s]")
 

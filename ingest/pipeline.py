@@ -13,13 +13,19 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .embedder import get_embedder
-from .models import Article, IngestError, Passage
 from .passages import make_passages
 from .readers import iter_files, read_articles
+from .records import Article, IngestError, Passage, SourceFile
 from .settings import Settings
 from .store import Store
 
 BATCH_PASSAGES = 256
+
+
+@dataclass(frozen=True)
+class IngestFailure:
+    path: str
+    error: str
 
 
 @dataclass
@@ -29,7 +35,7 @@ class IngestReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    failed: list[dict] = field(default_factory=list)
+    failed: list[IngestFailure] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
@@ -42,15 +48,13 @@ class IngestReport:
         return not self.failed
 
 
-def _articles(
-    files: Iterable[tuple[Path, IngestError | None, str | None]], max_bytes: int, max_chars: int, report: IngestReport
-) -> Iterator[Article]:
-    for path, error, name in files:
-        if error is not None:
-            report.failed.append({"path": str(path), "error": str(error)})
+def _articles(files: Iterable[SourceFile], max_bytes: int, max_chars: int, report: IngestReport) -> Iterator[Article]:
+    for file in files:
+        if file.error is not None:
+            report.failed.append(IngestFailure(file.label, str(file.error)))
             continue
         try:
-            for article in read_articles(path, max_bytes, name=name):
+            for article in read_articles(file.path, max_bytes, name=file.name):
                 if len(article.text) > max_chars:
                     raise IngestError(
                         f"{article.source}: the article is {len(article.text):,} characters long, over the "
@@ -58,9 +62,9 @@ def _articles(
                     )
                 yield article
         except IngestError as err:
-            report.failed.append({"path": name or str(path), "error": str(err)})
+            report.failed.append(IngestFailure(file.label, str(err)))
         except OSError as err:
-            report.failed.append({"path": name or str(path), "error": f"{path}: cannot read ({err.strerror})"})
+            report.failed.append(IngestFailure(file.label, f"{file.label}: cannot read ({err.strerror})"))
 
 
 def _batches(articles: Iterator[Article], settings: Settings) -> Iterator[list[tuple[Article, list[Passage]]]]:
@@ -80,20 +84,20 @@ def _batches(articles: Iterator[Article], settings: Settings) -> Iterator[list[t
 
 
 def ingest_files(
-    files: Iterable[tuple[Path, IngestError | None, str | None]],
+    files: Iterable[SourceFile],
     settings: Settings,
     store: Store | None = None,
     progress: Callable[[int], None] | None = None,
     show_progress: bool = False,
 ) -> IngestReport:
-    """Ingest (path, pre-existing error, display name) triples; failures are reported, never raised."""
+    """Ingest files; failures are reported, never raised."""
     report = IngestReport()
     store = store or Store(settings)
     embedder = None
     started = False
     bar = tqdm(desc="ingest", unit=" passages", disable=not show_progress, leave=False)
     try:
-        for batch in _batches(_articles(files, int(settings.max_file_mb * 1e6), settings.max_article_chars, report), settings):
+        for batch in _batches(_articles(files, settings.max_file_bytes, settings.max_article_chars, report), settings):
             state = store.stored_state([a.id for a, _ in batch])
             to_write, replacing = [], set()
             for article, passages in batch:
@@ -128,7 +132,9 @@ def ingest_files(
     return report
 
 
-def ingest_paths(paths: list[Path], settings: Settings, store: Store | None = None, show_progress: bool | None = None) -> IngestReport:
+def ingest_paths(
+    paths: list[Path], settings: Settings, store: Store | None = None, show_progress: bool | None = None
+) -> IngestReport:
     files = list(iter_files(paths))
-    show = len(files) > 5 or any(p.suffix == ".jsonl" for p, _ in files) if show_progress is None else show_progress
-    return ingest_files(((p, e, None) for p, e in files), settings, store, show_progress=show)
+    show = len(files) > 5 or any(f.path.suffix == ".jsonl" for f in files) if show_progress is None else show_progress
+    return ingest_files(files, settings, store, show_progress=show)

@@ -4,30 +4,32 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
-from .models import Article, IngestError, stable_id
+from .dates import iso_date
 from .normalize import clean_line, looks_like_headline, normalize_text
+from .records import Article, IngestError, SourceFile, stable_id
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".jsonl")
 
 
-def iter_files(paths: list[Path]) -> Iterator[tuple[Path, IngestError | None]]:
+def iter_files(paths: list[Path]) -> Iterator[SourceFile]:
     """Every file to ingest, in a stable order; a missing path is reported in place of a file."""
     for path in paths:
         if not path.exists():
-            yield path, IngestError(f"{path}: no such file or directory; check the path")
+            yield SourceFile(path, error=IngestError(f"{path}: no such file or directory; check the path"))
         elif path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
                 if child.suffix.lower() in SUPPORTED:
-                    yield child, None
+                    yield SourceFile(child)
         else:
-            yield path, None
+            yield SourceFile(path)
 
 
 def read_articles(path: Path, max_bytes: int, *, name: str | None = None) -> Iterator[Article]:
-    """Articles in one file; `name` replaces the path as the source (an upload's original file name)."""
+    """Articles in one file; `name` replaces the path as the source (an upload's original file name).
+
+    The file-size limit is checked here and nowhere else (uploads included)."""
     source = name or str(path.resolve())
     suffix = Path(source).suffix.lower() or path.suffix.lower()
     if suffix not in SUPPORTED:
@@ -59,9 +61,7 @@ def _decode(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise IngestError(
-            f"{source}: not valid UTF-8 (byte {err.start}); re-save the file as UTF-8"
-        ) from None
+        raise IngestError(f"{source}: not valid UTF-8 (byte {err.start}); re-save the file as UTF-8") from None
 
 
 def _article(text: str, title: str, source: str, **extra: str | None) -> Article:
@@ -89,7 +89,7 @@ def _from_html(html: str, source: str) -> Article:
     if not text or not text.strip():
         raise IngestError(f"{source}: no article text found in the HTML")
     title = getattr(doc, "title", None) or Path(source).stem
-    return _article(text, title, source, published_at=_iso_date(getattr(doc, "date", None)), url=getattr(doc, "url", None))
+    return _article(text, title, source, published_at=iso_date(getattr(doc, "date", None)), url=getattr(doc, "url", None))
 
 
 def _from_pdf(data: bytes, source: str) -> Article:
@@ -131,17 +131,8 @@ def _from_jsonl(text: str, source: str) -> Iterator[Article]:
             str(record.get("title") or f"{Path(source).stem} #{number}"),
             where if not record.get("url") else origin,
             id=str(record["id"]) if record.get("id") is not None else stable_id(source, str(number)),
-            published_at=_iso_date(record.get("published_at")),
+            published_at=iso_date(record.get("published_at")),
             url=record.get("url"),
         )
     if errors:
         raise IngestError(f"{source}: malformed JSONL, " + "; ".join(errors[:5]) + ("; ..." if len(errors) > 5 else ""))
-
-
-def _iso_date(value: object) -> str | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).isoformat()
-    except ValueError:
-        return None

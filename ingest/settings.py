@@ -58,22 +58,40 @@ class Settings(BaseSettings):
     duplicate_similarity: float = 0.95
     evidence_sentences: int = 4
     evidence_relative_floor: float = 0.6
+    evidence_cosine_weight: float = Field(0.7, description="relevance = w * cosine + (1 - w) * question-word overlap")
+    evidence_follower_share: float = Field(
+        0.65, description="share of a relevant sentence's score that the sentence right after it inherits"
+    )
 
     # Answering and verification (set on dev data: see docs/EVALUATION.md)
     min_evidence_score: float = 0.30
     support_threshold: float = 0.45
+    support_cosine_weight: float = Field(0.5, description="support = w * cosine + (1 - w) * content-word recall")
+
+    # Follow-ups
+    rewrite_max_tokens: int = 48
+    history_turns: int = Field(2, description="earlier turns shown to the follow-up rewrite")
+    history_answer_chars: int = Field(300, description="each earlier answer is cut to this length for the rewrite")
 
     # Serving
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str | None = Field(None, description="USER:PASSWORD required for every page and API route")
-    max_upload_mb: float = 20.0
-    concurrency: int = 1
+    concurrency: int = Field(1, description="answers generated at once by a remote backend")
 
-    def with_overrides(self, **values: object) -> "Settings":
+    def with_overrides(self, **values: object) -> Settings:
         """A copy with CLI flags applied; flags left at None keep the environment's value."""
         changed = {k: v for k, v in values.items() if v is not None}
         return self.model_validate({**self.model_dump(), **changed}) if changed else self
+
+    @property
+    def answer_concurrency(self) -> int:
+        """The local model generates one answer at a time (one llama.cpp context); remote backends may do more."""
+        return 1 if self.backend == "local" else max(1, self.concurrency)
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1e6)
 
     @property
     def lexical_dir(self) -> Path:

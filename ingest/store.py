@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import urlparse
 
 import numpy as np
 
+from .dates import UNKNOWN_TS, timestamp
 from .lexical import LexicalIndex
-from .models import Article, IngestError, Passage
+from .records import Article, Hit, IngestError, Passage, PassageFilter, StoredPassage
 from .settings import Settings
 
 _PAGE = 5000
@@ -29,14 +30,68 @@ class StoredArticle:
     passages: int
 
 
-def published_timestamp(value: str | None) -> float:
-    """Dates become numbers because Chroma's range filters only compare numbers; unknown dates sort first."""
-    if not value:
-        return -1.0
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return -1.0
+def encode(article: Article, passage: Passage) -> dict:
+    """A passage's Chroma metadata. This and `decode` are the only code that knows the format."""
+    meta: dict = {
+        "article_id": article.id,
+        "title": article.title,
+        "source": article.source,
+        "position": passage.position,
+        "start": passage.start,
+        "end": passage.end,
+        "sentences": json.dumps(passage.sentences),
+        "article_hash": article.content_hash,
+        "published_ts": timestamp(article.published_at),
+    }
+    if article.published_at:
+        meta["published_at"] = article.published_at
+    if article.url:
+        meta["url"] = article.url
+    return meta
+
+
+def decode(passage_id: str, text: str, meta: dict) -> StoredPassage:
+    return StoredPassage(
+        id=passage_id,
+        article_id=meta["article_id"],
+        title=meta.get("title", ""),
+        source=meta.get("source", ""),
+        text=text,
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        sentences=tuple((int(a), int(b)) for a, b in json.loads(meta.get("sentences", "[]"))),
+        published_at=meta.get("published_at"),
+        url=meta.get("url"),
+    )
+
+
+@dataclass(frozen=True)
+class _Range:
+    after: float | None
+    before: float | None
+
+
+def _range(where: PassageFilter) -> _Range:
+    after = max(timestamp(where.published_after), 0.0) if where.published_after else None
+    before = timestamp(where.published_before) if where.published_before else None
+    return _Range(after, before)
+
+
+def chroma_where(where: PassageFilter) -> dict | None:
+    """The filter as Chroma's `where`; undated articles match no date range."""
+    dates = _range(where)
+    clauses: list[dict] = []
+    if where.article_ids:
+        clauses.append({"article_id": {"$in": list(where.article_ids)}})
+    if dates.after is not None:
+        clauses.append({"published_ts": {"$gte": dates.after}})
+    if dates.before is not None:
+        clauses.append({"published_ts": {"$lte": dates.before}})
+        if dates.after is None:
+            clauses.append({"published_ts": {"$gte": 0.0}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def _client(settings: Settings):
@@ -113,12 +168,12 @@ class Store:
             key=lambda a: (a.title.lower(), a.id),
         )
 
-    def passages(self, ids: list[str]) -> dict[str, dict]:
-        """id -> {"text", "metadata"} for the ids that exist."""
+    def passages(self, ids: list[str]) -> dict[str, StoredPassage]:
+        """The passages of those ids that exist, by id."""
         if not ids:
             return {}
         got = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
-        return {i: {"text": d, "metadata": m} for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        return {i: decode(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
 
     def existing_article_ids(self, ids: list[str]) -> set[str]:
         if not ids:
@@ -130,15 +185,29 @@ class Store:
         """Passages whose text contains `text` exactly (Chroma's full-text filter)."""
         return self._collection.get(where_document={"$contains": text}, include=[])["ids"]
 
-    def dense_search(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float, str, dict]]:
-        """(id, cosine similarity, text, metadata), best first."""
+    def dense_search(self, vector: np.ndarray, k: int, where: PassageFilter = PassageFilter()) -> list[Hit]:
+        """Nearest passages by cosine similarity, best first."""
         res = self._collection.query(
-            query_embeddings=[vector.tolist()], n_results=k, where=where, include=["documents", "metadatas", "distances"]
+            query_embeddings=[vector.tolist()],
+            n_results=k,
+            where=chroma_where(where),
+            include=["documents", "metadatas", "distances"],
         )
         return [
-            (i, 1.0 - float(dist), doc, meta)
+            Hit(decode(i, doc, meta), 1.0 - float(dist))
             for i, dist, doc, meta in zip(res["ids"][0], res["distances"][0], res["documents"][0], res["metadatas"][0])
         ]
+
+    def lexical_search(self, query: str, k: int, where: PassageFilter = PassageFilter()) -> list[Hit]:
+        """Best BM25 passages, best first (passages with no query word are left out)."""
+        index = self.lexical()
+        mask = None
+        if where:
+            dates = _range(where)
+            mask = index.filter_mask(list(where.article_ids), dates.after, dates.before)
+        scored = index.search(query, k, mask)
+        found = self.passages([pid for pid, _ in scored])
+        return [Hit(found[pid], score) for pid, score in scored if pid in found]
 
     def lexical(self) -> LexicalIndex:
         """The persisted BM25 index, rebuilt from the collection when it does not reflect the collection's state."""
@@ -159,12 +228,10 @@ class Store:
                 ids.append(i)
                 texts.append(doc)
                 article_ids.append(meta["article_id"])
-                dates.append(float(meta.get("published_ts", -1.0)))
+                dates.append(float(meta.get("published_ts", UNKNOWN_TS)))
         index = LexicalIndex.build(ids, texts, article_ids, dates, generation)
-        try:
+        with contextlib.suppress(OSError):  # a read-only store still answers; the index is rebuilt in memory next time
             index.save(self.settings.lexical_dir)
-        except OSError:
-            pass  # a read-only store still answers; the index is rebuilt in memory next time
         return index
 
     # --- writing -----------------------------------------------------------------------------------
@@ -183,25 +250,23 @@ class Store:
         """Mark the collection changed before touching it, so a write cut short leaves the lexical index stale."""
         self._set_generation(uuid.uuid4().hex)
 
-    def write(self, batch: list[tuple[Article, list[Passage]]], vectors: np.ndarray, replacing: set[str] = frozenset()) -> None:
+    def write(
+        self, batch: list[tuple[Article, list[Passage]]], vectors: np.ndarray, replacing: frozenset[str] | set[str] = frozenset()
+    ) -> None:
         """Store whole articles in one call, then drop the passages of their previous versions (`replacing`:
         the ids of articles that had some stored, so new articles cost no delete)."""
         ids, docs, metas = [], [], []
         for article, passages in batch:
             for p in passages:
-                meta = p.metadata(article)
-                meta["published_ts"] = published_timestamp(article.published_at)
                 ids.append(p.id)
                 docs.append(p.text)
-                metas.append(meta)
+                metas.append(encode(article, p))
         if ids:
             self._collection.upsert(ids=ids, embeddings=vectors, documents=docs, metadatas=metas)
         for article, _ in batch:
             if article.id not in replacing:
                 continue
-            self._collection.delete(
-                where={"$and": [{"article_id": article.id}, {"article_hash": {"$ne": article.content_hash}}]}
-            )
+            self._collection.delete(where={"$and": [{"article_id": article.id}, {"article_hash": {"$ne": article.content_hash}}]})
 
     def remove(self, article_id: str) -> int:
         with self._lock:
@@ -223,7 +288,3 @@ class Store:
         meta = dict(self._collection.metadata or {})
         meta[_GENERATION] = token
         self._collection.modify(metadata=meta)
-
-    @staticmethod
-    def sentence_spans(metadata: dict) -> list[tuple[int, int]]:
-        return [tuple(s) for s in json.loads(metadata.get("sentences", "[]"))]

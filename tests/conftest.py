@@ -2,23 +2,64 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "corpus" / "us-mediates-ceasefire-talks.txt"
 SHARED = ROOT.parent / "shared"
 ARTIFACTS = ROOT / "artifacts"
+RUN_DIR = Path(tempfile.mkdtemp(prefix="byline-tests-"))
+"""Working folder of every command a test starts: no stray `.env`, and any default store lands here."""
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+for _key in [k for k in os.environ if k.startswith("BYLINE_")]:
+    del os.environ[_key]  # commands the tests start inherit a clean environment too
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(monkeypatch):
+    """Every test's settings come from its own arguments: no BYLINE_* variable and no `.env` file leaks in."""
+    from ingest.settings import Settings
+
+    for key in [k for k in os.environ if k.startswith("BYLINE_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setitem(Settings.model_config, "env_file", None)
+
+
+class FakeEmbedder:
+    """Hashed bag-of-words vectors: for tests of control flow where the real MiniLM adds only load time."""
+
+    name = "fake-hashing"
+    dimension = 384
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1.0, norms)
+
+
+@pytest.fixture
+def fake_embedder(monkeypatch):
+    """Ingest with FakeEmbedder instead of MiniLM."""
+    embedder = FakeEmbedder()
+    monkeypatch.setattr("ingest.pipeline.get_embedder", lambda *args, **kwargs: embedder)
+    return embedder
 
 
 @pytest.fixture
@@ -43,7 +84,7 @@ def sample_settings(tmp_path_factory):
 @pytest.fixture(scope="session")
 def local_assistant(sample_settings):
     """The real assistant with the real local model, loaded once for the session."""
-    from assistant.chain import Assistant
+    from assistant.assistant import Assistant
 
     return Assistant(sample_settings)
 
@@ -74,7 +115,7 @@ def byline(*args: str, input: str | None = None, env: dict | None = None, timeou
         capture_output=True,
         text=True,
         timeout=timeout,
-        cwd=ROOT,
+        cwd=RUN_DIR,
         env={**os.environ, **(env or {})},
     )
 
@@ -84,7 +125,9 @@ def serve_app(store: Path, *extra: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant.cli", "serve", "--store", str(store), "--port", str(port), *extra],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=RUN_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
     )
     wait_for_port(port, 180, proc)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, byline, free_port, wait_for_port
+from conftest import RUN_DIR, byline, free_port, wait_for_port
 
 pytestmark = pytest.mark.model
 
@@ -63,7 +63,7 @@ def test_follow_up_resolves_it(local_assistant):
 
 
 def test_injected_instruction_in_an_article_is_not_obeyed(tmp_path):
-    from assistant.chain import Assistant
+    from assistant.assistant import Assistant
     from ingest.pipeline import ingest_paths
     from ingest.settings import Settings
 
@@ -101,14 +101,31 @@ def test_cli_ask_json_and_questions_from_stdin(sample_settings):
 
 def test_openai_backend_against_a_real_local_server(sample_settings):
     """llama-cpp-python's own OpenAI-compatible server, serving the same GGUF, started here."""
-    from assistant.chain import Assistant
+    from assistant.assistant import Assistant
     from assistant.model_files import chat_model_path
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(chat_model_path(sample_settings)),
-         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2", "--model_alias", "qwen-local"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(chat_model_path(sample_settings)),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "2048",
+            "--n_threads",
+            "2",
+            "--model_alias",
+            "qwen-local",
+        ],
+        cwd=RUN_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_for_port(port, 120, server)
@@ -124,7 +141,7 @@ def test_openai_backend_against_a_real_local_server(sample_settings):
 
 
 def test_unreachable_backend_names_the_setting(sample_settings):
-    from assistant.chain import Assistant
+    from assistant.assistant import Assistant
 
     settings = sample_settings.with_overrides(
         backend="openai", openai_base_url=f"http://127.0.0.1:{free_port()}/v1", request_timeout_s=5

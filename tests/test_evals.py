@@ -13,8 +13,7 @@ from evals.summary import build_summary, check_floors, compare
 
 
 def test_retrieval_metrics_match_hand_computed_values():
-    scores = retrieval_scores({"q1": ["a", "b", "c"], "q2": ["x", "y", "g1", "z", "w", "g2"]},
-                              {"q1": {"a"}, "q2": {"g1", "g2"}})
+    scores = retrieval_scores({"q1": ["a", "b", "c"], "q2": ["x", "y", "g1", "z", "w", "g2"]}, {"q1": {"a"}, "q2": {"g1", "g2"}})
     assert scores["q1"]["mrr@10"] == 1.0 and scores["q1"]["hit@5"] == 1.0
     assert scores["q2"]["mrr@10"] == pytest.approx(1 / 3)
     assert scores["q2"]["recall@5"] == 0.5 and scores["q2"]["recall@10"] == 1.0
@@ -31,12 +30,14 @@ def test_squad_style_answer_metrics():
 
 def test_bootstrap_interval_brackets_the_mean():
     low, high = bootstrap_ci([0, 1, 1, 0, 1, 1, 1, 0, 1, 1])
-    assert low < 0.7 < high and 0 <= low and high <= 1
+    assert low < 0.7 < high and low >= 0 and high <= 1
 
 
 def test_inputs_jsonl_csv_and_plain_lists(tmp_path):
     csv_file = tmp_path / "q.csv"
-    csv_file.write_text('question,answers,answerable\nWhat did Vance say?,stalemate|economic benefits,true\nWho is Merkel?,,false\n')
+    csv_file.write_text(
+        "question,answers,answerable\nWhat did Vance say?,stalemate|economic benefits,true\nWho is Merkel?,,false\n"
+    )
     items = load_dataset(csv_file)
     assert items[0].answers == ["stalemate", "economic benefits"] and items[1].answerable is False
     plain = parse_dataset("What did Vance say?\nWhat did Macron propose?\n", "list.txt")
@@ -72,9 +73,11 @@ def test_benchmark_files_load_with_splits():
 
 @pytest.fixture
 def scripted(sample_settings):
-    from assistant.chain import Assistant
+    from assistant.assistant import Assistant
 
-    answers = ["Vance said there is a stalemate in the situation [1]."] * 2 + ["Emmanuel Macron proposed a 30-day ceasefire [1]."] * 2
+    answers = ["Vance said there is a stalemate in the situation [1]."] * 2 + [
+        "Emmanuel Macron proposed a 30-day ceasefire [1]."
+    ] * 2
     return Assistant(sample_settings, chat_model=FakeListChatModel(responses=answers), model_name="scripted")
 
 
@@ -82,10 +85,15 @@ def test_run_is_resumable_and_scores_gold(scripted, tmp_path):
     from evals.runner import run
 
     items = parse_dataset(
-        "\n".join(json.dumps(r) for r in [
-            {"id": "v", "question": "What did Vance say?", "answers": ["stalemate"], "gold_support": ["stalemate"]},
-            {"id": "m", "question": "What did Merkel say?", "answerable": False},
-        ]), "set.jsonl")
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {"id": "v", "question": "What did Vance say?", "answers": ["stalemate"], "gold_support": ["stalemate"]},
+                {"id": "m", "question": "What did Merkel say?", "answerable": False},
+            ]
+        ),
+        "set.jsonl",
+    )
     out = tmp_path / "results.jsonl"
     rows = run(scripted, items[:1], out)
     assert rows[0]["scores"]["answer_presence"] == 1.0 and rows[0]["scores"]["hit@5"] == 1.0
@@ -98,9 +106,18 @@ def test_run_is_resumable_and_scores_gold(scripted, tmp_path):
 def test_report_is_self_contained_and_escapes_markup(tmp_path):
     from evals.report import write_report
 
-    rows = [{"id": "x", "type": "t", "question": "<script>alert(1)</script>?", "answer": "<img src=x onerror=alert(1)>",
-             "citations": [{"marker": 1, "title": "<b>t</b>", "quote": "q"}], "scores": {"f1": 0.5, "total_s": 1.0},
-             "gold": {"answers": ["a"]}, "pass": False}]
+    rows = [
+        {
+            "id": "x",
+            "type": "t",
+            "question": "<script>alert(1)</script>?",
+            "answer": "<img src=x onerror=alert(1)>",
+            "citations": [{"marker": 1, "title": "<b>t</b>", "quote": "q"}],
+            "scores": {"f1": 0.5, "total_s": 1.0},
+            "gold": {"answers": ["a"]},
+            "pass": False,
+        }
+    ]
     summary = build_summary(rows)
     path = tmp_path / "report.html"
     write_report(path, "t", summary, rows)
@@ -110,10 +127,14 @@ def test_report_is_self_contained_and_escapes_markup(tmp_path):
 
 
 def test_compare_and_floors():
-    old = [{"id": "a", "question": "A", "scores": {"f1": 0.2}, "pass": False},
-           {"id": "b", "question": "B", "scores": {"f1": 1.0}, "pass": True}]
-    new = [{"id": "a", "question": "A", "scores": {"f1": 0.8}, "pass": True},
-           {"id": "b", "question": "B", "scores": {"f1": 1.0}, "pass": True}]
+    old = [
+        {"id": "a", "question": "A", "scores": {"f1": 0.2}, "pass": False},
+        {"id": "b", "question": "B", "scores": {"f1": 1.0}, "pass": True},
+    ]
+    new = [
+        {"id": "a", "question": "A", "scores": {"f1": 0.8}, "pass": True},
+        {"id": "b", "question": "B", "scores": {"f1": 1.0}, "pass": True},
+    ]
     result = compare(old, new)
     assert result["deltas"]["f1"]["delta"] == pytest.approx(0.3) and result["flipped"][0]["id"] == "a"
     summary = build_summary(new)

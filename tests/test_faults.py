@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.chain import Assistant
+from assistant.assistant import Assistant
 
 
 class _Server:
@@ -43,8 +43,13 @@ class _DiesMidStream(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "m",
-                 "choices": [{"index": 0, "delta": {"role": "assistant", "content": "Vance said"}, "finish_reason": None}]}
+        chunk = {
+            "id": "x",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "m",
+            "choices": [{"index": 0, "delta": {"role": "assistant", "content": "Vance said"}, "finish_reason": None}],
+        }
         self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
         self.wfile.flush()
         self.connection.shutdown(socket.SHUT_RDWR)
@@ -53,7 +58,11 @@ class _DiesMidStream(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.parametrize("handler,expected", [(_Silent, "Timeout"), (_DiesMidStream, "")], ids=["slow", "mid-stream"])
+@pytest.mark.parametrize(
+    "handler,expected",
+    [(_Silent, "Timeout"), (_DiesMidStream, "stream ended before the answer was finished")],
+    ids=["slow", "mid-stream"],
+)
 def test_backend_faults_keep_passages_and_the_next_question_works(sample_settings, handler, expected):
     server = _Server(handler)
     try:
@@ -76,7 +85,8 @@ def test_locked_store_still_answers(sample_settings):
     lock.execute("BEGIN IMMEDIATE")  # a writer holds the database
     try:
         answer = Assistant(sample_settings, chat_model=FakeListChatModel(responses=["Vance saw a stalemate [1]."])).ask(
-            "What did Vance say?")
+            "What did Vance say?"
+        )
         assert answer.citations
     finally:
         lock.rollback()

@@ -29,7 +29,7 @@ def test_instruction_detector(sentence, hostile):
 
 @pytest.fixture(scope="module")
 def hostile_assistant(tmp_path_factory):
-    from assistant.chain import Assistant
+    from assistant.assistant import Assistant
     from ingest.pipeline import ingest_paths
     from ingest.settings import Settings
 
@@ -69,14 +69,21 @@ def test_markup_in_titles_is_stored_as_text(hostile_assistant):
 def test_upload_names_cannot_escape(tmp_path):
     """An upload's name is only a label: the file is read where Gradio put it and nothing is written by name."""
     from ingest.pipeline import ingest_files
+    from ingest.records import SourceFile
     from ingest.settings import Settings
-
-    path = tmp_path / "upload.txt"
-    path.write_text("Quiet day\nNothing happened in the town on Sunday.\n")
-    settings = Settings(store=tmp_path / "store")
-    report = ingest_files([(path, None, "../../../etc/passwd.txt")], settings)
-    assert report.added == 1
-    assert not (tmp_path.parent.parent / "etc").exists()
     from ingest.store import Store
 
-    assert Store(settings).articles()[0].source == "../../../etc/passwd.txt"
+    upload = tmp_path / "upload"
+    upload.mkdir()
+    path = upload / "upload.txt"
+    path.write_text("Quiet day\nNothing happened in the town on Sunday.\n")
+    settings = Settings(store=tmp_path / "store")
+    hostile = "../../../../../../../../tmp/" + tmp_path.name + "-escaped.txt"
+    before = {p for p in tmp_path.parent.iterdir()}
+    report = ingest_files([SourceFile(path, name=hostile)], settings)
+    assert report.added == 1, report.failed
+    assert {p for p in tmp_path.parent.iterdir()} == before  # nothing written beside the test's folder
+    assert not (Path("/tmp") / f"{tmp_path.name}-escaped.txt").exists()
+    assert sorted(p.name for p in upload.iterdir()) == ["upload.txt"]
+    stored = Store(settings).articles()[0]
+    assert stored.source == hostile and stored.title == "Quiet day"  # read from the real file, named by the label

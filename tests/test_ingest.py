@@ -7,21 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, SHARED, byline
-from ingest.models import IngestError
 from ingest.normalize import normalize_text
 from ingest.passages import make_passages
 from ingest.pipeline import ingest_paths
 from ingest.readers import read_articles
 from ingest.store import Store
 
+from conftest import SAMPLE, SHARED, byline
+
 
 def test_sample_second_line_is_joined_and_headline_is_title():
     (article,) = read_articles(SAMPLE, 10**7)
     assert article.title.startswith("US President seeks to mediate ceasefire negotiations")
-    assert article.text.splitlines()[0].startswith(
-        "On Monday, US President Donald Trump conducted a two-hour phone conversation"
-    )
+    assert article.text.splitlines()[0].startswith("On Monday, US President Donald Trump conducted a two-hour phone conversation")
     assert "President\nDonald" not in article.text
 
 
@@ -45,9 +43,7 @@ def test_passages_keep_exact_sentence_offsets():
 
 def test_ingest_sample_then_again_reports_unchanged(settings):
     first = ingest_paths([SAMPLE], settings)
-    assert first.to_json() == {
-        "articles": 1, "passages": first.passages, "added": 1, "updated": 0, "unchanged": 0, "failed": []
-    }
+    assert first.to_json() == {"articles": 1, "passages": first.passages, "added": 1, "updated": 0, "unchanged": 0, "failed": []}
     assert first.passages >= 3
     second = ingest_paths([SAMPLE], settings)
     assert (second.added, second.updated, second.unchanged) == (0, 0, 1)
@@ -65,7 +61,7 @@ def test_changed_article_replaces_its_passages(settings, tmp_path):
     report = ingest_paths([path], settings)
     assert (report.added, report.updated) == (0, 1)
     store = Store(settings)
-    texts = [store.passages([i])[i]["text"] for i in store.lexical().ids]
+    texts = [store.passages([i])[i].text for i in store.lexical().ids]
     assert any("Saturday" in t for t in texts) and not any("Friday" in t for t in texts)
     assert [h for h, _ in store.lexical().search("Friday", 5)] == []
 
@@ -87,7 +83,7 @@ def test_html_markdown_pdf_and_directories(settings, tmp_path):
     assert report.ok and report.added == 3, report.failed
     titles = {a.title for a in Store(settings).articles()}
     assert {"Harbour reopens after repairs", "Council approves budget"} <= titles
-    texts = " ".join(h["text"] for h in Store(settings).passages(Store(settings).lexical().ids).values())
+    texts = " ".join(h.text for h in Store(settings).passages(Store(settings).lexical().ids).values())
     assert "three months of repairs" in texts and "mine closed in 1998" in texts
     assert "Subscribe now" not in texts and "All rights reserved" not in texts
 
@@ -115,7 +111,7 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize("name,content,message", BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
-def test_bad_input_is_reported_and_the_rest_goes_in(settings, tmp_path, name, content, message):
+def test_bad_input_is_reported_and_the_rest_goes_in(settings, tmp_path, fake_embedder, name, content, message):
     settings = settings.with_overrides(max_file_mb=1.0)
     bad = tmp_path / name
     if content is not None:
@@ -124,7 +120,7 @@ def test_bad_input_is_reported_and_the_rest_goes_in(settings, tmp_path, name, co
     good.write_text("Bridge opens\nThe new bridge opened on Sunday.\n")
     report = ingest_paths([bad, good], settings)
     assert report.added == 1 and len(report.failed) == 1
-    assert name in report.failed[0]["error"] and message in report.failed[0]["error"]
+    assert name in report.failed[0].error and message in report.failed[0].error
 
 
 def test_jsonl_reports_broken_line_numbers(settings, tmp_path):
@@ -138,7 +134,7 @@ def test_jsonl_reports_broken_line_numbers(settings, tmp_path):
     path.write_text("\n".join(lines) + "\n")
     report = ingest_paths([path], settings)
     assert report.added == 2
-    assert "line 2" in report.failed[0]["error"] and "line 3" in report.failed[0]["error"]
+    assert "line 2" in report.failed[0].error and "line 3" in report.failed[0].error
     stored = {a.id: a for a in Store(settings).articles()}
     assert stored["a1"].published_at.startswith("2024-05-01") and stored["a2"].source == "https://example.org/b"
 
@@ -166,7 +162,9 @@ def test_python_dash_m_ingest(tmp_path):
 
     out = subprocess.run(
         [sys.executable, "-m", "ingest", str(SAMPLE), "--store", str(tmp_path / "s"), "--json"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert out.returncode == 0 and json.loads(out.stdout)["added"] == 1
 

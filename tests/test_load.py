@@ -6,7 +6,6 @@ Bounded: 8 users x 2 questions, loopback only, a time limit on every request.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -18,7 +17,7 @@ import numpy as np
 import psutil
 import pytest
 
-from conftest import ARTIFACTS, ROOT, SAMPLE, free_port, serve_app
+from conftest import ARTIFACTS, RUN_DIR, SAMPLE, free_port, serve_app
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
@@ -28,8 +27,6 @@ QUESTIONS = [
     ("Who designated Amnesty International an undesirable organization?", "Prosecutor General"),
     ("How old was the woman killed in Kherson?", "75"),
 ]
-
-
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +76,10 @@ def test_eight_concurrent_users_with_an_ingest_in_between(server):
     def ingest_meanwhile() -> None:
         time.sleep(5)
         Client(url, verbose=False).predict(
-            "Tram line approved", "The council approved a tram line to the harbour on Wednesday with 31 votes.",
-            api_name="/add_text")
+            "Tram line approved",
+            "The council approved a tram line to the harbour on Wednesday with 31 votes.",
+            api_name="/add_text",
+        )
 
     threads = [threading.Thread(target=user, args=(n,)) for n in range(8)] + [threading.Thread(target=ingest_meanwhile)]
     started = time.perf_counter()
@@ -91,10 +90,16 @@ def test_eight_concurrent_users_with_an_ingest_in_between(server):
     wall = time.perf_counter() - started
     rss_after = server_proc.memory_info().rss
     figures = {
-        "users": 8, "requests": 16, "answered": len(latencies), "errors": errors, "wrong": wrong, "wall_s": wall,
+        "users": 8,
+        "requests": 16,
+        "answered": len(latencies),
+        "errors": errors,
+        "wrong": wrong,
+        "wall_s": wall,
         "p50_s": float(np.percentile(latencies, 50)) if latencies else None,
         "p95_s": float(np.percentile(latencies, 95)) if latencies else None,
-        "rss_before_mb": rss_before / 2**20, "rss_after_mb": rss_after / 2**20,
+        "rss_before_mb": rss_before / 2**20,
+        "rss_after_mb": rss_after / 2**20,
     }
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "load.json").write_text(json.dumps(figures, indent=1))
@@ -117,10 +122,23 @@ def test_auth_guards_every_route(tmp_path):
     proc, url = serve_app(tmp_path / "store", "--auth", "editor:s3cret")
     try:
         base = url.rstrip("/")
-        get_routes = ["/", "/config", "/info", "/gradio_api/info", "/gradio_api/config", "/gradio_api/queue/status",
-                      "/gradio_api/startup-events", "/theme.css", "/gradio_api/file=README.md", "/file=README.md",
-                      "/gradio_api/upload_progress?upload_id=x", "/monitoring",
-                      "/gradio_api/call/ask/x", "/manifest.json", "/gradio_api/mcp/schema"]
+        get_routes = [
+            "/",
+            "/config",
+            "/info",
+            "/gradio_api/info",
+            "/gradio_api/config",
+            "/gradio_api/queue/status",
+            "/gradio_api/startup-events",
+            "/theme.css",
+            "/gradio_api/file=README.md",
+            "/file=README.md",
+            "/gradio_api/upload_progress?upload_id=x",
+            "/monitoring",
+            "/gradio_api/call/ask/x",
+            "/manifest.json",
+            "/gradio_api/mcp/schema",
+        ]
         for route in get_routes:
             try:
                 with urllib.request.urlopen(base + route, timeout=10) as resp:
@@ -131,11 +149,22 @@ def test_auth_guards_every_route(tmp_path):
                 assert err.code in (401, 403, 404, 405), (route, err.code)
         with urllib.request.urlopen(base + "/gradio_api/heartbeat/x", timeout=10) as beat:  # keep-alive stream only
             assert beat.readline().strip() == b"data: ALIVE"
-        post_routes = ["/gradio_api/queue/join", "/gradio_api/run/ask", "/gradio_api/call/ask", "/gradio_api/upload",
-                       "/gradio_api/api/ask", "/run/predict", "/api/predict"]
+        post_routes = [
+            "/gradio_api/queue/join",
+            "/gradio_api/run/ask",
+            "/gradio_api/call/ask",
+            "/gradio_api/upload",
+            "/gradio_api/api/ask",
+            "/run/predict",
+            "/api/predict",
+        ]
         for route in post_routes:
-            request = urllib.request.Request(base + route, data=b'{"data": ["What did Vance say?"], "fn_index": 0}',
-                                             headers={"Content-Type": "application/json"}, method="POST")
+            request = urllib.request.Request(
+                base + route,
+                data=b'{"data": ["What did Vance say?"], "fn_index": 0}',
+                headers={"Content-Type": "application/json"},
+                method="POST",
+            )
             with pytest.raises(urllib.error.HTTPError) as refused:
                 urllib.request.urlopen(request, timeout=10)
             assert refused.value.code in (401, 403, 404, 405, 422), (route, refused.value.code)
@@ -150,8 +179,22 @@ def test_auth_guards_every_route(tmp_path):
 
 def test_binding_and_warning(tmp_path):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--host", "0.0.0.0", "--port", str(free_port()), "--store", str(tmp_path)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(free_port()),
+            "--store",
+            str(tmp_path),
+        ],
+        cwd=RUN_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert "without --auth" in proc.stderr.readline()

@@ -26,8 +26,17 @@ FLOORS = {
 
 def test_sample_gold_set_passes_the_quality_gate(tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
-    args = ["eval", "--store", str(tmp_path / "store"), "--out", str(tmp_path / "results.jsonl"),
-            "--report", str(ARTIFACTS / "sample-report.html"), "--json", "--quiet"]
+    args = [
+        "eval",
+        "--store",
+        str(tmp_path / "store"),
+        "--out",
+        str(tmp_path / "results.jsonl"),
+        "--report",
+        str(ARTIFACTS / "sample-report.html"),
+        "--json",
+        "--quiet",
+    ]
     for name, value in FLOORS.items():
         args += ["--min", f"{name}={value}"]
     out = byline(*args, timeout=1800)
@@ -42,7 +51,8 @@ def test_sample_gold_set_passes_the_quality_gate(tmp_path):
 def test_gate_fails_when_a_floor_is_not_met(tmp_path):
     questions = tmp_path / "two.txt"
     questions.write_text("What did Macron propose?\nWhat did Angela Merkel say?\n")
-    out = byline("eval", str(questions), "--corpus", "corpus", "--store", str(tmp_path / "store"),
-                 "--min", "total_s.p50=0.001", "--quiet")
+    out = byline(
+        "eval", str(questions), "--corpus", "corpus", "--store", str(tmp_path / "store"), "--min", "total_s.p50=0.001", "--quiet"
+    )
     assert out.returncode == 1 and "quality gate: total_s.p50" in out.stderr
     assert "2 questions" in out.stdout

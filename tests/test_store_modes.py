@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE, SHARED, byline, free_port, wait_for_port
 from ingest.store import Store
+
+from conftest import RUN_DIR, SAMPLE, SHARED, byline, free_port, wait_for_port
 
 
 @pytest.fixture
@@ -61,7 +62,9 @@ def test_ingest_killed_midway_completes_without_duplicates(tmp_path):
     corpus = SHARED / "benchmarks" / "squad8" / "corpus.jsonl"
     store_dir = tmp_path / "store"
     cmd = [sys.executable, "-m", "ingest", str(corpus), "--store", str(store_dir)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "TQDM_MININTERVAL": "0"})
+    proc = subprocess.Popen(
+        cmd, cwd=RUN_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "TQDM_MININTERVAL": "0"}
+    )
     probe_settings = None
     deadline = time.time() + 300
     from ingest.settings import Settings
@@ -79,7 +82,7 @@ def test_ingest_killed_midway_completes_without_duplicates(tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     partial = Store(probe_settings).count()
-    again = subprocess.run(cmd + ["--json"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    again = subprocess.run([*cmd, "--json"], cwd=RUN_DIR, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr
     report = json.loads(again.stdout)
     store = Store(Settings(store=store_dir))

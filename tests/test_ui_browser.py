@@ -14,15 +14,21 @@ from conftest import ARTIFACTS, SAMPLE, serve_app
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-XSS_TITLE = 'Harbour <script>window.__xss=1</script> report'
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+XSS_TITLE = "Harbour <script>window.__xss=1</script> report"
 XSS_BODY = (
     'The harbour of Port Elin reopened on Tuesday after repairs. <img src=x onerror="window.__xss=1"> '
     'Officials posted details <a href="javascript:window.__xss=1">here</a>. <script>window.__xss=1</script>\n'
 )
-
-
 
 
 @pytest.fixture(scope="module")
@@ -71,18 +77,27 @@ def ask(page, question: str, timeout: float = 180) -> dict:
     """Type a question, wait for the streamed answer and its source box; returns timings seen in the page."""
     bot = page.locator("#byline-chat .message-row.bot-row, #byline-chat [data-testid='bot']")
     before = bot.count()
-    boxes = page.locator("#byline-chat").get_by_text("Sources", exact=True).count() + \
-        page.locator("#byline-chat").get_by_text("Closest passages", exact=True).count()
-    box = page.get_by_placeholder("Type a message...") if page.get_by_placeholder("Type a message...").count() else page.locator("textarea").first
+    boxes = (
+        page.locator("#byline-chat").get_by_text("Sources", exact=True).count()
+        + page.locator("#byline-chat").get_by_text("Closest passages", exact=True).count()
+    )
+    box = (
+        page.get_by_placeholder("Type a message...")
+        if page.get_by_placeholder("Type a message...").count()
+        else page.locator("textarea").first
+    )
     box.fill(question)
     t0 = time.time()
     box.press("Enter")
-    page.wait_for_function(f"document.querySelectorAll(\"#byline-chat [data-testid='bot']\").length > {before}", timeout=timeout * 1000)
+    page.wait_for_function(
+        f"document.querySelectorAll(\"#byline-chat [data-testid='bot']\").length > {before}", timeout=timeout * 1000
+    )
     first = time.time() - t0
     page.wait_for_function(
         "(n) => [...document.querySelectorAll('#byline-chat button, #byline-chat span')]"
         ".filter(e => ['Sources','Closest passages'].includes(e.textContent.trim())).length > n",
-        arg=boxes, timeout=timeout * 1000,
+        arg=boxes,
+        timeout=timeout * 1000,
     )
     return {"first_token_s": first, "total_s": time.time() - t0}
 
@@ -126,8 +141,10 @@ def test_refusal_looks_different_and_offers_passages(page):
 
 def test_upload_an_article_then_ask_about_it(page, tmp_path):
     story = tmp_path / "volcano-erupts.txt"
-    story.write_text("Volcano erupts near Grindavik\nThe volcano near Grindavik erupted on Thursday night, "
-                     "forcing 400 residents to leave their homes.\n")
+    story.write_text(
+        "Volcano erupts near Grindavik\nThe volcano near Grindavik erupted on Thursday night, "
+        "forcing 400 residents to leave their homes.\n"
+    )
     page.get_by_role("tab", name="Articles").click()
     upload(page, story)
     page.get_by_text("volcano-erupts.txt").first.wait_for(timeout=30_000)  # the upload has finished
@@ -145,7 +162,9 @@ def test_upload_an_article_then_ask_about_it(page, tmp_path):
 
 def test_batch_of_three_questions_with_downloads(page, tmp_path):
     questions = tmp_path / "three.txt"
-    questions.write_text("What did Macron propose?\nWhere did Russian and Ukrainian delegates meet?\nWhat did Angela Merkel say?\n")
+    questions.write_text(
+        "What did Macron propose?\nWhere did Russian and Ukrainian delegates meet?\nWhat did Angela Merkel say?\n"
+    )
     page.get_by_role("tab", name="Batch").click()
     upload(page, questions)
     page.get_by_text("three.txt").first.wait_for(timeout=30_000)

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import re
 import tempfile
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
-from html import escape, unescape
+from html import escape
 from pathlib import Path
 
 import gradio as gr
 
-from ingest.models import IngestError
 from ingest.pipeline import ingest_files
 from ingest.readers import SUPPORTED
+from ingest.records import IngestError, SourceFile
 from ingest.settings import Settings
 
-from ..chain import Assistant, QuestionError
-from .render import CSS, answer_message, sources_message, streaming_message
+from ..answer import Answer
+from ..assistant import Assistant, QuestionError
+from .render import answer_message, sources_message, streaming_message, visible_text
 
 EXAMPLES = [
     "What did Vance say?",
@@ -25,36 +27,54 @@ EXAMPLES = [
     "Who designated Amnesty International an undesirable organization?",
     "Where did Russian and Ukrainian delegates meet?",
 ]
-BatchRunner = Callable[..., tuple[list[dict], dict]]
-
-_STANDALONE = re.compile(r'<div class="byline-standalone">.*?</div>', re.S)
-_TAGS = re.compile(r"<[^>]+>")
+BatchRunner = Callable[..., tuple[object, str, list[str]]]
 
 
-def history_pairs(history: list[dict]) -> list[tuple[str, str]]:
-    """(question, plain answer) pairs from the chat's messages; source boxes and markup are left out."""
-    pairs: list[tuple[str, str]] = []
-    question = None
-    for message in history:
-        role, content = message.get("role"), message.get("content")
-        if isinstance(content, list):
-            content = " ".join(part.get("text", "") for part in content if isinstance(part, dict))
-        if not isinstance(content, str):
-            continue
-        if role == "user":
-            question = content
-        elif role == "assistant" and question is not None and not (message.get("metadata") or {}).get("title"):
-            pairs.append((question, unescape(_TAGS.sub("", _STANDALONE.sub("", content))).strip()))
-            question = None
-    return pairs
+class AnswerLog:
+    """The plain answers behind the rendered chat messages, so a follow-up's history is the answer text itself,
+    never text recovered from markup. Bounded; a message it no longer holds (a chat restored from the browser
+    after a restart) falls back to the message's visible text."""
+
+    def __init__(self, size: int = 5000):
+        self._answers: OrderedDict[str, Answer] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def add(self, rendered: str, answer: Answer) -> None:
+        with self._lock:
+            self._answers[rendered] = answer
+            while len(self._answers) > self._size:
+                self._answers.popitem(last=False)
+
+    def plain(self, rendered: str) -> str:
+        with self._lock:
+            answer = self._answers.get(rendered)
+        return answer.answer if answer else visible_text(rendered)
+
+    def pairs(self, history: list[dict]) -> list[tuple[str, str]]:
+        """(question, plain answer) pairs from the chat's messages; source boxes are left out."""
+        pairs: list[tuple[str, str]] = []
+        question = None
+        for message in history:
+            role, content = message.get("role"), message.get("content")
+            if isinstance(content, list):
+                content = " ".join(part.get("text", "") for part in content if isinstance(part, dict))
+            if not isinstance(content, str):
+                continue
+            if role == "user":
+                question = content
+            elif role == "assistant" and question is not None and not (message.get("metadata") or {}).get("title"):
+                pairs.append((question, self.plain(content)))
+                question = None
+        return pairs
 
 
-def _chat_fn(assistant: Assistant):
+def _chat_fn(assistant: Assistant, log: AnswerLog):
     def respond(message: str, history: list[dict]):
         key = uuid.uuid4().hex[:8]
         text, standalone = "", None
         try:
-            for event in assistant.stream(message, history_pairs(history)):
+            for event in assistant.stream(message, log.pairs(history)):
                 if event.kind == "standalone":
                     standalone = event.data
                     yield streaming_message("", standalone)
@@ -63,8 +83,10 @@ def _chat_fn(assistant: Assistant):
                     yield streaming_message(text, standalone)
                 elif event.kind == "answer":
                     title, html = sources_message(event.data, key)
+                    rendered = answer_message(event.data, key)
+                    log.add(rendered, event.data)
                     yield [
-                        gr.ChatMessage(role="assistant", content=answer_message(event.data, key)),
+                        gr.ChatMessage(role="assistant", content=rendered),
                         gr.ChatMessage(role="assistant", content=html, metadata={"title": title, "status": "done"}),
                     ]
         except QuestionError as err:
@@ -82,21 +104,23 @@ def _article_choices(assistant: Assistant) -> list[tuple[str, str]]:
 
 
 def _report(report) -> str:
-    lines = [f"**{report.added} added, {report.updated} updated, {report.unchanged} unchanged** "
-             f"({report.passages} passages)"]
-    lines += [f"- ⚠️ {escape(f['error'])}" for f in report.failed]
+    lines = [f"**{report.added} added, {report.updated} updated, {report.unchanged} unchanged** ({report.passages} passages)"]
+    lines += [f"- ⚠️ {escape(f.error)}" for f in report.failed]
     return "\n".join(lines)
 
 
 def _articles_tab(assistant: Assistant, settings: Settings) -> None:
-    limit = int(settings.max_upload_mb * 1e6)
-    table = gr.Dataframe(headers=["id", "title", "source", "date", "passages"], value=lambda: _articles_table(assistant),
-                         interactive=False, label="Stored articles", wrap=True)
+    table = gr.Dataframe(
+        headers=["id", "title", "source", "date", "passages"],
+        value=lambda: _articles_table(assistant),
+        interactive=False,
+        label="Stored articles",
+        wrap=True,
+    )
     status = gr.Markdown()
     with gr.Row():
         with gr.Column():
-            files = gr.File(label=f"Upload articles ({' '.join(SUPPORTED)})", file_count="multiple",
-                            file_types=list(SUPPORTED))
+            files = gr.File(label=f"Upload articles ({' '.join(SUPPORTED)})", file_count="multiple", file_types=list(SUPPORTED))
             upload = gr.Button("Add files", variant="primary")
         with gr.Column():
             title = gr.Textbox(label="Title of a pasted article")
@@ -112,11 +136,7 @@ def _articles_tab(assistant: Assistant, settings: Settings) -> None:
         entries = []
         for p in paths:
             path = Path(p if isinstance(p, str) else p.name)
-            error = None
-            if path.stat().st_size > limit:
-                error = IngestError(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB is over the "
-                                    f"{settings.max_upload_mb:g} MB upload limit (BYLINE_MAX_UPLOAD_MB)")
-            entries.append((path, error, path.name))
+            entries.append(SourceFile(path, name=path.name))
         progress(0, desc="Ingesting")
         done = [0]
 
@@ -134,7 +154,7 @@ def _articles_tab(assistant: Assistant, settings: Settings) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "pasted.txt"
             path.write_text(f"{heading}\n{text}", encoding="utf-8")
-            report = ingest_files([(path, None, f"pasted: {heading}.txt")], settings, assistant.store)
+            report = ingest_files([SourceFile(path, name=f"pasted: {heading}.txt")], settings, assistant.store)
         return _report(report), _articles_table(assistant), gr.update(choices=_article_choices(assistant))
 
     def remove(article_id):
@@ -164,7 +184,9 @@ def _batch_tab(assistant: Assistant, batch_runner: BatchRunner | None) -> None:
         if not path:
             return "Upload a question set first.", None, None
         try:
-            table, summary, files = batch_runner(assistant, Path(path), lambda done, total: progress((done, total), desc="questions"))
+            table, summary, files = batch_runner(
+                assistant, Path(path), lambda done, total: progress((done, total), desc="questions")
+            )
         except (ValueError, IngestError) as err:
             return f"⚠️ {escape(str(err))}", None, None
         return summary, table, files
@@ -177,12 +199,18 @@ def build_app(settings: Settings, assistant: Assistant | None = None, batch_runn
     with gr.Blocks(title="Byline", analytics_enabled=False) as app:
         gr.Markdown("# Byline\nAnswers from your news articles, with every claim cited to its sentence.")
         with gr.Tab("Chat"):
-            chatbot = gr.Chatbot(label="Byline", height=520, sanitize_html=True, allow_tags=False,
-                                 feedback_options=None, elem_id="byline-chat")
+            chatbot = gr.Chatbot(
+                label="Byline", height=520, sanitize_html=True, allow_tags=False, feedback_options=None, elem_id="byline-chat"
+            )
             gr.ChatInterface(
-                _chat_fn(assistant), chatbot=chatbot, examples=EXAMPLES, save_history=True,
-                analytics_enabled=False, api_name="ask", fill_height=False,
-                concurrency_limit=1 if settings.backend == "local" else settings.concurrency,
+                _chat_fn(assistant, AnswerLog()),
+                chatbot=chatbot,
+                examples=EXAMPLES,
+                save_history=True,
+                analytics_enabled=False,
+                api_name="ask",
+                fill_height=False,
+                concurrency_limit=settings.answer_concurrency,
             )
         with gr.Tab("Articles"):
             _articles_tab(assistant, settings)
@@ -191,8 +219,6 @@ def build_app(settings: Settings, assistant: Assistant | None = None, batch_runn
     return app
 
 
-def theme() -> gr.themes.Theme:
+def theme() -> gr.themes.Base:
     """System fonts only: the default theme would fetch web fonts from another host."""
-    return gr.themes.Default(
-        font=["ui-sans-serif", "system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"]
-    )
+    return gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])

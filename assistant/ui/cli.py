@@ -8,7 +8,7 @@ import threading
 from importlib.metadata import entry_points
 
 from ingest.cli import fail, settings_from_args
-from ingest.models import IngestError
+from ingest.records import IngestError
 
 from ..cli import add_answer_flags
 
@@ -31,31 +31,48 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 
 def launch(settings, *, block: bool = True):
     """Start the app as configured; returns the Gradio app (and its URL when not blocking)."""
-    from ..chain import Assistant
-    from .app import CSS, build_app, theme
+    from ..assistant import Assistant
+    from .app import build_app, theme
+    from .render import CSS
 
     auth = parse_auth(settings.auth)
     assistant = Assistant(settings)
     threading.Thread(target=assistant.warm_up, daemon=True).start()
     app = build_app(settings, assistant, batch_runner())
-    app.queue(default_concurrency_limit=1 if settings.backend == "local" else settings.concurrency)
+    app.queue(default_concurrency_limit=settings.answer_concurrency)
     app.launch(
-        server_name=settings.host, server_port=settings.port, share=False, auth=auth, theme=theme(), css=CSS,
-        max_file_size=int(settings.max_upload_mb * 1e6), prevent_thread_lock=not block, quiet=not block,
-        ssr_mode=False, show_error=False, footer_links=[], pwa=False, mcp_server=False,
+        server_name=settings.host,
+        server_port=settings.port,
+        share=False,
+        auth=auth,
+        theme=theme(),
+        css=CSS,
+        max_file_size=settings.max_file_bytes,
+        prevent_thread_lock=not block,
+        quiet=not block,
+        ssr_mode=False,
+        show_error=False,
+        footer_links=[],
+        pwa=False,
+        mcp_server=False,
     )
     return app
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
-        settings = settings_from_args(args, backend=args.backend, top_k=args.top_k, host=args.host, port=args.port, auth=args.auth)
+        settings = settings_from_args(
+            args, backend=args.backend, top_k=args.top_k, host=args.host, port=args.port, auth=args.auth
+        )
         parse_auth(settings.auth)
     except (ValueError, IngestError) as err:
         return fail(str(err))
     if settings.host not in ("127.0.0.1", "localhost", "::1") and not settings.auth:
-        print(f"warning: serving on {settings.host} without --auth: anyone who can reach this machine can use "
-              "the app and change its articles", file=sys.stderr)
+        print(
+            f"warning: serving on {settings.host} without --auth: anyone who can reach this machine can use "
+            "the app and change its articles",
+            file=sys.stderr,
+        )
     print(f"Byline is starting on http://{settings.host}:{settings.port} (Ctrl-C stops it)", flush=True)
     launch(settings)
     return 0

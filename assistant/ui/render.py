@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from html import escape
+from html.parser import HTMLParser
 
 from ..answer import Answer, Citation, Source
+from ..citations import MARKER, marker_numbers
 
 CSS = """
 .byline-answer sup a, .byline-marker {text-decoration:none;font-weight:600;color:#1d4ed8;cursor:help}
@@ -18,21 +20,21 @@ CSS = """
 .byline-source .meta {color:#6b7280;font-size:0.85em}
 """
 
-_MARKER = re.compile(r"\[(\d+)\]")
-
 
 def _answer_html(answer: Answer, key: str) -> str:
     quotes = {c.marker: c for c in answer.citations}
 
-    def link(match: re.Match) -> str:
-        n = int(match.group(1))
+    def one(n: int) -> str:
         c = quotes.get(n)
         if c is None:
-            return match.group(0)
+            return f"[{n}]"
         tip = escape(f"{c.title}: {c.quote}", quote=True)
         return f'<a class="byline-marker" href="#src-{key}-{n}" title="{tip}">[{n}]</a>'
 
-    return _MARKER.sub(link, escape(answer.answer))
+    def link(match: re.Match) -> str:
+        return "".join(one(n) for n in marker_numbers(match.group(1)))
+
+    return MARKER.sub(link, escape(answer.answer))
 
 
 def _highlighted(source_text: str, start: int, quote_start: int, quote_end: int) -> str:
@@ -79,3 +81,29 @@ def sources_message(answer: Answer, key: str) -> tuple[str, str]:
 def streaming_message(text: str, standalone: str | None) -> str:
     head = f'<div class="byline-standalone">Understood as: {escape(standalone)}</div>' if standalone else ""
     return head + escape(text)
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if self._skip or ("class", "byline-standalone") in attrs:
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip = max(0, self._skip - 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    """The text a reader sees in a rendered answer, without its "Understood as" line."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())

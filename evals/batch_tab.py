@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.chain import Assistant
+from assistant.assistant import Assistant
 
 from .datasets import load_dataset
 from .runner import run

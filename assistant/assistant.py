@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
+from ingest.records import PassageFilter
 from ingest.settings import Settings
 from ingest.store import Store
 
 from .answer import Answer, Source, Timings, Usage
-from .chat_models import BackendError, backend_hint, make_chat_model
-from .citations import parse_claims, verify_citations
+from .chat_models import BackendError, LocalChatModel, backend_hint, make_chat_model
+from .citations import verify_citations
 from .evidence import Evidence, select_evidence
 from .prompts import ANSWER, REWRITE, clean_rewrite, format_history, needs_rewrite
-from .retrieval import BylineRetriever, Filters, HybridSearch, RetrievedPassage
+from .retrieval import HybridSearch, RetrievedPassage
 from .support import OverlapSimilarityJudge, SupportJudge, names_and_numbers
 
 MAX_QUESTION_CHARS = 2000
@@ -39,10 +40,19 @@ def clean_question(question: object) -> str:
         raise QuestionError("the question is empty; type a question about the articles")
     if len(text) > MAX_QUESTION_CHARS:
         raise QuestionError(
-            f"the question is {len(text):,} characters long; keep it under {MAX_QUESTION_CHARS:,} "
-            "(ask about one thing at a time)"
+            f"the question is {len(text):,} characters long; keep it under {MAX_QUESTION_CHARS:,} (ask about one thing at a time)"
         )
     return text
+
+
+@dataclass
+class Generation:
+    """What one streamed generation produced: the raw text, or the error that cut it short."""
+
+    raw: str = ""
+    usage: Usage = field(default_factory=Usage)
+    first_token_s: float | None = None
+    error: str | None = None
 
 
 @dataclass
@@ -71,8 +81,7 @@ class Assistant:
         self.settings = settings
         self.search = HybridSearch(settings, store)
         self.store = self.search.store
-        self.retriever = BylineRetriever(search=self.search, k=settings.top_k)
-        self.judge = judge or OverlapSimilarityJudge(self.search.embedder)
+        self.judge = judge or OverlapSimilarityJudge(self.search.embedder, settings.support_cosine_weight)
         self._chat_model = chat_model
         self._model_name = model_name or (type(chat_model).__name__ if chat_model else "")
 
@@ -85,10 +94,10 @@ class Assistant:
     @property
     def rewrite_model(self) -> BaseChatModel:
         """The local model rewrites in a context of its own, so its prompt never evicts the answer prompt's prefix."""
-        from .chat_models import LocalChatModel
-
         model = self.chat_model
-        return model.model_copy(update={"slot": "rewrite", "max_tokens": 48}) if isinstance(model, LocalChatModel) else model
+        if isinstance(model, LocalChatModel):
+            return model.model_copy(update={"slot": "rewrite", "max_tokens": self.settings.rewrite_max_tokens})
+        return model
 
     @property
     def model_name(self) -> str:
@@ -96,8 +105,6 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load the models and evaluate the fixed prompt prefix, so the first user question is not the slow one."""
-        from .prompts import ANSWER
-
         try:
             self.search.embedder.embed(["warm up"])
             self.store.lexical()
@@ -105,15 +112,17 @@ class Assistant:
         except Exception:  # a backend that is down is reported when a question is asked
             pass
 
-    def ask(self, question: str, history: list[tuple[str, str]] | None = None, filters: Filters | None = None) -> Answer:
+    def ask(self, question: str, history: list[tuple[str, str]] | None = None, where: PassageFilter = PassageFilter()) -> Answer:
         answer = None
-        for event in self.stream(question, history, filters):
+        for event in self.stream(question, history, where):
             if event.kind == "answer":
                 answer = event.data
         assert answer is not None
         return answer
 
-    def stream(self, question: str, history: list[tuple[str, str]] | None = None, filters: Filters | None = None) -> Iterator[Event]:
+    def stream(
+        self, question: str, history: list[tuple[str, str]] | None = None, where: PassageFilter = PassageFilter()
+    ) -> Iterator[Event]:
         started = time.perf_counter()
         question = clean_question(question)
         history = history or []
@@ -130,17 +139,23 @@ class Assistant:
             yield Event("standalone", standalone)
 
         t0 = time.perf_counter()
-        passages = self.search.retrieve(standalone, self.settings.top_k, filters)
-        evidence = select_evidence(
-            standalone, passages, self.search.embedder, self.settings.evidence_sentences, self.settings.evidence_relative_floor
-        )
+        vector = self.search.embedder.embed([standalone])[0]
+        passages = self.search.retrieve(standalone, self.settings.top_k, where, vector=vector)
+        evidence = select_evidence(standalone, vector, passages, self.search.embedder, self.settings)
         timings.retrieve_s = time.perf_counter() - t0
         result.sources = [_source(p) for p in passages]
         result.retrieved_ids = [p.id for p in passages]
         yield Event("evidence", evidence)
 
         if result.error is None and _answerable(standalone, passages, evidence, self.settings.min_evidence_score):
-            yield from self._generate(standalone, evidence, result, timings, started)
+            generation = yield from self._generate(standalone, evidence, started)
+            timings.first_token_s, result.usage = generation.first_token_s, generation.usage
+            result.raw_answer, result.error = generation.raw, generation.error
+            if generation.error is None:
+                verified = verify_citations(generation.raw, evidence, self.judge, self.settings.support_threshold, standalone)
+                result.answer, result.citations = verified.answer, verified.citations
+                result.unsupported, result.refused = verified.unsupported, verified.refused
+                result.markers_total, result.markers_valid = verified.markers_total, verified.markers_valid
         if not result.answer and result.error is None:
             result.refused, result.answer = True, refusal_text(standalone)
         elif result.error is not None and not result.answer:
@@ -155,7 +170,8 @@ class Assistant:
         t0 = time.perf_counter()
         chain = REWRITE | self.rewrite_model | StrOutputParser()
         try:
-            text = chain.invoke({"history": format_history(history), "question": question}, stop=["\n"])
+            history_text = format_history(history, self.settings.history_turns, self.settings.history_answer_chars)
+            text = chain.invoke({"history": history_text, "question": question}, stop=["\n"])
         except BackendError:
             raise
         except Exception as err:
@@ -163,9 +179,11 @@ class Assistant:
         timings.rewrite_s = time.perf_counter() - t0
         return clean_rewrite(text, question)
 
-    def _generate(self, question: str, evidence: list[Evidence], result: Answer, timings: Timings, started: float) -> Iterator[Event]:
+    def _generate(self, question: str, evidence: list[Evidence], started: float) -> Generator[Event, None, Generation]:
+        """Streams the model's tokens as events; returns the whole generation."""
         chain = ANSWER | self.chat_model
         inputs = {"evidence": "\n".join(f"[{e.number}] {e.text}" for e in evidence), "question": question}
+        result = Generation()
         raw, finished = [], False
         try:
             for chunk in chain.stream(inputs):
@@ -177,25 +195,18 @@ class Assistant:
                         completion_tokens=chunk.usage_metadata.get("output_tokens", 0),
                     )
                 if chunk.content:
-                    if timings.first_token_s is None:
-                        timings.first_token_s = time.perf_counter() - started
+                    if result.first_token_s is None:
+                        result.first_token_s = time.perf_counter() - started
                     raw.append(str(chunk.content))
                     yield Event("token", str(chunk.content))
         except BackendError as err:
             result.error = str(err)
-            return
         except Exception as err:
             result.error = self._backend_message(err)
-            return
-        result.raw_answer = "".join(raw).strip()
-        if self.settings.backend != "local" and not finished:
+        result.raw = "".join(raw).strip()
+        if result.error is None and self.settings.backend != "local" and not finished:
             result.error = self._backend_message(ConnectionError("the stream ended before the answer was finished"))
-            return
-        verified = verify_citations(result.raw_answer, evidence, self.judge, self.settings.support_threshold, question)
-        result.answer, result.citations = verified.answer, verified.citations
-        result.unsupported, result.refused = verified.unsupported, verified.refused
-        result.markers_total = sum(len(c.markers) for c in parse_claims(result.raw_answer))
-        result.markers_valid = result.markers_total - len(verified.dropped_markers)
+        return result
 
     def _backend_message(self, err: Exception) -> str:
         return f"the '{self.settings.backend}' chat backend failed ({type(err).__name__}: {err}); check {backend_hint(self.settings)}"
@@ -213,5 +224,12 @@ def _answerable(question: str, passages: list[RetrievedPassage], evidence: list[
 
 def _source(p: RetrievedPassage) -> Source:
     return Source(
-        passage_id=p.id, article_id=p.article_id, title=p.title, source=p.source, text=p.text, start=p.start, end=p.end, score=p.score
+        passage_id=p.id,
+        article_id=p.article_id,
+        title=p.title,
+        source=p.source,
+        text=p.text,
+        start=p.start,
+        end=p.end,
+        score=p.score,
     )
