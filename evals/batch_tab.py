@@ -15,6 +15,14 @@ from .runner import run
 from .summary import build_summary
 
 COLUMNS = ["id", "question", "answer", "citations", "refused", "scores"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection advice)."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
 
 
 def _row(r: dict) -> list:
@@ -32,7 +40,7 @@ def run_batch(assistant: Assistant, path: Path, progress: Callable[[int, int], N
     with (out / "results.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
-        writer.writerows(_row(r) for r in rows)
+        writer.writerows([spreadsheet_safe(cell) for cell in _row(r)] for r in rows)
     (out / "results.json").write_text(json.dumps({"summary": summary, "results": rows}, indent=1), encoding="utf-8")
     metrics = ", ".join(f"{k} {v['mean']:.2f}" for k, v in summary["metrics"].items())
     text = f"**{summary['questions']} questions, {summary['passed']} passed.** {metrics}"

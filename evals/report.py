@@ -91,7 +91,9 @@ def _question_rows(rows: list[dict]) -> str:
             for c in r.get("citations", [])
         )
         gold = r.get("gold", {})
-        gold_text = "; ".join(gold.get("answers") or []) or ("(unanswerable)" if gold.get("answerable") is False else "")
+        gold_text = escape(
+            "; ".join(str(a) for a in gold.get("answers") or []) or ("(unanswerable)" if gold.get("answerable") is False else "")
+        )
         if gold.get("gold_support"):
             gold_text += "<div class=muted>support: " + escape(" | ".join(gold["gold_support"])) + "</div>"
         turns = "".join(f"<div class=muted>{escape(t)}</div>" for t in r.get("turns", [])[:-1])
@@ -102,7 +104,7 @@ def _question_rows(rows: list[dict]) -> str:
         out.append(
             f"<tr class={verdict}><td>{escape(r['id'])}<div class=muted>{escape(r.get('type', ''))}</div></td>"
             f"<td>{turns}{escape(r['question'])}{rewritten}</td><td>{escape(r.get('answer') or r.get('error') or '')}</td>"
-            f"<td>{cites}</td><td>{gold_text if '<div' in gold_text else escape(gold_text)}</td>"
+            f"<td>{cites}</td><td>{gold_text}</td>"
             f"<td>{verdict}<div class=muted>{escape(scores)}</div></td></tr>"
         )
     return (

@@ -15,7 +15,7 @@ from tqdm import tqdm
 from .embedder import get_embedder
 from .passages import make_passages
 from .readers import iter_files, read_articles
-from .records import Article, IngestError, Passage, SourceFile
+from .records import Article, IngestError, Passage, SourceFile, StoredArticleState
 from .settings import Settings
 from .store import Store
 
@@ -67,6 +67,14 @@ def _articles(files: Iterable[SourceFile], max_bytes: int, max_chars: int, repor
             report.failed.append(IngestFailure(file.label, f"{file.label}: cannot read ({err.strerror})"))
 
 
+def _taken_id(article: Article, stored: StoredArticleState) -> str:
+    return (
+        f"{article.source}: the id '{article.id}' already belongs to the article '{stored.title}' from "
+        f"{stored.origin}; an update may only come from the same source. Give this article another id, "
+        "or remove the stored one first (`byline remove ID`)"
+    )
+
+
 def _batches(articles: Iterator[Article], settings: Settings) -> Iterator[list[tuple[Article, list[Passage]]]]:
     batch: list[tuple[Article, list[Passage]]] = []
     size = 0
@@ -101,14 +109,17 @@ def ingest_files(
             state = store.stored_state([a.id for a, _ in batch])
             to_write, replacing = [], set()
             for article, passages in batch:
+                stored = state.get(article.id)
+                if stored is not None and stored.origin != article.from_where:
+                    report.failed.append(IngestFailure(article.source, _taken_id(article, stored)))
+                    continue
                 report.articles += 1
                 report.passages += len(passages)
                 report.article_ids.append(article.id)
-                hashes, count = state.get(article.id, (set(), 0))
-                if hashes == {article.content_hash} and count == len(passages):
+                if stored is not None and stored.hashes == {article.content_hash} and stored.passages == len(passages):
                     report.unchanged += 1
                     continue
-                if hashes:
+                if stored is not None:
                     report.updated += 1
                     replacing.add(article.id)
                 else:

@@ -30,7 +30,7 @@ def read_articles(path: Path, max_bytes: int, *, name: str | None = None) -> Ite
     """Articles in one file; `name` replaces the path as the source (an upload's original file name).
 
     The file-size limit is checked here and nowhere else (uploads included)."""
-    source = name or str(path.resolve())
+    source = name or path.name
     suffix = Path(source).suffix.lower() or path.suffix.lower()
     if suffix not in SUPPORTED:
         raise IngestError(f"{source}: unsupported file type '{suffix or '(none)'}'; use one of {', '.join(SUPPORTED)}")
@@ -66,8 +66,8 @@ def _decode(data: bytes, source: str) -> str:
 
 def _article(text: str, title: str, source: str, **extra: str | None) -> Article:
     body = normalize_text(text)
-    if not body:
-        raise IngestError(f"{source}: no article text found")
+    if not any(ch.isalnum() for ch in body):
+        raise IngestError(f"{source}: no article text found (only spaces, marks or invisible characters)")
     title = clean_line(title) or Path(source).stem
     article_id = extra.pop("id", None) or stable_id(Path(source).name, title)
     return Article(id=str(article_id), title=title, source=source, text=body, **extra)
@@ -112,27 +112,31 @@ def _from_pdf(data: bytes, source: str) -> Article:
 
 
 def _from_jsonl(text: str, source: str) -> Iterator[Article]:
-    """One article per line; a broken line is an error that names its line number, after the good ones."""
+    """One article per line, each judged on its own: the good ones go in, every bad one is named by line."""
     errors = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        where = f"{source}:{number}"
         try:
             record = json.loads(line)
             if not isinstance(record, dict) or not str(record.get("text") or "").strip():
                 raise ValueError("needs an object with a non-empty 'text' field")
-        except ValueError as err:
-            errors.append(f"line {number}: {err}")
+            url = str(record["url"]) if record.get("url") else None
+            where = url or f"{source}:{number}"
+            article = _article(
+                str(record["text"]),
+                str(record.get("title") or f"{Path(source).stem} #{number}"),
+                where,
+                id=str(record["id"]) if record.get("id") is not None else stable_id(source, str(number)),
+                published_at=iso_date(record.get("published_at")),
+                url=url,
+                origin=url or source,
+            )
+        except (ValueError, IngestError) as err:
+            errors.append(f"line {number}: {str(err).removeprefix(f'{where}: ')}")
             continue
-        where = f"{source}:{number}"
-        origin = record.get("url") or source
-        yield _article(
-            str(record["text"]),
-            str(record.get("title") or f"{Path(source).stem} #{number}"),
-            where if not record.get("url") else origin,
-            id=str(record["id"]) if record.get("id") is not None else stable_id(source, str(number)),
-            published_at=iso_date(record.get("published_at")),
-            url=record.get("url"),
-        )
+        yield article
     if errors:
-        raise IngestError(f"{source}: malformed JSONL, " + "; ".join(errors[:5]) + ("; ..." if len(errors) > 5 else ""))
+        more = f"; and {len(errors) - 5} more" if len(errors) > 5 else ""
+        raise IngestError(f"{source}: {len(errors)} bad record(s), the rest went in: " + "; ".join(errors[:5]) + more)

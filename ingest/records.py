@@ -20,6 +20,12 @@ class Article:
     text: str
     published_at: str | None = None
     url: str | None = None
+    origin: str | None = None
+    """The file or URL the article came from (a JSONL file holds many); defaults to the source."""
+
+    @property
+    def from_where(self) -> str:
+        return self.origin or self.source
 
     @property
     def content_hash(self) -> str:
@@ -39,6 +45,16 @@ class Passage:
     end: int
     text: str
     sentences: tuple[tuple[int, int], ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class StoredArticleState:
+    """What the store holds of one article id: enough to tell unchanged, changed and someone else's article."""
+
+    hashes: frozenset[str]
+    passages: int
+    title: str
+    origin: str
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import numpy as np
 
 from .dates import UNKNOWN_TS, timestamp
 from .lexical import LexicalIndex
-from .records import Article, Hit, IngestError, Passage, PassageFilter, StoredPassage
+from .records import Article, Hit, IngestError, Passage, PassageFilter, StoredArticleState, StoredPassage
 from .settings import Settings
 
 _PAGE = 5000
@@ -42,6 +42,7 @@ def encode(article: Article, passage: Passage) -> dict:
         "sentences": json.dumps(passage.sentences),
         "article_hash": article.content_hash,
         "published_ts": timestamp(article.published_at),
+        "origin": article.from_where,
     }
     if article.published_at:
         meta["published_at"] = article.published_at
@@ -236,15 +237,23 @@ class Store:
 
     # --- writing -----------------------------------------------------------------------------------
 
-    def stored_state(self, article_ids: list[str]) -> dict[str, tuple[set[str], int]]:
-        """article id -> (content hashes of its stored passages, number of passages)."""
-        state: dict[str, tuple[set[str], int]] = {}
+    def stored_state(self, article_ids: list[str]) -> dict[str, StoredArticleState]:
+        """What is stored under each of these article ids (ids with nothing stored are left out)."""
+        hashes: dict[str, set[str]] = defaultdict(set)
+        counts: dict[str, int] = defaultdict(int)
+        first: dict[str, dict] = {}
         for page in self._pages(["metadatas"], where={"article_id": {"$in": list(article_ids)}}):
             for meta in page["metadatas"]:
-                hashes, n = state.get(meta["article_id"], (set(), 0))
-                hashes.add(meta["article_hash"])
-                state[meta["article_id"]] = (hashes, n + 1)
-        return state
+                aid = meta["article_id"]
+                hashes[aid].add(meta["article_hash"])
+                counts[aid] += 1
+                first.setdefault(aid, meta)
+        return {
+            aid: StoredArticleState(
+                frozenset(hashes[aid]), counts[aid], m.get("title", ""), m.get("origin") or m.get("source", "")
+            )
+            for aid, m in first.items()
+        }
 
     def begin_write(self) -> None:
         """Mark the collection changed before touching it, so a write cut short leaves the lexical index stale."""

@@ -1,0 +1,115 @@
+"""Regressions from the adversarial pass (issue 16): each test failed on the code before its fix."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE
+
+PAYLOAD = '<img src=x onerror="window.__xss=(window.__xss||0)+1"><script>window.__xss=(window.__xss||0)+1</script>'
+
+
+def _result_row(n: int) -> dict:
+    p = f"{PAYLOAD}#{n}"
+    return {
+        "id": f"q{n}{PAYLOAD}",
+        "type": p,
+        "question": p,
+        "turns": [p, p],
+        "standalone_question": p + "?",
+        "answer": f"<div>{p}</div>",
+        "refused": False,
+        "error": None,
+        "citations": [{"marker": 1, "quote": p, "title": p, "article_id": p, "passage_id": p, "source": p, "start": 0, "end": 1}],
+        "gold": {"answers": [p, "<div>" + p], "gold_support": [p], "gold_doc_ids": [p], "answerable": True},
+        "scores": {"answer_presence": 1.0, "total_s": 1.0},
+        "pass": bool(n % 2),
+    }
+
+
+@pytest.mark.browser
+def test_report_runs_no_script_from_any_field(tmp_path):
+    from playwright.sync_api import sync_playwright
+    from test_ui_browser import CHROMIUM, FLAGS
+
+    from evals.report import write_report
+    from evals.summary import build_summary
+
+    rows = [_result_row(1), _result_row(2)]
+    summary = build_summary(rows)
+    summary["model"] = PAYLOAD
+    report = tmp_path / "report.html"
+    write_report(report, f"title {PAYLOAD}", summary, rows, None)
+    html = report.read_text()
+    assert "<script>window" not in html and "<img src=x" not in html
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.goto(report.as_uri())
+        page.wait_for_timeout(500)
+        assert page.evaluate("window.__xss") is None
+        assert page.locator("img[src=x]").count() == 0
+        assert PAYLOAD in page.inner_text("body")  # shown as text
+        browser.close()
+
+
+def test_batch_csv_neutralises_formulas(sample_settings, tmp_path):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from assistant.assistant import Assistant
+    from evals.batch_tab import run_batch
+
+    questions = tmp_path / "q.csv"
+    questions.write_text('id,question\n=HYPERLINK("http://127.0.0.1:9/x"),"=1+2 What did Vance say?"\n@SUM(A1),+cmd|calc\n')
+    assistant = Assistant(sample_settings, chat_model=FakeListChatModel(responses=["-Vance saw a stalemate [1]."] * 2))
+    _table, _summary, files = run_batch(assistant, questions)
+    with open(next(f for f in files if f.endswith(".csv")), newline="", encoding="utf-8") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert cells and not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert '\'=HYPERLINK("http://127.0.0.1:9/x")' in cells
+    results = json.loads(Path(next(f for f in files if f.endswith(".json"))).read_text())
+    assert results["results"][0]["id"].startswith("=HYPERLINK")  # the JSON keeps the data as it was
+
+
+def test_jsonl_id_of_another_sources_article_is_refused_not_overwritten(settings, tmp_path):
+    from ingest.pipeline import ingest_paths
+    from ingest.store import Store
+
+    assert ingest_paths([SAMPLE], settings).added == 1
+    (sample,) = Store(settings).articles()
+    hijack = tmp_path / "hijack.jsonl"
+    hijack.write_text(json.dumps({"id": sample.id, "title": "Hijacked title", "text": "Nothing to see here at all."}) + "\n")
+    report = ingest_paths([hijack], settings)
+    assert report.added == report.updated == 0 and len(report.failed) == 1
+    message = report.failed[0].error
+    assert sample.id in message and sample.title in message and "hijack.jsonl" in message
+    (still,) = Store(settings).articles()
+    assert (still.title, still.passages) == (sample.title, sample.passages)
+    # the same source may still update its own article
+    own = tmp_path / "own.jsonl"
+    own.write_text(json.dumps({"id": "own-1", "title": "Mine", "text": "First version of the story."}) + "\n")
+    ingest_paths([own], settings)
+    own.write_text(json.dumps({"id": "own-1", "title": "Mine", "text": "Second version of the story."}) + "\n")
+    assert ingest_paths([own], settings).updated == 1
+
+
+def test_jsonl_bad_record_keeps_the_good_ones_after_it(settings, tmp_path):
+    from ingest.pipeline import ingest_paths
+    from ingest.store import Store
+
+    feed = tmp_path / "feed.jsonl"
+    lines = [
+        {"id": "a", "title": "A", "text": "The first story is fine."},
+        {"id": "b", "title": "B", "text": "\u200b\u200c\u200d\ufeff"},
+        "not json",
+        {"id": "c", "title": "C", "text": "The third story is fine too."},
+        {"id": "d", "title": "D", "text": "And so is the fourth one."},
+    ]
+    feed.write_text("\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n")
+    report = ingest_paths([feed], settings)
+    assert sorted(a.id for a in Store(settings).articles()) == ["a", "c", "d"]
+    assert len(report.failed) == 1 and "line 2" in report.failed[0].error and "line 3" in report.failed[0].error
