@@ -19,7 +19,7 @@ from .answer import Answer, Source, Timings, Usage
 from .chat_models import BackendError, LocalChatModel, backend_hint, make_chat_model
 from .citations import verify_citations
 from .evidence import Evidence, select_evidence
-from .prompts import ANSWER, REWRITE, clean_rewrite, format_history, needs_rewrite
+from .prompts import ANSWER, REWRITE, answer_prompt_tokens, clean_rewrite, format_history, needs_rewrite
 from .retrieval import HybridSearch, RetrievedPassage
 from .support import OverlapSimilarityJudge, SupportJudge, names_and_numbers
 
@@ -148,6 +148,7 @@ class Assistant:
         yield Event("evidence", evidence)
 
         if result.error is None and _answerable(standalone, passages, evidence, self.settings.min_evidence_score):
+            evidence = self._fit_to_context(evidence, standalone)
             generation = yield from self._generate(standalone, evidence, started)
             timings.first_token_s, result.usage = generation.first_token_s, generation.usage
             result.raw_answer, result.error = generation.raw, generation.error
@@ -163,6 +164,23 @@ class Assistant:
         timings.total_s = time.perf_counter() - started
         result.timings, result.model = timings, self.model_name
         yield Event("answer", result)
+
+    def _fit_to_context(self, evidence: list[Evidence], question: str) -> list[Evidence]:
+        """The local model's context must hold the prompt and the answer: the weakest evidence goes first, and a
+        question that cannot fit even alone is an error that says so (not a backend failure)."""
+        if self.settings.backend != "local":
+            return evidence
+        budget = self.settings.n_ctx - self.settings.max_tokens
+        kept = list(evidence)
+        while kept and answer_prompt_tokens([e.text for e in kept], question) > budget:
+            kept.pop()
+        if answer_prompt_tokens([e.text for e in kept], question) > budget or not kept:
+            raise QuestionError(
+                f"the question and its evidence do not fit the local model's context window ({self.settings.n_ctx} "
+                f"tokens, {self.settings.max_tokens} of them kept for the answer); ask a shorter question or raise "
+                "BYLINE_N_CTX"
+            )
+        return kept
 
     def _standalone(self, question: str, history: list[tuple[str, str]], timings: Timings) -> str:
         if not needs_rewrite(question, history):

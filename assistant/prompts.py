@@ -30,6 +30,17 @@ ANSWER = ChatPromptTemplate.from_messages(
     ]
 )
 
+
+def estimated_tokens(text: str) -> int:
+    """An upper estimate of a text's tokens (about 4 bytes a token in English, 1 a character in CJK scripts)."""
+    return len(text.encode("utf-8")) // 3 + 1
+
+
+def answer_prompt_tokens(evidence: list[str], question: str) -> int:
+    messages = ANSWER.format_messages(evidence="\n".join(f"[{n}] {t}" for n, t in enumerate(evidence, 1)), question=question)
+    return sum(estimated_tokens(str(m.content)) + 8 for m in messages)
+
+
 REWRITE_SYSTEM = """You rewrite a follow-up question so it can be understood without the conversation.
 Replace pronouns and vague references (it, he, she, they, this, there) with the names they refer to in the conversation.
 Do not answer the question. Reply with the rewritten question only.

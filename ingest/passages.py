@@ -8,6 +8,10 @@ from functools import lru_cache
 from .records import Article, Passage, stable_id
 
 _WORD = re.compile(r"\w+|[^\w\s]")
+MAX_SENTENCE_CHARS = 600
+"""Longer "sentences" (text without sentence punctuation) are cut into pieces of at most this many characters,
+so one pasted run-on text can never fill a passage, an embedding window or the model's context on its own."""
+_BREAK = re.compile(r"[;,:]\s|\s")
 
 
 @lru_cache(maxsize=1)
@@ -33,9 +37,29 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 start = span.start + len(chunk) - len(chunk.lstrip())
                 end = span.start + len(chunk.rstrip())
                 if end > start:
-                    spans.append((offset + start, offset + end))
+                    spans.extend((offset + a, offset + b) for a, b in _cut(line, start, end))
         offset += len(line) + 1
     return spans
+
+
+def _cut(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """(start, end) pieces of an over-long sentence, broken after a clause mark or a space where possible."""
+    pieces = []
+    while end - start > limit:
+        window = text[start : start + limit]
+        breaks = [m.end() for m in _BREAK.finditer(window) if m.end() > limit // 2]
+        clause = [b for b in breaks if window[b - 2] in ";,:"]
+        cut = start + (clause[-1] if clause else breaks[-1] if breaks else limit)
+        piece_end = cut
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        pieces.append((start, piece_end))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        pieces.append((start, end))
+    return pieces
 
 
 def make_passages(article: Article, max_tokens: int, max_sentences: int) -> list[Passage]:

@@ -113,3 +113,59 @@ def test_jsonl_bad_record_keeps_the_good_ones_after_it(settings, tmp_path):
     report = ingest_paths([feed], settings)
     assert sorted(a.id for a in Store(settings).articles()) == ["a", "c", "d"]
     assert len(report.failed) == 1 and "line 2" in report.failed[0].error and "line 3" in report.failed[0].error
+
+
+RUN_ON = " ".join(
+    f"the flood barrier at Dunmore held for hour {i} while volunteers stacked sandbags and the council counted costs"
+    for i in range(400)
+)  # ~43,000 characters and not one full stop
+
+
+def test_run_on_text_is_cut_into_bounded_sentences(settings, tmp_path):
+    from ingest.passages import MAX_SENTENCE_CHARS, split_sentences
+    from ingest.pipeline import ingest_paths
+    from ingest.store import Store
+
+    assert len(RUN_ON) > 40_000
+    spans = split_sentences(RUN_ON)
+    assert len(spans) > 60 and max(e - s for s, e in spans) <= MAX_SENTENCE_CHARS
+    assert RUN_ON[spans[0][0] : spans[0][1]].split()[0] == "the" and spans[-1][1] == len(RUN_ON)
+    pasted = tmp_path / "pasted.txt"
+    pasted.write_text("Dunmore flood\n" + RUN_ON)
+    assert ingest_paths([pasted], settings).added == 1
+    assert Store(settings).count() > 20
+
+
+def test_prompt_is_fitted_to_the_context_window(sample_settings):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from assistant.assistant import Assistant, QuestionError
+    from assistant.prompts import answer_prompt_tokens
+
+    small = sample_settings.with_overrides(n_ctx=900, max_tokens=160)
+    assistant = Assistant(small, chat_model=FakeListChatModel(responses=["Vance saw a stalemate [1]."] * 3))
+    seen = []
+    for event in assistant.stream("What did Vance say?"):
+        if event.kind == "answer":
+            seen.append(event.data)
+    (answer,) = seen
+    assert answer.citations and not answer.error
+    with pytest.raises(QuestionError, match="context window.*BYLINE_N_CTX"):
+        assistant.ask("What did Vance say about the stalemate and the economic benefits for Russia? " * 20)
+    assert answer_prompt_tokens(["x" * 600] * 4, "q?") > 700  # four full sentences would not have fitted 900 - 160
+    assert not assistant.ask("What did Vance say?").error  # still usable afterwards
+
+
+@pytest.mark.model
+def test_run_on_article_is_answered_by_the_local_model(tmp_path):
+    from assistant.assistant import Assistant
+    from ingest.pipeline import ingest_paths
+    from ingest.settings import Settings
+
+    settings = Settings(store=tmp_path / "store")
+    pasted = tmp_path / "pasted.txt"
+    pasted.write_text("Dunmore flood\n" + RUN_ON)
+    ingest_paths([pasted], settings)
+    answer = Assistant(settings).ask("What did volunteers stack at Dunmore?")
+    assert answer.error is None, answer.error
+    assert "sandbag" in answer.answer.lower() and answer.citations
