@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Generator, Iterator
@@ -23,6 +24,7 @@ from .prompts import ANSWER, REWRITE, answer_prompt_tokens, clean_rewrite, forma
 from .retrieval import HybridSearch, RetrievedPassage
 from .support import OverlapSimilarityJudge, SupportJudge, names_and_numbers
 
+log = logging.getLogger("byline")
 MAX_QUESTION_CHARS = 2000
 _SURROGATES = re.compile(r"[\ud800-\udfff]")  # undecodable bytes, as Python passes them on from stdin
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -227,7 +229,10 @@ class Assistant:
         return result
 
     def _backend_message(self, err: Exception) -> str:
-        return f"the '{self.settings.backend}' chat backend failed ({type(err).__name__}: {err}); check {backend_hint(self.settings)}"
+        """What the user reads; the exception's class and traceback go to the log only."""
+        log.warning("chat backend %s failed", self.settings.backend, exc_info=err)
+        detail = str(err).strip() or "no detail"
+        return f"the '{self.settings.backend}' chat backend failed ({detail}); check {backend_hint(self.settings)}"
 
 
 def _answerable(question: str, passages: list[RetrievedPassage], evidence: list[Evidence], floor: float) -> bool:

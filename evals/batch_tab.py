@@ -1,21 +1,28 @@
-"""The Batch tab's runner: the harness's own parsing, running and scoring, shaped for a table and downloads."""
+"""The Batch tab's runner: the harness's own parsing, running and scoring, shaped for a table and downloads.
+
+A `BatchRun` answers one question per step, so the UI can show progress after each and stop between questions.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+import shutil
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from assistant.assistant import Assistant
 
-from .datasets import load_dataset
+from .datasets import DatasetError, load_dataset
 from .runner import run
 from .summary import build_summary
 
 COLUMNS = ["id", "question", "answer", "citations", "refused", "scores"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PREFIX = "byline-batch-"
+KEEP_RESULTS_S = 3600.0
 
 
 def spreadsheet_safe(cell: object) -> object:
@@ -31,20 +38,58 @@ def _row(r: dict) -> list:
     return [r["id"], r["question"], r.get("answer") or r.get("error") or "", cites, bool(r.get("refused")), scores]
 
 
-def run_batch(assistant: Assistant, path: Path, progress: Callable[[int, int], None] | None = None):
-    """(table rows with COLUMNS, a Markdown summary, [results.csv, results.json])."""
-    items = load_dataset(path)
-    rows = run(assistant, items, progress=progress)
-    summary = build_summary(rows)
-    out = Path(tempfile.mkdtemp(prefix="byline-batch-"))
-    with (out / "results.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        writer.writerows([spreadsheet_safe(cell) for cell in _row(r)] for r in rows)
-    (out / "results.json").write_text(json.dumps({"summary": summary, "results": rows}, indent=1), encoding="utf-8")
-    metrics = ", ".join(f"{k} {v['mean']:.2f}" for k, v in summary["metrics"].items())
-    text = f"**{summary['questions']} questions, {summary['passed']} passed.** {metrics}"
-    import pandas as pd
+def remove_old_results(older_than_s: float = KEEP_RESULTS_S) -> None:
+    """Downloads are served from the temp folder for a while, then removed, so runs do not pile up forever."""
+    cutoff = time.time() - older_than_s
+    for folder in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*"):
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
-    table = pd.DataFrame([_row(r) for r in rows], columns=COLUMNS)
-    return table, text, [str(out / "results.csv"), str(out / "results.json")]
+
+class BatchRun:
+    """Iterating answers the questions one at a time and yields (done, total); `finish` writes the downloads."""
+
+    def __init__(self, assistant: Assistant, path: Path, max_questions: int | None = None):
+        self.assistant = assistant
+        self.items = load_dataset(path)
+        if max_questions is not None and len(self.items) > max_questions:
+            raise DatasetError(
+                f"{path.name}: {len(self.items):,} questions; the Batch tab takes at most {max_questions:,} "
+                "(BYLINE_MAX_BATCH_QUESTIONS). Split the set, or run it with `byline eval FILE`, which has no limit"
+            )
+        self.rows: list[dict] = []
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        for item in self.items[len(self.rows) :]:
+            self.rows += run(self.assistant, [item])
+            yield len(self.rows), len(self.items)
+
+    def finish(self) -> tuple[object, str, list[str]]:
+        """(table rows with COLUMNS, a Markdown summary, [results.csv, results.json]) of the questions answered."""
+        remove_old_results()
+        summary = build_summary(self.rows)
+        out = Path(tempfile.mkdtemp(prefix=_PREFIX))
+        with (out / "results.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            writer.writerows([spreadsheet_safe(cell) for cell in _row(r)] for r in self.rows)
+        (out / "results.json").write_text(json.dumps({"summary": summary, "results": self.rows}, indent=1), encoding="utf-8")
+        metrics = ", ".join(f"{k} {v['mean']:.2f}" for k, v in summary["metrics"].items())
+        stopped = f" Stopped after {len(self.rows)} of {len(self.items)}." if len(self.rows) < len(self.items) else ""
+        text = f"**{summary['questions']} questions, {summary['passed']} passed.**{stopped} {metrics}"
+        import pandas as pd
+
+        table = pd.DataFrame([_row(r) for r in self.rows], columns=COLUMNS)
+        return table, text, [str(out / "results.csv"), str(out / "results.json")]
+
+
+def run_batch(assistant: Assistant, path: Path, progress: Callable[[int, int], None] | None = None):
+    """The whole set in one call (tests and scripts); the UI steps through a `BatchRun` instead."""
+    batch = BatchRun(assistant, path)
+    for done, total in batch:
+        if progress:
+            progress(done, total)
+    return batch.finish()

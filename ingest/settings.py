@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     port: int = 7860
     auth: str | None = Field(None, description="USER:PASSWORD required for every page and API route")
     concurrency: int = Field(1, description="answers generated at once by a remote backend")
+    max_pending_per_session: int = Field(2, description="questions one browser session may have waiting or running")
+    max_batch_questions: int = Field(500, description="largest question set the Batch tab accepts (the CLI has no limit)")
 
     def with_overrides(self, **values: object) -> Settings:
         """A copy with CLI flags applied; flags left at None keep the environment's value."""

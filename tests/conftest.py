@@ -120,7 +120,7 @@ def byline(*args: str, input: str | None = None, env: dict | None = None, timeou
     )
 
 
-def serve_app(store: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+def serve_app(store: Path, *extra: str, env: dict | None = None) -> tuple[subprocess.Popen, str]:
     """`byline serve` on a free loopback port, as a user starts it; returns the process and its URL."""
     port = free_port()
     proc = subprocess.Popen(
@@ -128,7 +128,7 @@ def serve_app(store: Path, *extra: str) -> tuple[subprocess.Popen, str]:
         cwd=RUN_DIR,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
+        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})},
     )
     wait_for_port(port, 180, proc)
     return proc, f"http://127.0.0.1:{port}/"

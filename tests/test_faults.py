@@ -60,7 +60,7 @@ class _DiesMidStream(BaseHTTPRequestHandler):
 
 @pytest.mark.parametrize(
     "handler,expected",
-    [(_Silent, "Timeout"), (_DiesMidStream, "stream ended before the answer was finished")],
+    [(_Silent, "timed out"), (_DiesMidStream, "stream ended before the answer was finished")],
     ids=["slow", "mid-stream"],
 )
 def test_backend_faults_keep_passages_and_the_next_question_works(sample_settings, handler, expected):

@@ -150,7 +150,7 @@ def test_prompt_is_fitted_to_the_context_window(sample_settings):
             seen.append(event.data)
     (answer,) = seen
     assert answer.citations and not answer.error
-    with pytest.raises(QuestionError, match="context window.*BYLINE_N_CTX"):
+    with pytest.raises(QuestionError, match=r"context window.*BYLINE_N_CTX"):
         assistant.ask("What did Vance say about the stalemate and the economic benefits for Russia? " * 20)
     assert answer_prompt_tokens(["x" * 600] * 4, "q?") > 700  # four full sentences would not have fitted 900 - 160
     assert not assistant.ask("What did Vance say?").error  # still usable afterwards
@@ -169,3 +169,25 @@ def test_run_on_article_is_answered_by_the_local_model(tmp_path):
     answer = Assistant(settings).ask("What did volunteers stack at Dunmore?")
     assert answer.error is None, answer.error
     assert "sandbag" in answer.answer.lower() and answer.citations
+
+
+def test_login_guessing_is_braked():
+    from assistant.ui.cli import LoginGuard
+
+    guard = LoginGuard("ana", "s3cret", attempts=5, window_s=60, lockout_s=0.5)
+    assert guard("ana", "s3cret")
+    assert not any(guard("ana", f"guess{i}") for i in range(30))
+    assert not guard("ana", "s3cret")  # locked: even the right password waits
+    import time
+
+    time.sleep(0.6)
+    assert guard("ana", "s3cret") and not guard("bob", "s3cret")
+
+
+def test_markdown_in_status_text_is_inert():
+    from assistant.ui.render import markdown_text
+
+    hostile = "id`![x](http://127.0.0.1:9/logger)`<img src=x>[link](javascript:alert(1))"
+    shown = markdown_text(hostile)
+    assert "](" not in shown and "`" not in shown.replace("\\`", "") and "<img" not in shown
+    assert shown.replace("\\", "").replace("&lt;", "<").replace("&gt;", ">") == hostile

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from conftest import ARTIFACTS, byline
+from conftest import ARTIFACTS, ROOT, byline
 
 pytestmark = pytest.mark.model
 
@@ -52,7 +52,15 @@ def test_gate_fails_when_a_floor_is_not_met(tmp_path):
     questions = tmp_path / "two.txt"
     questions.write_text("What did Macron propose?\nWhat did Angela Merkel say?\n")
     out = byline(
-        "eval", str(questions), "--corpus", "corpus", "--store", str(tmp_path / "store"), "--min", "total_s.p50=0.001", "--quiet"
+        "eval",
+        str(questions),
+        "--corpus",
+        str(ROOT / "corpus"),
+        "--store",
+        str(tmp_path / "store"),
+        "--min",
+        "total_s.p50=0.001",
+        "--quiet",
     )
     assert out.returncode == 1 and "quality gate: total_s.p50" in out.stderr
     assert "2 questions" in out.stdout

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
@@ -14,12 +14,14 @@ import gradio as gr
 
 from ingest.pipeline import ingest_files
 from ingest.readers import SUPPORTED
-from ingest.records import IngestError, SourceFile
+from ingest.records import SourceFile
 from ingest.settings import Settings
 
 from ..answer import Answer
 from ..assistant import Assistant, QuestionError
-from .render import answer_message, sources_message, streaming_message, visible_text
+from .batch import BatchRunner, batch_tab
+from .render import answer_message, markdown_text, sources_message, streaming_message, visible_text
+from .turns import AnswerTurns, TooManyPending
 
 EXAMPLES = [
     "What did Vance say?",
@@ -27,7 +29,6 @@ EXAMPLES = [
     "Who designated Amnesty International an undesirable organization?",
     "Where did Russian and Ukrainian delegates meet?",
 ]
-BatchRunner = Callable[..., tuple[object, str, list[str]]]
 
 
 class AnswerLog:
@@ -69,30 +70,47 @@ class AnswerLog:
         return pairs
 
 
-def _chat_fn(assistant: Assistant, log: AnswerLog):
-    def respond(message: str, history: list[dict]):
-        key = uuid.uuid4().hex[:8]
-        text, standalone = "", None
+def _chat_fn(assistant: Assistant, log: AnswerLog, turns: AnswerTurns):
+    def respond(message: str, history: list[dict], request: gr.Request):
         try:
-            for event in assistant.stream(message, log.pairs(history)):
-                if event.kind == "standalone":
-                    standalone = event.data
-                    yield streaming_message("", standalone)
-                elif event.kind == "token":
-                    text += event.data
-                    yield streaming_message(text, standalone)
-                elif event.kind == "answer":
-                    title, html = sources_message(event.data, key)
-                    rendered = answer_message(event.data, key)
-                    log.add(rendered, event.data)
-                    yield [
-                        gr.ChatMessage(role="assistant", content=rendered),
-                        gr.ChatMessage(role="assistant", content=html, metadata={"title": title, "status": "done"}),
-                    ]
-        except QuestionError as err:
+            ticket = turns.join(getattr(request, "session_hash", None) or "anonymous")
+        except TooManyPending as err:
             yield f'<div class="byline-error">{escape(str(err))}</div>'
+            return
+        try:
+            for ahead in turns.wait(ticket):
+                yield f'<div class="byline-standalone">Queued: {ahead} question(s) ahead of yours.</div>'
+            yield from _answer(assistant, log, message, history)
+        finally:
+            turns.leave(ticket)
 
     return respond
+
+
+def _answer(assistant: Assistant, log: AnswerLog, message: str, history: list[dict]):
+    key = uuid.uuid4().hex[:8]
+    text, standalone = "", None
+    try:
+        for event in assistant.stream(message, log.pairs(history)):
+            if event.kind == "standalone":
+                standalone = event.data
+                yield streaming_message("", standalone)
+            elif event.kind == "token":
+                text += event.data
+                yield streaming_message(text, standalone)
+            elif event.kind == "answer":
+                title, html = sources_message(event.data, key)
+                rendered = answer_message(event.data, key)
+                log.add(rendered, event.data)
+                yield [
+                    gr.ChatMessage(role="assistant", content=rendered),
+                    gr.ChatMessage(role="assistant", content=html, metadata={"title": title, "status": "done"}),
+                ]
+    except QuestionError as err:
+        yield f'<div class="byline-error">{escape(str(err))}</div>'
+    except Exception:
+        logging.getLogger("byline").exception("answering failed")
+        yield '<div class="byline-error">Something went wrong while answering; the error is in the server log. Ask again.</div>'
 
 
 def _articles_table(assistant: Assistant) -> list[list]:
@@ -105,11 +123,11 @@ def _article_choices(assistant: Assistant) -> list[tuple[str, str]]:
 
 def _report(report) -> str:
     lines = [f"**{report.added} added, {report.updated} updated, {report.unchanged} unchanged** ({report.passages} passages)"]
-    lines += [f"- ⚠️ {escape(f.error)}" for f in report.failed]
+    lines += [f"- ⚠️ {markdown_text(f.error)}" for f in report.failed]
     return "\n".join(lines)
 
 
-def _articles_tab(assistant: Assistant, settings: Settings) -> None:
+def _articles_tab(assistant: Assistant, settings: Settings) -> tuple[gr.Dropdown, gr.Dataframe]:
     table = gr.Dataframe(
         headers=["id", "title", "source", "date", "passages"],
         value=lambda: _articles_table(assistant),
@@ -127,7 +145,7 @@ def _articles_tab(assistant: Assistant, settings: Settings) -> None:
             body = gr.Textbox(label="Article text", lines=6)
             paste = gr.Button("Add pasted article")
     with gr.Row():
-        chosen = gr.Dropdown(label="Article to delete", choices=_article_choices(assistant), value=None)
+        chosen = gr.Dropdown(label="Article to delete", choices=_article_choices(assistant), value=None, allow_custom_value=True)
         delete = gr.Button("Delete article", variant="stop")
 
     def add_files(paths, progress=gr.Progress()):
@@ -144,7 +162,11 @@ def _articles_tab(assistant: Assistant, settings: Settings) -> None:
             done[0] += n
             progress((done[0], None), desc=f"{done[0]} passages")
 
-        report = ingest_files(entries, settings, assistant.store, progress=tick)
+        try:
+            report = ingest_files(entries, settings, assistant.store, progress=tick)
+        finally:
+            for entry in entries:  # the upload's copy is not needed once its text is stored (or refused)
+                entry.path.unlink(missing_ok=True)
         return _report(report), _articles_table(assistant), gr.update(choices=_article_choices(assistant))
 
     def add_pasted(title_text, text):
@@ -158,64 +180,51 @@ def _articles_tab(assistant: Assistant, settings: Settings) -> None:
         return _report(report), _articles_table(assistant), gr.update(choices=_article_choices(assistant))
 
     def remove(article_id):
-        if not article_id:
+        if not article_id or not isinstance(article_id, str):
             return "Choose an article to delete.", gr.update(), gr.update()
         n = assistant.store.remove(article_id)
-        message = f"Deleted article `{escape(article_id)}` ({n} passages)." if n else "That article is already gone."
+        message = (
+            f"Deleted article {markdown_text(article_id)} ({n} passages)."
+            if n
+            else "No stored article has that id (it may have been deleted already); the list is now up to date."
+        )
         return message, _articles_table(assistant), gr.update(choices=_article_choices(assistant), value=None)
 
     outputs = [status, table, chosen]
     upload.click(add_files, files, outputs, api_name="add_files")
     paste.click(add_pasted, [title, body], outputs, api_name="add_text")
     delete.click(remove, chosen, outputs, api_name="delete_article")
-
-
-def _batch_tab(assistant: Assistant, batch_runner: BatchRunner | None) -> None:
-    if batch_runner is None:
-        gr.Markdown("The evaluation harness (`evals`) is not installed, so batch runs are unavailable.")
-        return
-    questions = gr.File(label="Question set (.jsonl, .csv or .txt: one question a line)", file_types=[".jsonl", ".csv", ".txt"])
-    run_button = gr.Button("Run batch", variant="primary")
-    status = gr.Markdown()
-    results = gr.Dataframe(label="Results", interactive=False, wrap=True, elem_id="byline-batch-results")
-    downloads = gr.File(label="Download results", file_count="multiple", interactive=False, elem_id="byline-batch-downloads")
-
-    def run_batch(path, progress=gr.Progress()):
-        if not path:
-            return "Upload a question set first.", None, None
-        try:
-            table, summary, files = batch_runner(
-                assistant, Path(path), lambda done, total: progress((done, total), desc="questions")
-            )
-        except (ValueError, IngestError) as err:
-            return f"⚠️ {escape(str(err))}", None, None
-        return summary, table, files
-
-    run_button.click(run_batch, questions, [status, results, downloads], api_name="run_batch")
+    return chosen, table
 
 
 def build_app(settings: Settings, assistant: Assistant | None = None, batch_runner: BatchRunner | None = None) -> gr.Blocks:
     assistant = assistant or Assistant(settings)
-    with gr.Blocks(title="Byline", analytics_enabled=False) as app:
+    with gr.Blocks(title="Byline", analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         gr.Markdown("# Byline\nAnswers from your news articles, with every claim cited to its sentence.")
         with gr.Tab("Chat"):
             chatbot = gr.Chatbot(
                 label="Byline", height=520, sanitize_html=True, allow_tags=False, feedback_options=None, elem_id="byline-chat"
             )
             gr.ChatInterface(
-                _chat_fn(assistant, AnswerLog()),
+                _chat_fn(assistant, AnswerLog(), AnswerTurns(settings.answer_concurrency, settings.max_pending_per_session)),
                 chatbot=chatbot,
                 examples=EXAMPLES,
                 save_history=True,
                 analytics_enabled=False,
                 api_name="ask",
                 fill_height=False,
-                concurrency_limit=settings.answer_concurrency,
+                concurrency_limit=None,  # AnswerTurns queues the answers, fairly per session
             )
         with gr.Tab("Articles"):
-            _articles_tab(assistant, settings)
+            chosen, table = _articles_tab(assistant, settings)
         with gr.Tab("Batch"):
-            _batch_tab(assistant, batch_runner)
+            batch_tab(assistant, settings, batch_runner)
+        app.load(
+            lambda: (gr.update(choices=_article_choices(assistant), value=None), _articles_table(assistant)),
+            None,
+            [chosen, table],
+            api_name=False,
+        )
     return app
 
 

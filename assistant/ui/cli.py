@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import hmac
 import sys
 import threading
+import time
 from importlib.metadata import entry_points
 
 from ingest.cli import fail, settings_from_args
@@ -18,6 +20,33 @@ def batch_runner():
     for entry in entry_points(group="byline.batch"):
         return entry.load()
     return None
+
+
+class LoginGuard:
+    """Checks the --auth credentials for Gradio's login, with a brake on guessing: after `attempts` failures within
+    `window_s`, every login is refused for `lockout_s` (the right password too), so a password cannot be guessed
+    at request speed."""
+
+    def __init__(self, user: str, password: str, attempts: int = 5, window_s: float = 60.0, lockout_s: float = 30.0):
+        self._user, self._password = user.encode(), password.encode()
+        self.attempts, self.window_s, self.lockout_s = attempts, window_s, lockout_s
+        self._failures: list[float] = []
+        self._locked_until = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self, user: str, password: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if now < self._locked_until:
+                return False
+            ok = hmac.compare_digest(user.encode(), self._user) & hmac.compare_digest(password.encode(), self._password)
+            if ok:
+                return True
+            self._failures = [t for t in self._failures if now - t < self.window_s] + [now]
+            if len(self._failures) >= self.attempts:
+                self._locked_until, self._failures = now + self.lockout_s, []
+                print(f"byline: {self.attempts} failed logins; logins refused for {self.lockout_s:g} s", file=sys.stderr)
+            return False
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:
@@ -35,7 +64,8 @@ def launch(settings, *, block: bool = True):
     from .app import build_app, theme
     from .render import CSS
 
-    auth = parse_auth(settings.auth)
+    credentials = parse_auth(settings.auth)
+    auth = LoginGuard(*credentials) if credentials else None
     assistant = Assistant(settings)
     threading.Thread(target=assistant.warm_up, daemon=True).start()
     app = build_app(settings, assistant, batch_runner())

@@ -78,9 +78,18 @@ def sources_message(answer: Answer, key: str) -> tuple[str, str]:
     return "Closest passages", closest or "<i>No passages were retrieved.</i>"
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def markdown_text(text: str) -> str:
+    """User or model text made inert for a Markdown component: no tag, link, image or code span survives, so a
+    name like ``![x](http://elsewhere/)`` shows as typed and makes the browser fetch nothing."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escape(text, quote=True))
+
+
 def streaming_message(text: str, standalone: str | None) -> str:
     head = f'<div class="byline-standalone">Understood as: {escape(standalone)}</div>' if standalone else ""
-    return head + escape(text)
+    return head + markdown_text(text)
 
 
 class _Text(HTMLParser):
