@@ -79,7 +79,7 @@ class BatchRun:
         (out / "results.json").write_text(json.dumps({"summary": summary, "results": self.rows}, indent=1), encoding="utf-8")
         metrics = ", ".join(f"{k} {v['mean']:.2f}" for k, v in summary["metrics"].items())
         stopped = f" Stopped after {len(self.rows)} of {len(self.items)}." if len(self.rows) < len(self.items) else ""
-        text = f"**{summary['questions']} questions, {summary['passed']} passed.**{stopped} {metrics}"
+        text = f"{summary['questions']} questions, {summary['passed']} passed.{stopped} {metrics}"
         import pandas as pd
 
         table = pd.DataFrame([_row(r) for r in self.rows], columns=COLUMNS)

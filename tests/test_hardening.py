@@ -184,10 +184,11 @@ def test_login_guessing_is_braked():
     assert guard("ana", "s3cret") and not guard("bob", "s3cret")
 
 
-def test_markdown_in_status_text_is_inert():
-    from assistant.ui.render import markdown_text
+def test_status_and_streaming_text_is_inert():
+    from assistant.ui.render import status_html, streaming_message
 
     hostile = "id`![x](http://127.0.0.1:9/logger)`<img src=x>[link](javascript:alert(1))"
-    shown = markdown_text(hostile)
-    assert "](" not in shown and "`" not in shown.replace("\\`", "") and "<img" not in shown
-    assert shown.replace("\\", "").replace("&lt;", "<").replace("&gt;", ">") == hostile
+    assert "<img" not in status_html(hostile) and "&lt;img src=x&gt;" in status_html(hostile)
+    streamed = streaming_message(hostile + "\n\n![y](http://127.0.0.1:9/second)", None)
+    assert "<img" not in streamed and "\n" not in streamed  # no blank line lets Markdown resume inside the block
+    assert streamed.startswith('<div class="byline-streaming">') and streamed.endswith("</div>")

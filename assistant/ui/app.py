@@ -20,7 +20,7 @@ from ingest.settings import Settings
 from ..answer import Answer
 from ..assistant import Assistant, QuestionError
 from .batch import BatchRunner, batch_tab
-from .render import answer_message, markdown_text, sources_message, streaming_message, visible_text
+from .render import answer_message, sources_message, status_html, streaming_message, visible_text
 from .turns import AnswerTurns, TooManyPending
 
 EXAMPLES = [
@@ -122,9 +122,9 @@ def _article_choices(assistant: Assistant) -> list[tuple[str, str]]:
 
 
 def _report(report) -> str:
-    lines = [f"**{report.added} added, {report.updated} updated, {report.unchanged} unchanged** ({report.passages} passages)"]
-    lines += [f"- ⚠️ {markdown_text(f.error)}" for f in report.failed]
-    return "\n".join(lines)
+    head = f"<b>{report.added} added, {report.updated} updated, {report.unchanged} unchanged</b> ({report.passages} passages)"
+    failures = "".join(f"<li>⚠️ {status_html(f.error)}</li>" for f in report.failed)
+    return head + (f"<ul>{failures}</ul>" if failures else "")
 
 
 def _articles_tab(assistant: Assistant, settings: Settings) -> tuple[gr.Dropdown, gr.Dataframe]:
@@ -135,7 +135,7 @@ def _articles_tab(assistant: Assistant, settings: Settings) -> tuple[gr.Dropdown
         label="Stored articles",
         wrap=True,
     )
-    status = gr.Markdown()
+    status = gr.HTML(elem_id="byline-articles-status")
     with gr.Row():
         with gr.Column():
             files = gr.File(label=f"Upload articles ({' '.join(SUPPORTED)})", file_count="multiple", file_types=list(SUPPORTED))
@@ -184,7 +184,7 @@ def _articles_tab(assistant: Assistant, settings: Settings) -> tuple[gr.Dropdown
             return "Choose an article to delete.", gr.update(), gr.update()
         n = assistant.store.remove(article_id)
         message = (
-            f"Deleted article {markdown_text(article_id)} ({n} passages)."
+            f"Deleted article <code>{status_html(article_id)}</code> ({n} passages)."
             if n
             else "No stored article has that id (it may have been deleted already); the list is now up to date."
         )
@@ -220,7 +220,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None, batch_runn
         with gr.Tab("Batch"):
             batch_tab(assistant, settings, batch_runner)
         app.load(
-            lambda: (gr.update(choices=_article_choices(assistant), value=None), _articles_table(assistant)),
+            lambda: (gr.update(choices=_article_choices(assistant)), _articles_table(assistant)),
             None,
             [chosen, table],
             api_name=False,

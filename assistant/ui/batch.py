@@ -17,7 +17,7 @@ from ingest.records import IngestError
 from ingest.settings import Settings
 
 from ..assistant import Assistant
-from .render import markdown_text
+from .render import status_html
 
 BatchRunner = Callable[..., Any]
 
@@ -30,7 +30,7 @@ def batch_tab(assistant: Assistant, settings: Settings, batch_runner: BatchRunne
     with gr.Row():
         run_button = gr.Button("Run batch", variant="primary")
         stop_button = gr.Button("Stop batch", variant="stop")
-    status = gr.Markdown(elem_id="byline-batch-status")
+    status = gr.HTML(elem_id="byline-batch-status")
     results = gr.Dataframe(label="Results", interactive=False, wrap=True, elem_id="byline-batch-results")
     downloads = gr.File(label="Download results", file_count="multiple", interactive=False, elem_id="byline-batch-downloads")
     stops: dict[str, threading.Event] = {}
@@ -42,7 +42,7 @@ def batch_tab(assistant: Assistant, settings: Settings, batch_runner: BatchRunne
         try:
             batch = batch_runner(assistant, Path(path), settings.max_batch_questions)
         except (ValueError, IngestError) as err:
-            yield f"⚠️ {markdown_text(str(err))}", None, None
+            yield f"⚠️ {status_html(str(err))}", None, None
             return
         stop = stops.setdefault(getattr(request, "session_hash", None) or "anonymous", threading.Event())
         stop.clear()
@@ -53,7 +53,7 @@ def batch_tab(assistant: Assistant, settings: Settings, batch_runner: BatchRunne
             if stop.is_set():
                 break
         table, summary, files = batch.finish()
-        yield summary, table, files
+        yield status_html(summary), table, files
 
     def stop_batch(request: gr.Request):
         event = stops.get(getattr(request, "session_hash", None) or "anonymous")

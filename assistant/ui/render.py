@@ -78,18 +78,17 @@ def sources_message(answer: Answer, key: str) -> tuple[str, str]:
     return "Closest passages", closest or "<i>No passages were retrieved.</i>"
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-
-
-def markdown_text(text: str) -> str:
-    """User or model text made inert for a Markdown component: no tag, link, image or code span survives, so a
-    name like ``![x](http://elsewhere/)`` shows as typed and makes the browser fetch nothing."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escape(text, quote=True))
+def status_html(text: str) -> str:
+    """A status line as inert HTML for a gr.HTML component: user text (an article id, a CSV header, a URL) is
+    escaped, and no Markdown is applied, so ``![x](http://elsewhere/)`` shows as typed and loads nothing."""
+    return escape(text).replace("\n", "<br>")
 
 
 def streaming_message(text: str, standalone: str | None) -> str:
+    """The answer while it streams: escaped text inside an HTML block (no blank line ends it), so the chat's
+    Markdown never turns a link or image the model quotes into a live one."""
     head = f'<div class="byline-standalone">Understood as: {escape(standalone)}</div>' if standalone else ""
-    return head + markdown_text(text)
+    return f'{head}<div class="byline-streaming">{escape(text).replace(chr(10), "<br>")}</div>'
 
 
 class _Text(HTMLParser):
