@@ -230,7 +230,7 @@ class Assistant:
 
     def _backend_message(self, err: Exception) -> str:
         """What the user reads; the exception's class and traceback go to the log only."""
-        log.warning("chat backend %s failed", self.settings.backend, exc_info=err)
+        log.info("chat backend %s failed", self.settings.backend, exc_info=err)
         detail = str(err).strip() or "no detail"
         return f"the '{self.settings.backend}' chat backend failed ({detail}); check {backend_hint(self.settings)}"
 

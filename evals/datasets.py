@@ -76,6 +76,23 @@ def item_from_record(record: dict, default_id: str, where: str) -> Item:
     )
 
 
+def _csv_items(text: str, name: str) -> list[Item]:
+    reader = csv.DictReader(io.StringIO(text))
+    items: list[Item] = []
+    try:
+        if not reader.fieldnames or "question" not in [f.strip() for f in reader.fieldnames]:
+            raise DatasetError(f"{name}: the CSV needs a 'question' column (found: {', '.join(reader.fieldnames or [])})")
+        for row in reader:
+            cells = {(k or "").strip(): v for k, v in row.items()}
+            items.append(item_from_record(cells, f"q{len(items) + 1}", f"{name} line {reader.line_num}"))
+    except csv.Error as err:
+        raise DatasetError(
+            f"{name} line {reader.line_num}: not readable as CSV ({err}); a cell may hold at most "
+            f"{csv.field_size_limit() // 1024} KB, so shorten it or use JSONL"
+        ) from None
+    return items
+
+
 def parse_dataset(text: str, name: str, split: str | None = None) -> list[Item]:
     """JSONL (one item a line), CSV with a `question` column, or a plain list: one question a line."""
     lines = [line for line in text.splitlines() if line.strip()]
@@ -83,12 +100,7 @@ def parse_dataset(text: str, name: str, split: str | None = None) -> list[Item]:
         raise DatasetError(f"{name}: the question set is empty")
     items: list[Item] = []
     if name.endswith(".csv"):
-        reader = csv.DictReader(io.StringIO(text))
-        if not reader.fieldnames or "question" not in [f.strip() for f in reader.fieldnames]:
-            raise DatasetError(f"{name}: the CSV needs a 'question' column (found: {', '.join(reader.fieldnames or [])})")
-        for number, row in enumerate(reader, start=2):
-            row = {(k or "").strip(): v for k, v in row.items()}
-            items.append(item_from_record(row, f"q{number - 1}", f"{name} line {number}"))
+        items = _csv_items(text, name)
     elif lines[0].lstrip().startswith("{"):
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():

@@ -6,6 +6,7 @@ articles and is written with one Chroma call, so an interrupted ingest never lea
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from .settings import Settings
 from .store import Store
 
 BATCH_PASSAGES = 256
+log = logging.getLogger("byline")
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,11 @@ def _articles(files: Iterable[SourceFile], max_bytes: int, max_chars: int, repor
             report.failed.append(IngestFailure(file.label, str(err)))
         except OSError as err:
             report.failed.append(IngestFailure(file.label, f"{file.label}: cannot read ({err.strerror})"))
+        except Exception:  # a reader library failing on odd input must not end the whole ingest
+            log.info("reading %s failed", file.path, exc_info=True)
+            report.failed.append(
+                IngestFailure(file.label, f"{file.label}: could not be read as an article; check the file (details in the log)")
+            )
 
 
 def _taken_id(article: Article, stored: StoredArticleState) -> str:

@@ -111,5 +111,13 @@ class SourceFile:
         return self.name or str(self.path)
 
 
+def public_source(source: str) -> str:
+    """What users see as an article's source: a URL or a file's name, never a path on the server's disk (stores
+    written before sources were names still hold absolute paths)."""
+    if source.startswith("/") or (len(source) > 2 and source[1] == ":" and source[2] in "\\/"):
+        return Path(source).name
+    return source
+
+
 def stable_id(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]

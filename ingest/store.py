@@ -14,7 +14,16 @@ import numpy as np
 
 from .dates import UNKNOWN_TS, timestamp
 from .lexical import LexicalIndex
-from .records import Article, Hit, IngestError, Passage, PassageFilter, StoredArticleState, StoredPassage
+from .records import (
+    Article,
+    Hit,
+    IngestError,
+    Passage,
+    PassageFilter,
+    StoredArticleState,
+    StoredPassage,
+    public_source,
+)
 from .settings import Settings
 
 _PAGE = 5000
@@ -56,7 +65,7 @@ def decode(passage_id: str, text: str, meta: dict) -> StoredPassage:
         id=passage_id,
         article_id=meta["article_id"],
         title=meta.get("title", ""),
-        source=meta.get("source", ""),
+        source=public_source(meta.get("source", "")),
         text=text,
         start=int(meta["start"]),
         end=int(meta["end"]),
@@ -163,7 +172,7 @@ class Store:
                 found.setdefault(meta["article_id"], meta)
         return sorted(
             (
-                StoredArticle(aid, m.get("title", ""), m.get("source", ""), m.get("published_at"), counts[aid])
+                StoredArticle(aid, m.get("title", ""), public_source(m.get("source", "")), m.get("published_at"), counts[aid])
                 for aid, m in found.items()
             ),
             key=lambda a: (a.title.lower(), a.id),

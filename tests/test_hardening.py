@@ -192,3 +192,40 @@ def test_status_and_streaming_text_is_inert():
     streamed = streaming_message(hostile + "\n\n![y](http://127.0.0.1:9/second)", None)
     assert "<img" not in streamed and "\n" not in streamed  # no blank line lets Markdown resume inside the block
     assert streamed.startswith('<div class="byline-streaming">') and streamed.endswith("</div>")
+
+
+def test_huge_csv_cell_is_a_specific_error(tmp_path):
+    from evals.datasets import DatasetError, load_dataset
+
+    path = tmp_path / "big.csv"
+    path.write_text('question,answers\n"What did Vance say?","' + "x" * 200_000 + '"\n')
+    with pytest.raises(DatasetError, match=r"big.csv line \d+: not readable as CSV.*at most 128 KB"):
+        load_dataset(path)
+
+
+def test_sources_never_show_server_paths(settings, tmp_path, fake_embedder):
+    from ingest.pipeline import ingest_files
+    from ingest.records import SourceFile
+    from ingest.store import Store
+
+    path = tmp_path / "story.txt"
+    path.write_text("Quay repairs\nThe quay at Kilronan was repaired in March.\n")
+    ingest_files([SourceFile(path, name=str(path.resolve()))], settings)  # as stores written before the fix hold
+    store = Store(settings)
+    assert [a.source for a in store.articles()] == ["story.txt"]
+    assert {p.source for p in store.passages(store.lexical().ids).values()} == {"story.txt"}
+
+
+def test_a_reader_crash_is_named_and_the_rest_goes_in(settings, tmp_path, fake_embedder, monkeypatch):
+    import ingest.readers
+    from ingest.pipeline import ingest_paths
+
+    def broken(html, source):
+        raise RuntimeError("parser exploded")
+
+    monkeypatch.setattr(ingest.readers, "_from_html", broken)
+    (tmp_path / "bad.html").write_text("<html><body><p>Text</p></body></html>")
+    (tmp_path / "good.txt").write_text("Bridge opens\nThe new bridge opened on Sunday.\n")
+    report = ingest_paths([tmp_path / "bad.html", tmp_path / "good.txt"], settings)
+    assert report.added == 1 and len(report.failed) == 1
+    assert "bad.html" in report.failed[0].error and "RuntimeError" not in report.failed[0].error

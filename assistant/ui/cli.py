@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import hmac
+import logging
 import sys
 import threading
 import time
@@ -64,6 +65,10 @@ def launch(settings, *, block: bool = True):
     from .app import build_app, theme
     from .render import CSS
 
+    server_log = logging.getLogger("byline")
+    if not server_log.handlers:  # the server's log: failures' details, never shown to users
+        server_log.addHandler(logging.StreamHandler())
+        server_log.setLevel(logging.INFO)
     credentials = parse_auth(settings.auth)
     auth = LoginGuard(*credentials) if credentials else None
     assistant = Assistant(settings)
