@@ -172,7 +172,7 @@ def test_run_on_article_is_answered_by_the_local_model(tmp_path):
 
 
 def test_login_guessing_is_braked():
-    from assistant.ui.cli import LoginGuard
+    from assistant.ui.access import LoginGuard
 
     guard = LoginGuard("ana", "s3cret", attempts=5, window_s=60, lockout_s=0.5)
     assert guard("ana", "s3cret")

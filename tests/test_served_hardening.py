@@ -141,3 +141,24 @@ def test_old_batch_results_are_removed(tmp_path, monkeypatch):
     os.utime(old, (time.time() - 7200, time.time() - 7200))
     remove_old_results(3600)
     assert not old.exists() and new.exists()
+
+
+def test_session_control_routes_need_a_login(tmp_path):
+    import json
+
+    from gradio_client import Client
+
+    proc, url = serve_app(tmp_path / "store", "--auth", "editor:s3cret")
+    try:
+        base = url.rstrip("/")
+        for route in ("/gradio_api/cancel", "/gradio_api/reset"):
+            body = json.dumps({"session_hash": "victim", "fn_index": 0, "event_id": "x"}).encode()
+            request = urllib.request.Request(base + route, data=body, headers={"Content-Type": "application/json"})
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=10)
+            assert refused.value.code == 401, route
+        client = Client(url, auth=("editor", "s3cret"), verbose=False)  # a signed-in client still works
+        assert client.predict("no-such-article", api_name="/delete_article")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

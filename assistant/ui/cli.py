@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import hmac
 import logging
 import sys
 import threading
-import time
 from importlib.metadata import entry_points
+
+from starlette.middleware import Middleware
 
 from ingest.cli import fail, settings_from_args
 from ingest.records import IngestError
 
 from ..cli import add_answer_flags
+from .access import LoginGuard, SignedInOnly
 
 
 def batch_runner():
@@ -21,33 +22,6 @@ def batch_runner():
     for entry in entry_points(group="byline.batch"):
         return entry.load()
     return None
-
-
-class LoginGuard:
-    """Checks the --auth credentials for Gradio's login, with a brake on guessing: after `attempts` failures within
-    `window_s`, every login is refused for `lockout_s` (the right password too), so a password cannot be guessed
-    at request speed."""
-
-    def __init__(self, user: str, password: str, attempts: int = 5, window_s: float = 60.0, lockout_s: float = 30.0):
-        self._user, self._password = user.encode(), password.encode()
-        self.attempts, self.window_s, self.lockout_s = attempts, window_s, lockout_s
-        self._failures: list[float] = []
-        self._locked_until = 0.0
-        self._lock = threading.Lock()
-
-    def __call__(self, user: str, password: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            if now < self._locked_until:
-                return False
-            ok = hmac.compare_digest(user.encode(), self._user) & hmac.compare_digest(password.encode(), self._password)
-            if ok:
-                return True
-            self._failures = [t for t in self._failures if now - t < self.window_s] + [now]
-            if len(self._failures) >= self.attempts:
-                self._locked_until, self._failures = now + self.lockout_s, []
-                print(f"byline: {self.attempts} failed logins; logins refused for {self.lockout_s:g} s", file=sys.stderr)
-            return False
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:
@@ -83,6 +57,7 @@ def launch(settings, *, block: bool = True):
         theme=theme(),
         css=CSS,
         max_file_size=settings.max_file_bytes,
+        app_kwargs={"middleware": [Middleware(SignedInOnly)]},
         prevent_thread_lock=not block,
         quiet=not block,
         ssr_mode=False,
