@@ -126,20 +126,26 @@ def test_article_id_in_the_delete_status_loads_nothing(page, hostile_app):
 def test_csv_header_and_jsonl_url_in_errors_load_nothing(page, hostile_app, tmp_path):
     _, log_url, _ = hostile_app
     page.get_by_role("tab", name="Batch").click()
+    page.get_by_role("button", name="Run batch").wait_for(timeout=30_000)
     questions = tmp_path / "bad.csv"
     questions.write_text(f"![h]({log_url}/csv.png),answers\nWhat?,x\n")
     upload(page, questions)
-    page.get_by_text("bad.csv").first.wait_for(timeout=30_000)
+    try:
+        page.get_by_text("bad.csv").first.wait_for(timeout=90_000)
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "batch-hostile-upload.png"))
     page.get_by_role("button", name="Run batch").click()
     page.get_by_text("'question' column").wait_for(timeout=60_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "batch-hostile-header.png"))
     assert f"![h]({log_url}/csv.png)" in page.locator("#byline-batch-status").inner_text()  # shown as typed
     page.get_by_role("tab", name="Articles").click()
+    page.get_by_role("button", name="Add files").wait_for(timeout=30_000)
     feed = tmp_path / "urls.jsonl"
     feed.write_text(json.dumps({"url": f"![u]({log_url}/url.png)", "title": "U", "text": "\u200b\u200d"}) + "\n")
     upload(page, feed)
-    page.get_by_text("urls.jsonl").first.wait_for(timeout=30_000)
+    page.get_by_text("urls.jsonl").first.wait_for(timeout=90_000)
     page.get_by_role("button", name="Add files").click()
     page.get_by_text("bad record").wait_for(timeout=60_000)
     page.wait_for_timeout(1000)

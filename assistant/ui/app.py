@@ -21,7 +21,7 @@ from ..answer import Answer
 from ..assistant import Assistant, QuestionError
 from .batch import BatchRunner, batch_tab
 from .render import answer_message, sources_message, status_html, streaming_message, visible_text
-from .turns import AnswerTurns, TooManyPending
+from ..turns import AnswerTurns, TooManyPending
 
 EXAMPLES = [
     "What did Vance say?",

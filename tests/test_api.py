@@ -1,0 +1,256 @@
+"""The OpenAI-compatible API of `byline serve`, driven by the real `openai` client over loopback, with the real
+local model answering from the sample article."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import SAMPLE, serve_app
+
+pytestmark = [pytest.mark.model, pytest.mark.slow]
+
+KEY = "test-key-123"
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory):
+    """A server with an API key and a wide top_k (citations must still point at the right sentences)."""
+    from ingest.pipeline import ingest_paths
+    from ingest.settings import Settings
+
+    root = tmp_path_factory.mktemp("api")
+    feed = root / "other.jsonl"
+    feed.write_text(
+        json.dumps(
+            {
+                "id": "ferry-2024",
+                "title": "Ferry service resumes",
+                "published_at": "2024-03-05",
+                "text": "The ferry to Inishmore resumed on Monday after storms, the operator Aran Lines said.",
+            }
+        )
+    )
+    settings = Settings(store=root / "store")
+    ingest_paths([SAMPLE, feed], settings)
+    proc, url = serve_app(settings.store, "--api-key", KEY, env={"BYLINE_TOP_K": "20"})
+    yield url.rstrip("/"), settings
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def client(url: str, key: str | None = KEY):
+    from openai import OpenAI
+
+    return OpenAI(base_url=f"{url}/v1", api_key=key or "none", timeout=300, max_retries=0)
+
+
+def _extra(obj, name):
+    return (obj.model_extra or {}).get(name)
+
+
+def _article_text(settings) -> str:
+    from ingest.readers import read_articles
+
+    (article,) = read_articles(SAMPLE, 10**9)
+    return article.text
+
+
+def test_models_lists_byline(api):
+    url, _ = api
+    assert [m.id for m in client(url).models.list().data] == ["byline"]
+
+
+def test_plain_answer_carries_verified_citations(api):
+    url, settings = api
+    reply = client(url).chat.completions.create(
+        model="byline", messages=[{"role": "user", "content": "What did Macron propose?"}]
+    )
+    message = reply.choices[0].message
+    citations = _extra(message, "citations")
+    assert "30-day" in message.content and "[1]" in message.content and citations
+    text = _article_text(settings)
+    for c in citations:  # top_k=20: every marker still quotes the exact sentence at its offsets
+        assert text[c["start"] : c["end"]] == c["quote"] and c["source"] == SAMPLE.name
+        assert f"[{c['marker']}]" in message.content
+    assert _extra(message, "refused") is False
+
+
+def test_streamed_answer_ends_with_its_citations(api):
+    url, _ = api
+    stream = client(url).chat.completions.create(
+        model="byline", messages=[{"role": "user", "content": "What did Vance say?"}], stream=True
+    )
+    text, last = "", None
+    for chunk in stream:
+        text += chunk.choices[0].delta.content or ""
+        last = chunk
+    assert last.choices[0].finish_reason == "stop"
+    citations = _extra(last.choices[0].delta, "citations")
+    assert "stalemate" in text and citations and all(f"[{c['marker']}]" in text for c in citations)
+
+
+def test_follow_up_uses_the_history(api):
+    url, _ = api
+    reply = client(url).chat.completions.create(
+        model="byline",
+        messages=[
+            {"role": "user", "content": "Which organization did Russia ban?"},
+            {"role": "assistant", "content": "Russia designated Amnesty International an undesirable organization [1]."},
+            {"role": "user", "content": "Where is it based?"},
+        ],
+    )
+    message = reply.choices[0].message
+    assert "Amnesty" in _extra(message, "understood_as") and "London" in message.content
+
+
+def test_refusal_is_an_ordinary_answer(api):
+    url, _ = api
+    reply = client(url).chat.completions.create(
+        model="byline", messages=[{"role": "user", "content": "What did Angela Merkel say?"}]
+    )
+    message = reply.choices[0].message
+    assert _extra(message, "refused") is True and _extra(message, "citations") == [] and message.content
+
+
+def test_filters_limit_the_articles(api):
+    url, _ = api
+    only_ferry = client(url).chat.completions.create(
+        model="byline",
+        messages=[{"role": "user", "content": "What resumed on Monday?"}],
+        extra_body={"filters": {"published_after": "2024-01-01"}},
+    )
+    message = only_ferry.choices[0].message
+    assert {c["article_id"] for c in _extra(message, "citations")} == {"ferry-2024"}
+    assert "2024-01-01" in _extra(message, "filter")
+    none_match = client(url).chat.completions.create(
+        model="byline",
+        messages=[{"role": "user", "content": "What did Macron propose?"}],
+        extra_body={"filters": {"articles": ["ferry-2024"]}},
+    )
+    assert _extra(none_match.choices[0].message, "refused") is True
+
+
+def test_auth_missing_wrong_and_right(api):
+    from openai import AuthenticationError
+
+    url, _ = api
+    for key in (None, "wrong"):
+        with pytest.raises(AuthenticationError, match="BYLINE_API_KEY"):
+            client(url, key).models.list()
+    request = urllib.request.Request(f"{url}/v1/models")
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(request, timeout=10)
+    assert missing.value.code == 401
+    assert client(url).models.list().data
+
+
+def _post(url: str, body: bytes) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        f"{url}/v1/chat/completions",
+        data=body,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {KEY}"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+BAD_REQUESTS = [
+    ("not-json", b"{not json", 400, "not valid JSON"),
+    ("no-messages-field", b'{"model": "byline"}', 400, "messages"),
+    ("empty-messages", b'{"model": "byline", "messages": []}', 400, "'messages' is empty"),
+    ("wrong-model", b'{"model": "gpt-4o", "messages": [{"role": "user", "content": "Hi?"}]}', 404, "'gpt-4o' does not exist"),
+    ("n-2", b'{"model": "byline", "n": 2, "messages": [{"role": "user", "content": "Hi?"}]}', 400, "n=1"),
+    (
+        "tools",
+        b'{"model": "byline", "tools": [{"type": "function"}], "messages": [{"role": "user", "content": "Hi?"}]}',
+        400,
+        "'tools'",
+    ),
+    (
+        "json-mode",
+        b'{"model": "byline", "response_format": {"type": "json_object"}, "messages": [{"role": "user", "content": "Hi?"}]}',
+        400,
+        "text responses",
+    ),
+    (
+        "last-not-user",
+        b'{"model": "byline", "messages": [{"role": "assistant", "content": "Hi"}]}',
+        400,
+        "last message must be a user",
+    ),
+    ("bad-role", b'{"model": "byline", "messages": [{"role": "wizard", "content": "Hi"}]}', 400, "role"),
+    (
+        "bad-date",
+        b'{"model": "byline", "filters": {"published_after": "last week"}, "messages": [{"role": "user", "content": "Hi?"}]}',
+        400,
+        "YYYY-MM-DD",
+    ),
+    (
+        "unknown-filter",
+        b'{"model": "byline", "filters": {"outlet": "x"}, "messages": [{"role": "user", "content": "Hi?"}]}',
+        400,
+        "filters",
+    ),
+]
+
+
+@pytest.mark.parametrize("case,body,status,message", BAD_REQUESTS, ids=[c[0] for c in BAD_REQUESTS])
+def test_bad_requests_get_openai_style_errors(api, case, body, status, message):
+    url, _ = api
+    code, payload = _post(url, body)
+    assert code == status, payload
+    error = payload["error"]
+    assert message in error["message"] and error["type"] and "Traceback" not in json.dumps(payload)
+
+
+def test_two_clients_at_once(api):
+    url, _ = api
+    answers: dict[int, str] = {}
+
+    def ask(n: int, question: str) -> None:
+        reply = client(url).chat.completions.create(model="byline", messages=[{"role": "user", "content": question}])
+        answers[n] = reply.choices[0].message.content
+
+    threads = [
+        threading.Thread(target=ask, args=(0, "What did Macron propose?")),
+        threading.Thread(target=ask, args=(1, "Where did Russian and Ukrainian delegates meet?")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=600)
+    assert "30-day" in answers[0] and "Istanbul" in answers[1]
+
+
+def test_api_is_off_beyond_localhost_without_a_key(tmp_path):
+    from conftest import free_port, wait_for_port
+
+    import subprocess
+    import sys
+
+    from conftest import RUN_DIR
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "serve", "--host", "0.0.0.0", "--port", str(port), "--store", str(tmp_path)],
+        cwd=RUN_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, 180, proc)
+        with pytest.raises(urllib.error.HTTPError) as off:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=10)
+        assert off.value.code == 403 and "--api-key" in json.loads(off.value.read())["error"]["message"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
