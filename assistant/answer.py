@@ -57,3 +57,4 @@ class Answer(BaseModel):
     markers_valid: int = Field(0, description="of those, the ones that point at evidence that was shown")
     usage: Usage = Usage()
     error: str | None = None
+    scope: str | None = Field(None, description="the filter the answer was limited to, in words")

@@ -132,6 +132,7 @@ class Assistant:
             raise QuestionError("the store is empty: add articles first (`byline ingest PATH` or the Articles tab)")
         timings = Timings()
         result = Answer(question=question, standalone_question=question, answer="", model=self.model_name)
+        result.scope = self.describe(where) if where else None
         try:
             standalone = self._standalone(question, history, timings)
         except BackendError as err:
@@ -166,6 +167,21 @@ class Assistant:
         timings.total_s = time.perf_counter() - started
         result.timings, result.model = timings, self.model_name
         yield Event("answer", result)
+
+    def describe(self, where: PassageFilter) -> str:
+        """The filter in words, as answers state it: "only “Title”, …; published 2024-01-01 to 2024-06-30"."""
+        parts = []
+        if where.article_ids:
+            titles = {a.id: a.title for a in self.store.articles()}
+            parts.append("only " + ", ".join(f"“{titles.get(i, i)}”" for i in where.article_ids))
+        after, before = (where.published_after or "")[:10], (where.published_before or "")[:10]
+        if after and before:
+            parts.append(f"published {after} to {before}")
+        elif after:
+            parts.append(f"published on or after {after}")
+        elif before:
+            parts.append(f"published on or before {before}")
+        return "; ".join(parts)
 
     def _fit_to_context(self, evidence: list[Evidence], question: str) -> list[Evidence]:
         """The local model's context must hold the prompt and the answer: the weakest evidence goes first, and a

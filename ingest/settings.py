@@ -76,7 +76,8 @@ class Settings(BaseSettings):
     # Serving
     host: str = "127.0.0.1"
     port: int = 7860
-    auth: str | None = Field(None, description="USER:PASSWORD required for every page and API route")
+    auth: str | None = Field(None, description="USER:PASSWORD required for every page and UI route")
+    api_key: str | None = Field(None, description="Bearer key the /v1 API requires; without one it is localhost-only")
     concurrency: int = Field(1, description="answers generated at once by a remote backend")
     max_pending_per_session: int = Field(2, description="questions one browser session may have waiting or running")
     max_batch_questions: int = Field(500, description="largest question set the Batch tab accepts (the CLI has no limit)")

@@ -232,12 +232,10 @@ def test_two_clients_at_once(api):
 
 
 def test_api_is_off_beyond_localhost_without_a_key(tmp_path):
-    from conftest import free_port, wait_for_port
-
     import subprocess
     import sys
 
-    from conftest import RUN_DIR
+    from conftest import RUN_DIR, free_port, wait_for_port
 
     port = free_port()
     proc = subprocess.Popen(

@@ -19,9 +19,9 @@ from ingest.settings import Settings
 
 from ..answer import Answer
 from ..assistant import Assistant, QuestionError
+from ..turns import AnswerTurns, TooManyPending
 from .batch import BatchRunner, batch_tab
 from .render import answer_message, sources_message, status_html, streaming_message, visible_text
-from ..turns import AnswerTurns, TooManyPending
 
 EXAMPLES = [
     "What did Vance say?",
@@ -197,8 +197,14 @@ def _articles_tab(assistant: Assistant, settings: Settings) -> tuple[gr.Dropdown
     return chosen, table
 
 
-def build_app(settings: Settings, assistant: Assistant | None = None, batch_runner: BatchRunner | None = None) -> gr.Blocks:
+def build_app(
+    settings: Settings,
+    assistant: Assistant | None = None,
+    batch_runner: BatchRunner | None = None,
+    turns: AnswerTurns | None = None,
+) -> gr.Blocks:
     assistant = assistant or Assistant(settings)
+    turns = turns or AnswerTurns(settings.answer_concurrency, settings.max_pending_per_session)
     with gr.Blocks(title="Byline", analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         gr.Markdown("# Byline\nAnswers from your news articles, with every claim cited to its sentence.")
         with gr.Tab("Chat"):
@@ -206,7 +212,7 @@ def build_app(settings: Settings, assistant: Assistant | None = None, batch_runn
                 label="Byline", height=520, sanitize_html=True, allow_tags=False, feedback_options=None, elem_id="byline-chat"
             )
             gr.ChatInterface(
-                _chat_fn(assistant, AnswerLog(), AnswerTurns(settings.answer_concurrency, settings.max_pending_per_session)),
+                _chat_fn(assistant, AnswerLog(), turns),
                 chatbot=chatbot,
                 examples=EXAMPLES,
                 save_history=True,

@@ -12,7 +12,9 @@ from starlette.middleware import Middleware
 
 from ingest.cli import fail, settings_from_args
 from ingest.records import IngestError
+from ingest.settings import Settings
 
+from ..api import LOOPBACK
 from ..cli import add_answer_flags
 from .access import LoginGuard, SignedInOnly
 
@@ -33,9 +35,15 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
     return user, password
 
 
-def launch(settings, *, block: bool = True):
-    """Start the app as configured; returns the Gradio app (and its URL when not blocking)."""
+def launch(settings: Settings) -> None:
+    """One server on one port: the OpenAI-compatible API under /v1 and the Gradio app under /."""
+    import gradio as gr
+    import uvicorn
+    from fastapi import FastAPI
+
+    from ..api import add_openai_routes
     from ..assistant import Assistant
+    from ..turns import AnswerTurns
     from .app import build_app, theme
     from .render import CSS
 
@@ -44,46 +52,55 @@ def launch(settings, *, block: bool = True):
         server_log.addHandler(logging.StreamHandler())
         server_log.setLevel(logging.INFO)
     credentials = parse_auth(settings.auth)
-    auth = LoginGuard(*credentials) if credentials else None
     assistant = Assistant(settings)
     threading.Thread(target=assistant.warm_up, daemon=True).start()
-    app = build_app(settings, assistant, batch_runner())
-    app.queue(default_concurrency_limit=settings.answer_concurrency)
-    app.launch(
+    turns = AnswerTurns(settings.answer_concurrency, settings.max_pending_per_session)
+    blocks = build_app(settings, assistant, batch_runner(), turns)
+    blocks.queue(default_concurrency_limit=settings.answer_concurrency)
+    server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    add_openai_routes(server, assistant, settings, turns)
+    gr.mount_gradio_app(
+        server,
+        blocks,
+        path="/",
         server_name=settings.host,
         server_port=settings.port,
-        share=False,
-        auth=auth,
+        auth=LoginGuard(*credentials) if credentials else None,
         theme=theme(),
         css=CSS,
         max_file_size=settings.max_file_bytes,
         app_kwargs={"middleware": [Middleware(SignedInOnly)]},
-        prevent_thread_lock=not block,
-        quiet=not block,
         ssr_mode=False,
         show_error=False,
         footer_links=[],
         pwa=False,
         mcp_server=False,
     )
-    return app
+    uvicorn.run(server, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=5)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
         settings = settings_from_args(
-            args, backend=args.backend, top_k=args.top_k, host=args.host, port=args.port, auth=args.auth
+            args,
+            backend=args.backend,
+            top_k=args.top_k,
+            host=args.host,
+            port=args.port,
+            auth=args.auth,
+            api_key=args.api_key,
         )
         parse_auth(settings.auth)
     except (ValueError, IngestError) as err:
         return fail(str(err))
-    if settings.host not in ("127.0.0.1", "localhost", "::1") and not settings.auth:
+    if settings.host not in LOOPBACK and not settings.auth:
         print(
             f"warning: serving on {settings.host} without --auth: anyone who can reach this machine can use "
             "the app and change its articles",
             file=sys.stderr,
         )
-    print(f"Byline is starting on http://{settings.host}:{settings.port} (Ctrl-C stops it)", flush=True)
+    api = "off (no --api-key beyond localhost)" if settings.host not in LOOPBACK and not settings.api_key else "/v1"
+    print(f"Byline is starting on http://{settings.host}:{settings.port} (API: {api}; Ctrl-C stops it)", flush=True)
     launch(settings)
     return 0
 
@@ -92,6 +109,7 @@ def register(sub) -> None:
     p = sub.add_parser("serve", help="start the chat UI in the browser")
     p.add_argument("--host", help="address to bind (BYLINE_HOST, default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (BYLINE_PORT, default 7860)")
-    p.add_argument("--auth", help="USER:PASSWORD required for every page and API route (BYLINE_AUTH)")
+    p.add_argument("--auth", help="USER:PASSWORD required for every page and UI route (BYLINE_AUTH)")
+    p.add_argument("--api-key", help="Bearer key the /v1 API requires (BYLINE_API_KEY); without one it is localhost-only")
     add_answer_flags(p)
     p.set_defaults(func=cmd_serve)
