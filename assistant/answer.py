@@ -14,6 +14,7 @@ class Citation(BaseModel):
     quote: str = Field(description="the supporting sentence exactly as it stands in the article")
     start: int = Field(description="character offset of the quote in the normalized article")
     end: int
+    published_at: str | None = None
 
 
 class Source(BaseModel):
@@ -27,6 +28,7 @@ class Source(BaseModel):
     start: int
     end: int
     score: float
+    published_at: str | None = None
 
 
 class Timings(BaseModel):

@@ -271,4 +271,5 @@ def _source(p: RetrievedPassage) -> Source:
         start=p.start,
         end=p.end,
         score=p.score,
+        published_at=p.published_at,
     )

@@ -123,6 +123,7 @@ def _renumber(kept: list[tuple[str, list[int]]], evidence: list[Evidence]) -> tu
                 quote=e.text,
                 start=e.start,
                 end=e.end,
+                published_at=e.passage.published_at,
             )
         )
     return " ".join(parts), citations

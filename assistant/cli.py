@@ -91,7 +91,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    from .answer import Answer
     from .assistant import QuestionError
+    from .export import write_conversation
 
     try:
         where = filter_from_args(args)
@@ -99,7 +101,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
     except (ValueError, IngestError) as err:
         return fail(str(err))
     history: list[tuple[str, str]] = []
+    answers: list[Answer] = []
     print("Ask about the stored articles. An empty line or Ctrl-D ends the chat; /clear forgets the conversation.")
+    if args.export:
+        print(f"The conversation is saved to {args.export} after every answer.")
     while True:
         try:
             question = input("you> ")
@@ -110,6 +115,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             return 0
         if question.strip() == "/clear":
             history.clear()
+            answers.clear()
             continue
         try:
             printed = False
@@ -124,6 +130,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
                         print("\n")
                     print_answer(event.data.model_copy(update={"standalone_question": event.data.question}))
                     history.append((question, event.data.answer))
+                    answers.append(event.data)
+                    if args.export:
+                        write_conversation(answers, args.export)
         except QuestionError as err:
             print(f"byline: {err}")
 
@@ -151,6 +160,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("chat", help="an interactive conversation in the terminal")
     add_answer_flags(p)
+    p.add_argument("--export", type=Path, help="save the conversation here: FILE.md (Markdown) or FILE.json (full answers)")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("setup-model", help="build (and check) the bundled chat model file")

@@ -73,14 +73,18 @@ def page(browser, app_url):
     context.close()
 
 
+_AFTER_LAST_QUESTION = """(args) => {
+    const [question, final] = args;
+    const msgs = [...document.querySelectorAll("#byline-chat [data-testid='user'], #byline-chat [data-testid='bot']")];
+    const last = msgs.map(m => m.getAttribute('data-testid')).lastIndexOf('user');
+    if (last < 0 || !msgs[last].textContent.includes(question.slice(0, 40))) return false;
+    const bots = msgs.slice(last + 1);
+    return final ? bots.some(b => b.querySelector('.byline-answer, .byline-refusal, .byline-error')) : bots.length > 0;
+}"""
+
+
 def ask(page, question: str, timeout: float = 180) -> dict:
-    """Type a question, wait for the streamed answer and its source box; returns timings seen in the page."""
-    bot = page.locator("#byline-chat .message-row.bot-row, #byline-chat [data-testid='bot']")
-    before = bot.count()
-    boxes = (
-        page.locator("#byline-chat").get_by_text("Sources", exact=True).count()
-        + page.locator("#byline-chat").get_by_text("Closest passages", exact=True).count()
-    )
+    """Type a question, wait for the streamed answer to start and to finish; returns timings seen in the page."""
     box = (
         page.get_by_placeholder("Type a message...")
         if page.get_by_placeholder("Type a message...").count()
@@ -89,16 +93,9 @@ def ask(page, question: str, timeout: float = 180) -> dict:
     box.fill(question)
     t0 = time.time()
     box.press("Enter")
-    page.wait_for_function(
-        f"document.querySelectorAll(\"#byline-chat [data-testid='bot']\").length > {before}", timeout=timeout * 1000
-    )
+    page.wait_for_function(_AFTER_LAST_QUESTION, arg=[question, False], timeout=timeout * 1000)
     first = time.time() - t0
-    page.wait_for_function(
-        "(n) => [...document.querySelectorAll('#byline-chat button, #byline-chat span')]"
-        ".filter(e => ['Sources','Closest passages'].includes(e.textContent.trim())).length > n",
-        arg=boxes,
-        timeout=timeout * 1000,
-    )
+    page.wait_for_function(_AFTER_LAST_QUESTION, arg=[question, True], timeout=timeout * 1000)
     return {"first_token_s": first, "total_s": time.time() - t0}
 
 
@@ -115,9 +112,8 @@ def test_vance_question_streams_a_cited_answer(page):
     assert "stalemate" in chat.inner_text()
     marker = chat.locator("a.byline-marker").first
     assert "Vance" in marker.get_attribute("title")  # hovering [n] shows its source sentence
-    chat.get_by_text("Sources", exact=True).last.click()  # the box under the answer opens on click
     sources = chat.locator(".byline-source")
-    sources.first.wait_for(state="visible", timeout=10_000)
+    sources.first.wait_for(state="visible", timeout=10_000)  # open under the answer without a click
     assert "JD Vance remarked that there is a stalemate" in sources.locator("mark").all_inner_texts()[0]
     page.wait_for_timeout(700)  # let the box finish opening before the screenshot
     ARTIFACTS.mkdir(exist_ok=True)
@@ -127,7 +123,11 @@ def test_vance_question_streams_a_cited_answer(page):
 
 def test_follow_up_shows_the_rewritten_question(page):
     ask(page, "Which organization did Russia ban?")
-    ask(page, "Where is it based?")
+    try:
+        ask(page, "Where is it based?")
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "chat-follow-up.png"), full_page=True)
     standalone = page.locator("#byline-chat .byline-standalone").last.inner_text()
     assert "Amnesty" in standalone
 
@@ -147,7 +147,7 @@ def test_upload_an_article_then_ask_about_it(page, tmp_path):
     )
     page.get_by_role("tab", name="Articles").click()
     upload(page, story)
-    page.get_by_text("volcano-erupts.txt").first.wait_for(timeout=30_000)  # the upload has finished
+    page.get_by_text("volcano-erupts.txt").filter(visible=True).first.wait_for(timeout=30_000)  # the upload has finished
     page.get_by_role("button", name="Add files").click()
     try:
         page.get_by_text("1 added").wait_for(timeout=120_000)
@@ -167,7 +167,7 @@ def test_batch_of_three_questions_with_downloads(page, tmp_path):
     )
     page.get_by_role("tab", name="Batch").click()
     upload(page, questions)
-    page.get_by_text("three.txt").first.wait_for(timeout=30_000)
+    page.get_by_text("three.txt").filter(visible=True).first.wait_for(timeout=30_000)
     page.get_by_role("button", name="Run batch").click()
     page.get_by_text("3 questions").wait_for(timeout=300_000)
     assert "Istanbul" in page.locator("#byline-batch-results").inner_text()
@@ -181,7 +181,7 @@ def test_batch_of_three_questions_with_downloads(page, tmp_path):
 def test_markup_in_articles_runs_no_script(page):
     ask(page, "When did the harbour of Port Elin reopen?")
     page.get_by_role("tab", name="Articles").click()
-    page.get_by_text("window.__xss=1", exact=False).first.wait_for(timeout=30_000)  # shown as text
+    page.get_by_text("window.__xss=1", exact=False).filter(visible=True).first.wait_for(timeout=30_000)  # shown as text
     assert page.evaluate("window.__xss") is None
     assert page.locator("a[href^='javascript:']").count() == 0
 
@@ -213,3 +213,66 @@ def test_auth_keeps_an_anonymous_browser_out(browser, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_sources_are_usable_at_phone_width(browser, app_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(app_url)
+    page.wait_for_selector("#byline-chat")
+    ask(page, "What did Vance say?")
+    source = page.locator("#byline-chat .byline-source").first
+    source.wait_for(state="visible", timeout=10_000)
+    assert "stalemate" in source.locator("mark").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391  # nothing pushes the page sideways
+    box = source.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 391
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chat-phone-390.png"), full_page=True)
+    context.close()
+
+
+def test_export_keeps_the_citations(page):
+    ask(page, "What did Vance say?")
+    page.get_by_role("button", name="Export conversation (Markdown + JSON)").click()
+    files = {}
+    for name in ("byline-conversation.md", "byline-conversation.json"):
+        link = page.locator(f"#byline-export a[href*='{name}']").first
+        link.wait_for(timeout=30_000)
+        with page.expect_download() as download:
+            link.click()
+        files[name] = Path(download.value.path()).read_text()
+    markdown = files["byline-conversation.md"]
+    assert "**You:** What did Vance say?" in markdown and "[1]" in markdown and "stalemate" in markdown
+    assert "Sources:" in markdown and "1. “" in markdown and "us-mediates-ceasefire-talks.txt" in markdown
+    (answer,) = json.loads(files["byline-conversation.json"])["answers"]
+    assert answer["citations"] and all(f"[{c['marker']}]" in answer["answer"] for c in answer["citations"])
+
+
+def test_date_filter_in_the_chat_is_applied_and_stated(page):
+    page.get_by_text("Filters for this conversation").click()
+    page.get_by_label("Published on or after (YYYY-MM-DD)").fill("2030-01-01")
+    ask(page, "What did Vance say?")
+    chat = page.locator("#byline-chat")
+    assert "published on or after 2030-01-01" in chat.locator(".byline-scope").last.inner_text()
+    assert chat.locator(".byline-refusal").count() == 1  # no article is that recent
+
+
+def test_citations_survive_a_failed_answer_and_a_reload(page):
+    box = page.locator("textarea").first
+    box.fill("Why? " * 500)  # too long: an error, and the chat stays usable
+    box.press("Enter")
+    page.locator("#byline-chat .byline-error").first.wait_for(timeout=60_000)
+    ask(page, "What did Macron propose?")
+    assert page.locator("#byline-chat a.byline-marker").count() >= 1
+    page.wait_for_timeout(1000)  # the browser saves the conversation
+    page.reload()
+    page.wait_for_selector("#byline-chat")
+    page.get_by_text("Why? Why?").first.click()  # the saved conversation, named by its first question
+    chat = page.locator("#byline-chat")
+    try:
+        chat.locator("a.byline-marker").first.wait_for(timeout=30_000)
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "chat-after-reload.png"), full_page=True)
+    assert "30-day" in chat.inner_text() and chat.locator(".byline-source mark").count() >= 1

@@ -131,7 +131,7 @@ def test_csv_header_and_jsonl_url_in_errors_load_nothing(page, hostile_app, tmp_
     questions.write_text(f"![h]({log_url}/csv.png),answers\nWhat?,x\n")
     upload(page, questions)
     try:
-        page.get_by_text("bad.csv").first.wait_for(timeout=90_000)
+        page.get_by_text("bad.csv").filter(visible=True).first.wait_for(timeout=90_000)
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "batch-hostile-upload.png"))
@@ -145,7 +145,7 @@ def test_csv_header_and_jsonl_url_in_errors_load_nothing(page, hostile_app, tmp_
     feed = tmp_path / "urls.jsonl"
     feed.write_text(json.dumps({"url": f"![u]({log_url}/url.png)", "title": "U", "text": "\u200b\u200d"}) + "\n")
     upload(page, feed)
-    page.get_by_text("urls.jsonl").first.wait_for(timeout=90_000)
+    page.get_by_text("urls.jsonl").filter(visible=True).first.wait_for(timeout=90_000)
     page.get_by_role("button", name="Add files").click()
     page.get_by_text("bad record").wait_for(timeout=60_000)
     page.wait_for_timeout(1000)

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import tempfile
-import threading
-import uuid
-from collections import OrderedDict
-from html import escape
 from pathlib import Path
 
 import gradio as gr
@@ -17,100 +12,11 @@ from ingest.readers import SUPPORTED
 from ingest.records import SourceFile
 from ingest.settings import Settings
 
-from ..answer import Answer
-from ..assistant import Assistant, QuestionError
-from ..turns import AnswerTurns, TooManyPending
+from ..assistant import Assistant
+from ..turns import AnswerTurns
 from .batch import BatchRunner, batch_tab
-from .render import answer_message, sources_message, status_html, streaming_message, visible_text
-
-EXAMPLES = [
-    "What did Vance say?",
-    "What did Macron propose?",
-    "Who designated Amnesty International an undesirable organization?",
-    "Where did Russian and Ukrainian delegates meet?",
-]
-
-
-class AnswerLog:
-    """The plain answers behind the rendered chat messages, so a follow-up's history is the answer text itself,
-    never text recovered from markup. Bounded; a message it no longer holds (a chat restored from the browser
-    after a restart) falls back to the message's visible text."""
-
-    def __init__(self, size: int = 5000):
-        self._answers: OrderedDict[str, Answer] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def add(self, rendered: str, answer: Answer) -> None:
-        with self._lock:
-            self._answers[rendered] = answer
-            while len(self._answers) > self._size:
-                self._answers.popitem(last=False)
-
-    def plain(self, rendered: str) -> str:
-        with self._lock:
-            answer = self._answers.get(rendered)
-        return answer.answer if answer else visible_text(rendered)
-
-    def pairs(self, history: list[dict]) -> list[tuple[str, str]]:
-        """(question, plain answer) pairs from the chat's messages; source boxes are left out."""
-        pairs: list[tuple[str, str]] = []
-        question = None
-        for message in history:
-            role, content = message.get("role"), message.get("content")
-            if isinstance(content, list):
-                content = " ".join(part.get("text", "") for part in content if isinstance(part, dict))
-            if not isinstance(content, str):
-                continue
-            if role == "user":
-                question = content
-            elif role == "assistant" and question is not None and not (message.get("metadata") or {}).get("title"):
-                pairs.append((question, self.plain(content)))
-                question = None
-        return pairs
-
-
-def _chat_fn(assistant: Assistant, log: AnswerLog, turns: AnswerTurns):
-    def respond(message: str, history: list[dict], request: gr.Request):
-        try:
-            ticket = turns.join(getattr(request, "session_hash", None) or "anonymous")
-        except TooManyPending as err:
-            yield f'<div class="byline-error">{escape(str(err))}</div>'
-            return
-        try:
-            for ahead in turns.wait(ticket):
-                yield f'<div class="byline-standalone">Queued: {ahead} question(s) ahead of yours.</div>'
-            yield from _answer(assistant, log, message, history)
-        finally:
-            turns.leave(ticket)
-
-    return respond
-
-
-def _answer(assistant: Assistant, log: AnswerLog, message: str, history: list[dict]):
-    key = uuid.uuid4().hex[:8]
-    text, standalone = "", None
-    try:
-        for event in assistant.stream(message, log.pairs(history)):
-            if event.kind == "standalone":
-                standalone = event.data
-                yield streaming_message("", standalone)
-            elif event.kind == "token":
-                text += event.data
-                yield streaming_message(text, standalone)
-            elif event.kind == "answer":
-                title, html = sources_message(event.data, key)
-                rendered = answer_message(event.data, key)
-                log.add(rendered, event.data)
-                yield [
-                    gr.ChatMessage(role="assistant", content=rendered),
-                    gr.ChatMessage(role="assistant", content=html, metadata={"title": title, "status": "done"}),
-                ]
-    except QuestionError as err:
-        yield f'<div class="byline-error">{escape(str(err))}</div>'
-    except Exception:
-        logging.getLogger("byline").exception("answering failed")
-        yield '<div class="byline-error">Something went wrong while answering; the error is in the server log. Ask again.</div>'
+from .chat import chat_tab
+from .render import status_html
 
 
 def _articles_table(assistant: Assistant) -> list[list]:
@@ -208,27 +114,19 @@ def build_app(
     with gr.Blocks(title="Byline", analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         gr.Markdown("# Byline\nAnswers from your news articles, with every claim cited to its sentence.")
         with gr.Tab("Chat"):
-            chatbot = gr.Chatbot(
-                label="Byline", height=520, sanitize_html=True, allow_tags=False, feedback_options=None, elem_id="byline-chat"
-            )
-            gr.ChatInterface(
-                _chat_fn(assistant, AnswerLog(), turns),
-                chatbot=chatbot,
-                examples=EXAMPLES,
-                save_history=True,
-                analytics_enabled=False,
-                api_name="ask",
-                fill_height=False,
-                concurrency_limit=None,  # AnswerTurns queues the answers, fairly per session
-            )
+            filter_choices = chat_tab(assistant, turns, _article_choices(assistant))
         with gr.Tab("Articles"):
             chosen, table = _articles_tab(assistant, settings)
         with gr.Tab("Batch"):
             batch_tab(assistant, settings, batch_runner)
         app.load(
-            lambda: (gr.update(choices=_article_choices(assistant)), _articles_table(assistant)),
+            lambda: (
+                gr.update(choices=_article_choices(assistant)),
+                _articles_table(assistant),
+                gr.update(choices=_article_choices(assistant)),
+            ),
             None,
-            [chosen, table],
+            [chosen, table, filter_choices],
             api_name=False,
         )
     return app

@@ -18,6 +18,11 @@ CSS = """
 .byline-source {margin:6px 0;padding:6px 8px;border-left:3px solid #93c5fd;background:#f8fafc}
 .byline-source mark {background:#fde68a}
 .byline-source .meta {color:#6b7280;font-size:0.85em}
+.byline-source, .byline-answer, .byline-streaming {overflow-wrap:anywhere}
+.byline-scope {color:#6b7280;font-size:0.85em;margin-bottom:4px}
+.byline-sources {margin-top:10px;border-top:1px solid #e5e7eb;padding-top:6px}
+.byline-sources-title {font-weight:600;font-size:0.9em;color:#374151}
+@media (max-width: 600px) {.byline-source {padding:4px 6px;font-size:0.92em}}
 """
 
 
@@ -46,9 +51,10 @@ def _highlighted(source_text: str, start: int, quote_start: int, quote_end: int)
 def _citation_html(c: Citation, sources: dict[str, Source], key: str) -> str:
     passage = sources.get(c.passage_id)
     body = _highlighted(passage.text, passage.start, c.start, c.end) if passage else f"<mark>{escape(c.quote)}</mark>"
+    meta = " · ".join(escape(part) for part in (c.source, (c.published_at or "")[:10]) if part)
     return (
         f'<div class="byline-source" id="src-{key}-{c.marker}"><b>[{c.marker}]</b> {escape(c.title)}'
-        f'<div class="meta">{escape(c.source)} · characters {c.start}–{c.end}</div><div>{body}</div></div>'
+        f'<div class="meta">{meta}</div><div>{body}</div></div>'
     )
 
 
@@ -56,6 +62,8 @@ def answer_message(answer: Answer, key: str) -> str:
     parts = []
     if answer.standalone_question != answer.question:
         parts.append(f'<div class="byline-standalone">Understood as: {escape(answer.standalone_question)}</div>')
+    if answer.scope:
+        parts.append(f'<div class="byline-scope">Searched {escape(answer.scope)}.</div>')
     if answer.error:
         parts.append(f'<div class="byline-error">{escape(answer.answer)}</div>')
     elif answer.refused:
@@ -66,13 +74,16 @@ def answer_message(answer: Answer, key: str) -> str:
 
 
 def sources_message(answer: Answer, key: str) -> tuple[str, str]:
-    """(title, html) of the collapsible box under an answer: its sources, or the closest passages."""
+    """(title, html) of the box under an answer: its sources, or the closest passages."""
     by_id = {s.passage_id: s for s in answer.sources}
     if answer.citations and not answer.refused:
-        return "Sources", "".join(_citation_html(c, by_id, key) for c in answer.citations)
+        items = "".join(_citation_html(c, by_id, key) for c in answer.citations)
+        return "Sources", f'<div class="byline-sources"><span class="byline-sources-title">Sources</span>{items}</div>'
+
     closest = "".join(
-        f'<div class="byline-source"><b>{escape(s.title)}</b><div class="meta">{escape(s.source)}</div>'
-        f"<div>{escape(s.text)}</div></div>"
+        f'<div class="byline-source"><b>{escape(s.title)}</b><div class="meta">'
+        + " · ".join(escape(part) for part in (s.source, (s.published_at or "")[:10]) if part)
+        + f"</div><div>{escape(s.text)}</div></div>"
         for s in answer.sources[:3]
     )
     return "Closest passages", closest or "<i>No passages were retrieved.</i>"
@@ -91,6 +102,9 @@ def streaming_message(text: str, standalone: str | None) -> str:
     return f'{head}<div class="byline-streaming">{escape(text).replace(chr(10), "<br>")}</div>'
 
 
+_NOT_ANSWER_TEXT = ("byline-standalone", "byline-scope", "byline-sources")
+
+
 class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -98,7 +112,7 @@ class _Text(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        if self._skip or ("class", "byline-standalone") in attrs:
+        if self._skip or any(("class", c) in attrs for c in _NOT_ANSWER_TEXT):
             self._skip += 1
 
     def handle_endtag(self, tag: str) -> None:
