@@ -151,3 +151,16 @@ def test_unreachable_backend_names_the_setting(sample_settings):
     assert any("Vance" in s.text for s in answer.sources)
     ollama = Assistant(sample_settings.with_overrides(backend="ollama", ollama_url=f"http://127.0.0.1:{free_port()}"))
     assert "BYLINE_OLLAMA_URL" in ollama.ask("What did Vance say?").error
+
+
+def test_chat_export_in_the_terminal(sample_settings, tmp_path):
+    """`byline chat --export` writes the conversation with its citations, as Markdown and as JSON."""
+    store = ["--store", str(sample_settings.store)]
+    for name in ("talk.md", "talk.json"):
+        out = byline("chat", *store, "--export", str(tmp_path / name), input="What did Macron propose?\n\n")
+        assert out.returncode == 0, out.stderr
+    markdown = (tmp_path / "talk.md").read_text()
+    assert "**You:** What did Macron propose?" in markdown and "30-day" in markdown and "[1]" in markdown
+    assert "Sources:" in markdown and "us-mediates-ceasefire-talks.txt" in markdown
+    (answer,) = json.loads((tmp_path / "talk.json").read_text())["answers"]
+    assert answer["citations"] and "30-day" in answer["answer"]

@@ -252,3 +252,27 @@ def test_api_is_off_beyond_localhost_without_a_key(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_readme_example_works_as_written(tmp_path):
+    import re
+    import subprocess
+    import sys
+
+    from ingest.pipeline import ingest_paths
+    from ingest.settings import Settings
+
+    from conftest import ROOT, RUN_DIR
+
+    ingest_paths([SAMPLE], Settings(store=tmp_path / "store"))
+    proc, url = serve_app(tmp_path / "store")
+    try:
+        (code,) = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+        assert len(code.strip().splitlines()) == 5
+        code = code.replace("http://127.0.0.1:7860/", url)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=RUN_DIR)
+        assert out.returncode == 0, out.stderr
+        assert "stalemate" in out.stdout and "'quote'" in out.stdout
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
