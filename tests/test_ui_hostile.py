@@ -9,7 +9,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from test_ui_browser import CHROMIUM, FLAGS, upload
+from test_ui_browser import CHROMIUM, FLAGS, shows_name, upload
 
 from conftest import ARTIFACTS, SAMPLE, serve_app
 
@@ -108,13 +108,13 @@ def page(hostile_app):
 def test_article_id_in_the_delete_status_loads_nothing(page, hostile_app):
     _, _, hostile_id = hostile_app
     page.get_by_role("tab", name="Articles").click()
-    page.get_by_text("Harbour quiet").first.wait_for(timeout=30_000)  # the page's own refresh of the list is done
+    shows_name(page, "Harbour quiet", 30)  # the page's own refresh of the list is done
     box = page.get_by_label("Article to delete")
     box.fill(hostile_id)
     box.press("Enter")
     page.get_by_role("button", name="Delete article").click()
     try:
-        page.get_by_text("Deleted article").wait_for(timeout=60_000)
+        shows_name(page, "Deleted article", 60)
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "delete-hostile-id.png"))
@@ -130,13 +130,8 @@ def test_csv_header_and_jsonl_url_in_errors_load_nothing(page, hostile_app, tmp_
     questions = tmp_path / "bad.csv"
     questions.write_text(f"![h]({log_url}/csv.png),answers\nWhat?,x\n")
     upload(page, questions)
-    try:
-        page.get_by_text("bad.csv").filter(visible=True).first.wait_for(timeout=90_000)
-    finally:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "batch-hostile-upload.png"))
     page.get_by_role("button", name="Run batch").click()
-    page.get_by_text("'question' column").wait_for(timeout=60_000)
+    shows_name(page, "'question' column", 60)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "batch-hostile-header.png"))
     assert f"![h]({log_url}/csv.png)" in page.locator("#byline-batch-status").inner_text()  # shown as typed
@@ -145,9 +140,8 @@ def test_csv_header_and_jsonl_url_in_errors_load_nothing(page, hostile_app, tmp_
     feed = tmp_path / "urls.jsonl"
     feed.write_text(json.dumps({"url": f"![u]({log_url}/url.png)", "title": "U", "text": "\u200b\u200d"}) + "\n")
     upload(page, feed)
-    page.get_by_text("urls.jsonl").filter(visible=True).first.wait_for(timeout=90_000)
     page.get_by_role("button", name="Add files").click()
-    page.get_by_text("bad record").wait_for(timeout=60_000)
+    shows_name(page, "bad record", 60)
     page.wait_for_timeout(1000)
     assert _Logger.hits == []
 
@@ -160,7 +154,7 @@ def test_streamed_markdown_link_stays_text(page):
     )
     box.fill("What did Vance say?")
     box.press("Enter")
-    page.get_by_text("![seen](", exact=False).first.wait_for(timeout=60_000)  # mid-stream: the link is text
+    shows_name(page, "![seen](", 60)  # mid-stream: the link is text
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "stream-markdown-as-text.png"))
     page.wait_for_function(
