@@ -69,6 +69,7 @@ def test_backend_faults_keep_passages_and_the_next_question_works(sample_setting
         settings = sample_settings.with_overrides(backend="openai", openai_base_url=server.url, request_timeout_s=2)
         answer = Assistant(settings).ask("What did Vance say?")
         assert answer.error and "BYLINE_OPENAI_BASE_URL" in answer.error and expected in answer.error
+        assert "Error:" not in answer.error and "Error(" not in answer.error  # no exception class names
         assert answer.answer.startswith("Could not generate an answer") and not answer.citations
         assert any("Vance" in s.text for s in answer.sources)
     finally:
