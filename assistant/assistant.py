@@ -172,7 +172,7 @@ class Assistant:
         """The filter in words, as answers state it: "only “Title”, …; published 2024-01-01 to 2024-06-30"."""
         parts = []
         if where.article_ids:
-            titles = {a.id: a.title for a in self.store.articles()}
+            titles = self.store.titles(list(where.article_ids))
             parts.append("only " + ", ".join(f"“{titles.get(i, i)}”" for i in where.article_ids))
         after, before = (where.published_after or "")[:10], (where.published_before or "")[:10]
         if after and before:

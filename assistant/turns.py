@@ -10,6 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 
+def session_key(request: object) -> str:
+    """The browser session a Gradio request comes from (its session hash), the unit of fairness and of stopping."""
+    return getattr(request, "session_hash", None) or "anonymous"
+
+
 class TooManyPending(RuntimeError):
     """This session already has its share of questions waiting or running."""
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from assistant.assistant import Assistant
 
 from .datasets import DatasetError, load_dataset
-from .runner import run
+from .runner import gold_article_ids, run_item
 from .summary import build_summary
 
 COLUMNS = ["id", "question", "answer", "citations", "refused", "scores"]
@@ -60,11 +60,12 @@ class BatchRun:
                 f"{path.name}: {len(self.items):,} questions; the Batch tab takes at most {max_questions:,} "
                 "(BYLINE_MAX_BATCH_QUESTIONS). Split the set, or run it with `byline eval FILE`, which has no limit"
             )
+        self.article_ids = gold_article_ids(assistant.store, self.items)
         self.rows: list[dict] = []
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
         for item in self.items[len(self.rows) :]:
-            self.rows += run(self.assistant, [item])
+            self.rows.append(run_item(self.assistant, item, self.article_ids))
             yield len(self.rows), len(self.items)
 
     def finish(self) -> tuple[object, str, list[str]]:

@@ -37,7 +37,7 @@ def prepare_corpus(settings: Settings, corpus: Path, collection: str | None = No
     return settings
 
 
-def _article_ids(store: Store, items: list[Item]) -> set[str]:
+def gold_article_ids(store: Store, items: list[Item]) -> set[str]:
     wanted = sorted({g for i in items for t in (i.turns or [i]) for g in t.gold_doc_ids})
     if not wanted:
         return set()
@@ -140,7 +140,7 @@ def run(
     """Answer and score every item; with `out`, items already in that file are skipped, new ones appended."""
     done = {r["id"]: r for r in read_results(out)} if out else {}
     todo = [i for i in items if i.id not in done]
-    article_ids = _article_ids(assistant.store, items)
+    article_ids = gold_article_ids(assistant.store, items)
     lock = threading.Lock()
     results = dict(done)
     finished = [len(done)]

@@ -185,11 +185,15 @@ class Store:
         got = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
         return {i: decode(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
 
-    def existing_article_ids(self, ids: list[str]) -> set[str]:
+    def titles(self, ids: list[str]) -> dict[str, str]:
+        """The titles of those of these articles that are stored (one query, no scan of the collection)."""
         if not ids:
-            return set()
+            return {}
         got = self._collection.get(where={"article_id": {"$in": list(ids)}}, include=["metadatas"])
-        return {m["article_id"] for m in got["metadatas"]}
+        return {m["article_id"]: m.get("title", "") for m in got["metadatas"]}
+
+    def existing_article_ids(self, ids: list[str]) -> set[str]:
+        return set(self.titles(ids))
 
     def ids_containing(self, text: str) -> list[str]:
         """Passages whose text contains `text` exactly (Chroma's full-text filter)."""

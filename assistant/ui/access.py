@@ -4,7 +4,7 @@ leaves open under auth (cancel and reset of a session's events) closed to anyone
 from __future__ import annotations
 
 import hmac
-import sys
+import logging
 import threading
 import time
 
@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+log = logging.getLogger("byline")
 _SESSION_CONTROL = ("/gradio_api/cancel", "/gradio_api/reset")
 
 
@@ -38,7 +39,7 @@ class LoginGuard:
             self._failures = [t for t in self._failures if now - t < self.window_s] + [now]
             if len(self._failures) >= self.attempts:
                 self._locked_until, self._failures = now + self.lockout_s, []
-                print(f"byline: {self.attempts} failed logins; logins refused for {self.lockout_s:g} s", file=sys.stderr)
+                log.warning("%d failed logins; logins refused for %g s", self.attempts, self.lockout_s)
             return False
 
 

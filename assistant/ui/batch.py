@@ -17,6 +17,7 @@ from ingest.records import IngestError
 from ingest.settings import Settings
 
 from ..assistant import Assistant
+from ..turns import session_key
 from .render import status_html
 
 BatchRunner = Callable[..., Any]
@@ -44,7 +45,7 @@ def batch_tab(assistant: Assistant, settings: Settings, batch_runner: BatchRunne
         except (ValueError, IngestError) as err:
             yield f"⚠️ {status_html(str(err))}", None, None
             return
-        stop = stops.setdefault(getattr(request, "session_hash", None) or "anonymous", threading.Event())
+        stop = stops.setdefault(session_key(request), threading.Event())
         stop.clear()
         progress((0, len(batch.items)), desc="questions")
         for done, total in batch:
@@ -56,7 +57,7 @@ def batch_tab(assistant: Assistant, settings: Settings, batch_runner: BatchRunne
         yield status_html(summary), table, files
 
     def stop_batch(request: gr.Request):
-        event = stops.get(getattr(request, "session_hash", None) or "anonymous")
+        event = stops.get(session_key(request))
         if event is None:
             return "No batch is running."
         event.set()

@@ -19,7 +19,7 @@ from ingest.records import PassageFilter
 from ..answer import Answer
 from ..assistant import Assistant, QuestionError
 from ..export import conversation_json, conversation_markdown
-from ..turns import AnswerTurns, TooManyPending
+from ..turns import AnswerTurns, TooManyPending, session_key
 from .render import answer_message, sources_message, streaming_message, visible_text
 
 EXAMPLES = [
@@ -78,7 +78,7 @@ class AnswerLog:
 def _filter(assistant: Assistant, articles: list[str] | None, after: str | None, before: str | None) -> PassageFilter:
     articles = [a for a in (articles or []) if isinstance(a, str)]
     if articles:
-        unknown = set(articles) - {a.id for a in assistant.store.articles()}
+        unknown = set(articles) - assistant.store.existing_article_ids(articles)
         if unknown:
             raise QuestionError(f"no stored article has the id {sorted(unknown)[0]!r}; pick articles from the Filters list")
     after, before = (after or "").strip(), (before or "").strip()
@@ -116,7 +116,7 @@ def _chat_fn(assistant: Assistant, log: AnswerLog, turns: AnswerTurns):
     def respond(message: str, history: list[dict], articles: list[str], after: str, before: str, request: gr.Request):
         try:
             where = _filter(assistant, articles, after, before)
-            ticket = turns.join(getattr(request, "session_hash", None) or "anonymous")
+            ticket = turns.join(session_key(request))
         except (TooManyPending, QuestionError) as err:
             yield f'<div class="byline-error">{escape(str(err))}</div>'
             return

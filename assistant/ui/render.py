@@ -99,7 +99,7 @@ def streaming_message(text: str, standalone: str | None) -> str:
     """The answer while it streams: escaped text inside an HTML block (no blank line ends it), so the chat's
     Markdown never turns a link or image the model quotes into a live one."""
     head = f'<div class="byline-standalone">Understood as: {escape(standalone)}</div>' if standalone else ""
-    return f'{head}<div class="byline-streaming">{escape(text).replace(chr(10), "<br>")}</div>'
+    return f'{head}<div class="byline-streaming">{status_html(text)}</div>'
 
 
 _NOT_ANSWER_TEXT = ("byline-standalone", "byline-scope", "byline-sources")
