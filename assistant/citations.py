@@ -10,6 +10,7 @@ import numpy as np
 from ingest.passages import split_sentences
 
 from .answer import Citation
+from .attribution import cites_speaker
 from .evidence import Evidence
 from .support import SupportJudge, content_words
 
@@ -68,14 +69,19 @@ def is_refusal(answer: str) -> bool:
 
 
 def verify_citations(raw: str, evidence: list[Evidence], judge: SupportJudge, threshold: float, question: str = "") -> Verified:
-    """Drop markers that point at nothing, re-point or drop unsupported ones, remove claims nothing supports."""
+    """Drop markers that point at nothing, re-point or drop unsupported ones, remove claims nothing supports.
+    A claim that puts words in someone's mouth is supported only by a sentence that person speaks in."""
     claims = parse_claims(raw)
     total = sum(len(c.markers) for c in claims)
     valid = total - sum(1 for c in claims for n in c.markers if not 1 <= n <= len(evidence))
     if not evidence or is_refusal(raw) or not claims:
         return Verified("", [], [], True, total, valid)
-    texts = [e.text for e in evidence]
+    texts = [" ".join((e.text, *e.speakers)) for e in evidence]
     scores = judge.scores([c.text for c in claims], texts, np.stack([e.vector for e in evidence]), question)
+    for i, claim in enumerate(claims):
+        for j, e in enumerate(evidence):
+            if not cites_speaker(claim.text, e.speakers):
+                scores[i, j] = 0.0
     kept: list[tuple[str, list[int]]] = []
     unsupported: list[str] = []
     for claim, row in zip(claims, scores):

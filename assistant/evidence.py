@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,15 @@ class Evidence:
     score: float
     vector: np.ndarray
 
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        return self.passage.speakers_of(self.start, self.end)
+
+    def prompt_line(self) -> str:
+        """How the model sees it: a sentence whose speaker is only a pronoun or a title carries the name."""
+        named = [s for s in self.speakers if s.split()[-1].lower() not in self.text.lower()]
+        return f"[{self.number}] {self.text}" + (f" (speaker: {', '.join(named)})" if named else "")
+
 
 def relevance(question: str, q_vector: np.ndarray, texts: list[str], vectors: np.ndarray, cosine_weight: float) -> np.ndarray:
     """Cosine similarity blended with the share of the question's content words a sentence contains."""
@@ -41,6 +51,7 @@ def select_evidence(
     passages: list[RetrievedPassage],
     embedder: Embedder,
     settings: Settings,
+    keep: Callable[[RetrievedPassage, int, int], bool] | None = None,
 ) -> list[Evidence]:
     """The best sentences, best first, numbered from 1 as the prompt shows them.
 
@@ -48,7 +59,12 @@ def select_evidence(
     sentence right after a relevant one often continues its topic ("the London-based group"), so it inherits
     part of that relevance.
     """
-    rows = [(p, s, e, t) for p in passages for s, e, t in p.sentence_texts() if t.strip() and not looks_like_instruction(t)]
+    rows = [
+        (p, s, e, t)
+        for p in passages
+        for s, e, t in p.sentence_texts()
+        if t.strip() and not looks_like_instruction(t) and (keep is None or keep(p, s, e))
+    ]
     if not rows:
         return []
     vectors = embedder.embed([t for *_, t in rows])

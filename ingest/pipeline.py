@@ -18,6 +18,7 @@ from .passages import make_passages
 from .readers import iter_files, read_articles
 from .records import Article, IngestError, Passage, SourceFile, StoredArticleState
 from .settings import Settings
+from .speakers import attribute
 from .store import Store
 
 BATCH_PASSAGES = 256
@@ -136,6 +137,7 @@ def ingest_files(
                 if not started:
                     store.begin_write()
                     started = True
+                to_write = attribute(to_write)
                 embedder = embedder or get_embedder(settings.embedding_model_path, settings.embedding_batch_size)
                 vectors = embedder.embed([p.text for _, ps in to_write for p in ps])
                 store.write(to_write, vectors, replacing)

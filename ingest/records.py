@@ -35,6 +35,19 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Attribution:
+    """One speaker of one sentence: `speaker` is the canonical name, `start`/`end` the mention as written
+    (a pronoun or title when the name was resolved), all offsets in the article text."""
+
+    sentence_start: int
+    sentence_end: int
+    speaker: str
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Passage:
     """A few consecutive sentences of one article; `sentences` are (start, end) offsets in the article text."""
 
@@ -45,6 +58,7 @@ class Passage:
     end: int
     text: str
     sentences: tuple[tuple[int, int], ...] = field(default=())
+    speakers: tuple[Attribution, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,11 @@ class StoredPassage:
     sentences: tuple[tuple[int, int], ...]
     published_at: str | None = None
     url: str | None = None
+    speakers: tuple[Attribution, ...] = ()
+
+    def speakers_of(self, start: int, end: int) -> tuple[str, ...]:
+        """The canonical names of the speakers of the sentence at these offsets."""
+        return tuple(a.speaker for a in self.speakers if a.sentence_start == start and a.sentence_end == end)
 
     def sentence_texts(self) -> list[tuple[int, int, str]]:
         """(article start, article end, text) of each sentence, cut from the passage's own text."""

@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     min_evidence_score: float = 0.30
     support_threshold: float = 0.45
     support_cosine_weight: float = Field(0.5, description="support = w * cosine + (1 - w) * content-word recall")
+    speaker_topic_floor: float = Field(
+        0.35,
+        description="a speaker's best sentence must be this relevant to the topic asked, or the answer says they spoke on other topics",
+    )
+    name_match_cutoff: float = Field(0.8, description="spelling similarity a misspelt name needs to a name in the articles")
 
     # Follow-ups
     rewrite_max_tokens: int = 48

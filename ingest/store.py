@@ -16,6 +16,7 @@ from .dates import UNKNOWN_TS, timestamp
 from .lexical import LexicalIndex
 from .records import (
     Article,
+    Attribution,
     Hit,
     IngestError,
     Passage,
@@ -25,6 +26,7 @@ from .records import (
     public_source,
 )
 from .settings import Settings
+from .speaker_index import SpeakerIndex
 
 _PAGE = 5000
 _GENERATION = "byline_generation"
@@ -57,7 +59,18 @@ def encode(article: Article, passage: Passage) -> dict:
         meta["published_at"] = article.published_at
     if article.url:
         meta["url"] = article.url
+    if passage.speakers:
+        meta["speakers"] = json.dumps(
+            [[a.sentence_start, a.sentence_end, a.speaker, a.kind, a.start, a.end] for a in passage.speakers]
+        )
     return meta
+
+
+def _speakers(meta: dict) -> tuple[Attribution, ...]:
+    return tuple(
+        Attribution(int(ss), int(se), str(n), str(k), int(a), int(b))
+        for ss, se, n, k, a, b in json.loads(meta.get("speakers", "[]"))
+    )
 
 
 def decode(passage_id: str, text: str, meta: dict) -> StoredPassage:
@@ -72,6 +85,7 @@ def decode(passage_id: str, text: str, meta: dict) -> StoredPassage:
         sentences=tuple((int(a), int(b)) for a, b in json.loads(meta.get("sentences", "[]"))),
         published_at=meta.get("published_at"),
         url=meta.get("url"),
+        speakers=_speakers(meta),
     )
 
 
@@ -142,6 +156,7 @@ class Store:
             configuration={"hnsw": {"space": "cosine"}},
         )
         self._lexical: LexicalIndex | None = None
+        self._speakers: SpeakerIndex | None = None
         self._lock = threading.RLock()
 
     # --- reading -----------------------------------------------------------------------------------
@@ -178,11 +193,11 @@ class Store:
             key=lambda a: (a.title.lower(), a.id),
         )
 
-    def passages(self, ids: list[str]) -> dict[str, StoredPassage]:
-        """The passages of those ids that exist, by id."""
+    def passages(self, ids: list[str], where: PassageFilter = PassageFilter()) -> dict[str, StoredPassage]:
+        """The passages of those ids that exist (and pass the filter), by id."""
         if not ids:
             return {}
-        got = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
+        got = self._collection.get(ids=list(dict.fromkeys(ids)), where=chroma_where(where), include=["documents", "metadatas"])
         return {i: decode(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
 
     def titles(self, ids: list[str]) -> dict[str, str]:
@@ -231,22 +246,45 @@ class Store:
                 return self._lexical
             index = LexicalIndex.load(self.settings.lexical_dir)
             if index is None or index.generation != generation or len(index) != self.count():
-                index = self._rebuild_lexical(generation)
-            self._lexical = index
-            return index
+                self._rebuild_indexes(generation)
+            else:
+                self._lexical = index
+            assert self._lexical is not None
+            return self._lexical
 
-    def _rebuild_lexical(self, generation: str) -> LexicalIndex:
+    def speaker_index(self) -> SpeakerIndex:
+        """Who speaks where, kept in step with the collection like the lexical index."""
+        with self._lock:
+            generation = self.generation
+            if self._speakers is not None and self._speakers.generation == generation:
+                return self._speakers
+            index = SpeakerIndex.load(self._speaker_path)
+            if index is None or index.generation != generation:
+                self._rebuild_indexes(generation)
+            else:
+                self._speakers = index
+            assert self._speakers is not None
+            return self._speakers
+
+    @property
+    def _speaker_path(self):
+        return self.settings.lexical_dir.with_name(self.settings.lexical_dir.name + ".speakers.json")
+
+    def _rebuild_indexes(self, generation: str) -> None:
         ids, texts, article_ids, dates = [], [], [], []
+        speakers = SpeakerIndex(generation)
         for page in self._pages(["documents", "metadatas"]):
             for i, doc, meta in zip(page["ids"], page["documents"], page["metadatas"]):
                 ids.append(i)
                 texts.append(doc)
                 article_ids.append(meta["article_id"])
                 dates.append(float(meta.get("published_ts", UNKNOWN_TS)))
+                speakers.add(i, meta["article_id"], f"{meta.get('title', '')}\n{doc}", _speakers(meta))
         index = LexicalIndex.build(ids, texts, article_ids, dates, generation)
         with contextlib.suppress(OSError):  # a read-only store still answers; the index is rebuilt in memory next time
             index.save(self.settings.lexical_dir)
-        return index
+            speakers.save(self._speaker_path)
+        self._lexical, self._speakers = index, speakers
 
     # --- writing -----------------------------------------------------------------------------------
 
@@ -303,8 +341,7 @@ class Store:
     def finish_write(self) -> None:
         """Bring the lexical index up to date with what was just written."""
         with self._lock:
-            generation = self.generation
-            self._lexical = self._rebuild_lexical(generation)
+            self._rebuild_indexes(self.generation)
 
     def _set_generation(self, token: str) -> None:
         meta = dict(self._collection.metadata or {})

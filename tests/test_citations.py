@@ -133,6 +133,8 @@ def test_follow_up_is_rewritten_before_retrieval(sample_settings):
 def test_weak_evidence_is_refused_without_calling_the_model(sample_settings):
     model = FakeListChatModel(responses=[])  # any call would fail
     answer = Assistant(sample_settings, chat_model=model).ask("What did Angela Merkel say?")
+    assert answer.refused and answer.answer.startswith("The articles don't quote Angela Merkel.") and answer.sources
+    answer = Assistant(sample_settings, chat_model=model).ask("How many satellites did Angela Merkel launch?")
     assert answer.refused and answer.answer.startswith("The articles don't say") and answer.sources
 
 

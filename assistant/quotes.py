@@ -1,0 +1,106 @@
+"""Evidence for "what did X say": only sentences X speaks in, or a refusal that says who the articles do quote."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.embedder import Embedder
+from ingest.records import PassageFilter
+from ingest.settings import Settings
+from ingest.speaker_index import SpeakerIndex
+from ingest.store import Store
+
+from .attribution import NAME_FILLER, SpeakerQuestion
+from .evidence import Evidence, relevance, select_evidence
+from .retrieval import RetrievedPassage
+from .support import content_words
+
+
+@dataclass
+class SpeakerEvidence:
+    passages: list[RetrievedPassage]
+    evidence: list[Evidence]
+    refusal: str | None = None
+
+
+def _names(names: list[str]) -> str:
+    names = list(dict.fromkeys(names))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def quoted_on_topic(passages: list[RetrievedPassage], limit: int = 4) -> list[str]:
+    """Speakers of the retrieved passages, best passage first."""
+    found: list[str] = []
+    for p in passages:
+        for a in p.speakers:
+            if a.speaker not in found:
+                found.append(a.speaker)
+    return found[:limit]
+
+
+def not_quoted(asked: SpeakerQuestion, index: SpeakerIndex, retrieved: list[RetrievedPassage]) -> str:
+    text = f"The articles don't quote {asked.name}."
+    if index.mentions(NAME_FILLER.sub("", asked.name)):
+        text += f" They mention {asked.name} but never report what {asked.name} said."
+    others = quoted_on_topic(retrieved)
+    if others:
+        text += (
+            f" {'On this topic they' if asked.topic else 'They'} quote {_names(others)}; the closest passages are listed below."
+        )
+    return text
+
+
+def speaker_evidence(
+    asked: SpeakerQuestion,
+    question: str,
+    vector: np.ndarray,
+    index: SpeakerIndex,
+    store: Store,
+    embedder: Embedder,
+    settings: Settings,
+    where: PassageFilter,
+) -> SpeakerEvidence:
+    """The asked speaker's sentences, most relevant first; a refusal when they never speak on the topic."""
+    quotes = [q for s in asked.speakers for q in index.quotes.get(s, [])]
+    stored = store.passages([q.passage_id for q in quotes], where)
+    passages = [RetrievedPassage.of(p, 0.0, {}) for p in stored.values()]
+    wanted = set(asked.speakers)
+
+    def spoken(p: RetrievedPassage, start: int, end: int) -> bool:
+        return bool(wanted & set(p.speakers_of(start, end)))
+
+    evidence = select_evidence(question, vector, passages, embedder, settings, keep=spoken)
+    if not evidence:
+        return SpeakerEvidence(
+            passages, [], f"The articles quoted here don't quote {asked.name}" + (" within the filter." if where else ".")
+        )
+    if asked.topic and content_words(asked.topic):
+        topic_vector = embedder.embed([asked.topic])[0]
+        fit = relevance(
+            asked.topic,
+            topic_vector,
+            [e.text for e in evidence],
+            np.stack([e.vector for e in evidence]),
+            settings.evidence_cosine_weight,
+        )
+        if float(fit.max()) < settings.speaker_topic_floor:
+            samples = "; ".join(f"“{_gist(e.text)}”" for e in evidence[:3])
+            speaker = _names(list(asked.speakers))
+            return SpeakerEvidence(
+                passages,
+                [],
+                f"The articles quote {speaker} only on other topics, not on “{asked.topic}”: {samples}. "
+                "Their sentences are listed below.",
+            )
+    best: dict[str, float] = {}
+    for e in evidence:
+        best[e.passage.id] = max(best.get(e.passage.id, 0.0), e.score)
+    ranked = sorted((RetrievedPassage.of(p, best.get(p.id, 0.0), {}) for p in passages), key=lambda p: -p.score)
+    return SpeakerEvidence(ranked, evidence)
+
+
+def _gist(text: str, words: int = 14) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")

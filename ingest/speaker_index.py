@@ -1,0 +1,98 @@
+"""Which sentences each speaker speaks in, and the names the articles mention: built with the lexical index
+from the same scan of the collection and trusted only while the collection's generation token matches."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .records import Attribution
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*\w")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One sentence in which a speaker speaks (offsets of the sentence in its article)."""
+
+    passage_id: str
+    article_id: str
+    start: int
+    end: int
+
+
+def name_words(text: str) -> list[str]:
+    """The capitalised words of a text, lower-cased, possessive dropped: the vocabulary names are matched on."""
+    return [re.sub(r"['’]s$", "", w).lower() for w in _CAPITALISED.findall(text)]
+
+
+@dataclass
+class SpeakerIndex:
+    generation: str
+    quotes: dict[str, list[Quote]] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    vocabulary: set[str] = field(default_factory=set)
+
+    def add(self, passage_id: str, article_id: str, text: str, speakers: tuple[Attribution, ...]) -> None:
+        self.vocabulary.update(name_words(text))
+        for a in speakers:
+            self.quotes.setdefault(a.speaker, []).append(Quote(passage_id, article_id, a.sentence_start, a.sentence_end))
+            self.kinds.setdefault(a.speaker, a.kind)
+            self.vocabulary.update(name_words(a.speaker))
+
+    def speakers(self) -> list[str]:
+        return sorted(self.quotes, key=lambda s: (-len(self.quotes[s]), s.lower()))
+
+    def match(self, name: str) -> list[str]:
+        """Speakers a name written in a question means: the same name, or one sharing its last word
+        ("Vance" is "JD Vance"; "Trump" is "Donald Trump" but not "Lara Trump" when "Donald Trump" is asked)."""
+        wanted = name.lower().split()
+        if not wanted:
+            return []
+        exact = [s for s in self.quotes if s.lower() == name.lower()]
+        if exact:
+            return exact
+        return [
+            s
+            for s in self.quotes
+            if s.lower().split()[-1] == wanted[-1] and (len(wanted) == 1 or set(wanted) <= set(s.lower().split()))
+        ]
+
+    def mentions(self, name: str) -> bool:
+        return all(w in self.vocabulary for w in name.lower().split())
+
+    def closest(self, word: str, cutoff: float = 0.8) -> str | None:
+        """The vocabulary word a misspelt name most likely means, or None when nothing is close."""
+        if word.lower() in self.vocabulary or len(word) < 4:
+            return None
+        found = difflib.get_close_matches(word.lower(), self.vocabulary, n=1, cutoff=cutoff)
+        return found[0] if found else None
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "generation": self.generation,
+            "quotes": {s: [[q.passage_id, q.article_id, q.start, q.end] for q in qs] for s, qs in self.quotes.items()},
+            "kinds": self.kinds,
+            "vocabulary": sorted(self.vocabulary),
+        }
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(payload))
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path) -> SpeakerIndex | None:
+        try:
+            payload = json.loads(path.read_text())
+            return cls(
+                payload["generation"],
+                {s: [Quote(p, a, int(b), int(e)) for p, a, b, e in qs] for s, qs in payload["quotes"].items()},
+                dict(payload["kinds"]),
+                set(payload["vocabulary"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
