@@ -33,7 +33,7 @@ _QUESTIONS = [
 ]
 _CLAIM_SPEECH = re.compile(
     rf"(?P<name>(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*)\s+(?:also\s+|further\s+|then\s+|has\s+|had\s+)?(?:{_SPEECH})\b"
-    r"|\baccording to\s+(?:the\s+)?(?P<source>(?:[A-Z][\w.'’-]*\s*){1,4})"
+    r"|\b[Aa]ccording to\s+(?:the\s+)?(?P<source>(?:[A-Z][\w.'’-]*\s*){1,4})"
 )
 NAME_FILLER = re.compile(r"^(?:the|a|an|mr\.?|mrs\.?|ms\.?|dr\.?)\s+", re.IGNORECASE)
 _TOPIC_LEAD = re.compile(r"^\s*(?:about|on|regarding|concerning|of|in|to)?\s*", re.IGNORECASE)

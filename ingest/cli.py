@@ -1,4 +1,4 @@
-"""`byline ingest | articles | remove` (also `python -m ingest`)."""
+"""`byline ingest | articles | quotes | remove` (also `python -m ingest`)."""
 
 from __future__ import annotations
 
@@ -80,6 +80,44 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_quotes(args: argparse.Namespace) -> int:
+    from .quotes import quotes_of, resolve_speaker, speakers
+    from .store import Store
+
+    try:
+        store = Store(settings_from_args(args))
+        index = store.speaker_index()
+    except IngestError as err:
+        return fail(str(err))
+    if not args.name:
+        everyone = speakers(index)
+        if args.json:
+            print(json.dumps([s.__dict__ for s in everyone], indent=1))
+        elif not everyone:
+            print("No speakers: the stored articles quote no one (or the store is empty).")
+        for s in [] if args.json else everyone:
+            print(
+                f"{s.speaker}  ({s.sentences} sentence{'s' * (s.sentences != 1)} in {s.articles} article{'s' * (s.articles != 1)})"
+            )
+        return 0
+    matched = resolve_speaker(index, args.name)
+    if not matched:
+        return fail(f"the articles quote no one called {args.name!r}; `byline quotes` lists every speaker", 1)
+    found = [quotes_of(store, s) for s in matched]
+    if args.json:
+        print(json.dumps([q.to_json() for q in found], indent=1))
+        return 0
+    for quotes in found:
+        understood = "" if quotes.speaker.lower() == args.name.lower() else f"  (understood as: {quotes.speaker})"
+        print(f"{quotes.speaker}{understood}")
+        for article in quotes.articles:
+            date = f", {article.published_at[:10]}" if article.published_at else ""
+            print(f"  {article.title} ({article.source}{date})")
+            for sentence in article.sentences:
+                print(f"    - {sentence.text}")
+    return 0
+
+
 def register(sub) -> None:
     p = sub.add_parser("ingest", help="add articles (.txt .md .html .pdf .jsonl or folders) to the store")
     p.add_argument("paths", nargs="+")
@@ -92,6 +130,12 @@ def register(sub) -> None:
     add_store_flags(p)
     p.set_defaults(func=cmd_articles)
 
+    p = sub.add_parser("quotes", help="who the articles quote, or what one speaker said (by article)")
+    p.add_argument("name", nargs="?", help="a speaker's name (any part of it, misspellings allowed)")
+    p.add_argument("--json", action="store_true")
+    add_store_flags(p)
+    p.set_defaults(func=cmd_quotes)
+
     p = sub.add_parser("remove", help="delete one article from the store")
     p.add_argument("id")
     add_store_flags(p)
@@ -103,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command")
     register(sub)
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in ("ingest", "articles", "remove", "-h", "--help"):
+    if argv and argv[0] not in ("ingest", "articles", "quotes", "remove", "-h", "--help"):
         argv.insert(0, "ingest")
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

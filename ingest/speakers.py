@@ -39,7 +39,7 @@ REPORTING_VERBS = frozenset(
     "insist propose deny confirm vow pledge demand acknowledge predict criticize criticise declare "
     "emphasize emphasise stress explain tweet comment reply respond admit promise threaten complain "
     "caution contend assert allege concede condemn praise blame welcome reject recommend dismiss "
-    "describe agree testify".split()
+    "describe agree testify confess".split()
 )
 CLAUSE_VERBS = frozenset(
     "state add note report maintain hope want believe think call press ask estimate signal post speak".split()
@@ -56,10 +56,11 @@ TITLES = frozenset(
 _PERSONAL = {"he": "person", "she": "person", "him": "person", "her": "person", "they": "any", "it": "group"}
 _NAMED = {"PERSON": "person", "ORG": "group", "GPE": "group", "NORP": "group", "LOC": "group", "FAC": "group"}
 _GROUP_HEADS = frozenset(
-    "government ministry office agency police media company union spokesperson spokesman officials "
-    "authorities administration council committee department court military army group party campaign "
-    "commission bank board parliament leaders lawmakers prosecutors investigators analysts experts "
-    "residents critics".split()
+    "government ministry office agency police media company union spokesperson spokesman officials authorities "
+    "administration council committee department court military army group party campaign commission bank board "
+    "parliament leaders lawmakers prosecutors investigators analysts experts residents critics authors researchers "
+    "scientists strategists economists sources study report documentary survey lawyers attorneys regulators "
+    "investors executives employees workers staff organisation organization firm".split()
 )
 _NAME_WORD = r"[A-Z][\w.'’-]*"
 _NAME_RUN = re.compile(rf"{_NAME_WORD}(?:[ \t]*\n?[ \t]*{_NAME_WORD})*")
@@ -107,8 +108,9 @@ def _clean_name(text: str) -> str:
     return " ".join(words)
 
 
-def _mention(token, offset: int) -> _Mention | None:
-    """The speaker a subject token stands for, as written."""
+def _mention(token, offset: int, loose: bool = False) -> _Mention | None:
+    """The speaker a subject token stands for, as written; `loose` accepts any noun ("the study authors wrote",
+    "according to the documentary"), otherwise a common noun must name a group ("the government said")."""
     lower = token.lower_
     if lower in _PERSONAL:
         return _Mention(lower, "pending", offset + token.idx, offset + token.idx + len(token), _PERSONAL[lower])
@@ -127,13 +129,21 @@ def _mention(token, offset: int) -> _Mention | None:
         if len(run) == 2 and run[1].i == run[0].i + 1:
             span = token.doc[run[0].i : run[1].i + 1]
             return _Mention(span.text, "person", offset + span.start_char, offset + span.end_char)
-    if lower in _GROUP_HEADS or token.pos_ == "PROPN":
-        words = [t for t in token.subtree if t.i <= token.i or t.dep_ in {"prep", "pobj", "compound", "amod"}]
-        words = [t for t in words if t.dep_ not in {"det", "punct", "cc"}][:8]
-        if words:
-            span = token.doc[words[0].i : words[-1].i + 1]
-            return _Mention(_clean_name(span.text), "group", offset + span.start_char, offset + span.end_char)
+    if lower in _GROUP_HEADS or token.pos_ == "PROPN" or loose:
+        span = _group_span(token)
+        return _Mention(_clean_name(span.text), "group", offset + span.start_char, offset + span.end_char)
     return None
+
+
+def _group_span(token) -> Any:
+    """The noun phrase of a speaking group, with one "at/of/from/for" phrase ("strategists at Bank of America")."""
+    chunk = next((c for c in token.doc.noun_chunks if c.start <= token.i < c.end), token.doc[token.i : token.i + 1])
+    start = next((t.i for t in chunk if t.dep_ not in {"det", "poss", "case"} and t.head.dep_ != "poss"), token.i)
+    end = chunk.end
+    prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ in {"at", "of", "from", "for"}), None)
+    if prep is not None and prep.i == end:
+        end = max(t.i for t in prep.subtree) + 1
+    return token.doc[start : min(end, start + 8)]
 
 
 def _subject(verb):
@@ -176,23 +186,26 @@ def _adjacent_name(verb):
     return None
 
 
-def _speaker_tokens(sent) -> list:
-    """Subject tokens of the sentence's reporting verbs, and the objects of "according to"."""
+def _speaker_tokens(sent) -> list[tuple[Any, bool]]:
+    """Subject tokens of the sentence's reporting verbs, and the objects of "according to", each with whether
+    any noun may speak there (see `_mention`)."""
     found = []
     for token in sent:
         if token.lower_ == "according":
             to = next((c for c in token.children if c.lower_ == "to"), None)
             obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
             if obj is not None:
-                found.append(obj)
+                found.append((obj, True))
         elif _reports(token):
             subject = _subject(token)
+            if subject is not None and subject.lower_ == "who" and token.dep_ == "relcl":
+                subject = token.head
             if subject is not None and subject.lower_ in SPEECH_NOUNS:
                 subject = next((c for c in subject.children if c.dep_ == "poss"), None)
             if subject is None or (_mention(subject, 0) is None and subject.pos_ != "PRON"):
                 subject = _adjacent_name(token) or subject
             if subject is not None:
-                found.append(subject)
+                found.append((subject, False))
     return found
 
 
@@ -224,10 +237,11 @@ def _canonical_names(text: str, people: set[str]) -> dict[str, str]:
     return names
 
 
-def _resolve(mentions: list[list[_Mention]], text: str, people: set[str]) -> None:
-    """Pronouns and titles take the nearest earlier speaker that fits; person names take their fullest form."""
+def _resolve(mentions: list[list[_Mention]], text: str, people: set[str], headline: list[_Mention]) -> None:
+    """Pronouns and titles take the nearest earlier speaker that fits, the headline's names before all others;
+    person names take their fullest form."""
     full = _canonical_names(text, people)
-    seen: list[_Mention] = []
+    seen: list[_Mention] = list(headline)
     for sentence in mentions:
         for m in sentence:
             if m.kind == "person" or (m.kind == "group" and len(m.name.split()) == 1):
@@ -269,12 +283,17 @@ def attribute(articles: Iterable[tuple[Article, list[Passage]]]) -> list[tuple[A
     people: dict[int, set[str]] = {}
     for (ai, pi, s, e), doc in zip(cued, docs):
         people.setdefault(ai, set()).update(_clean_name(ent.text) for ent in doc.ents if ent.label_ == "PERSON")
-        found = [m for t in _speaker_tokens(doc) if (m := _mention(t, s)) is not None]
+        found = [m for t, loose in _speaker_tokens(doc) if (m := _mention(t, s, loose)) is not None]
         per_article.setdefault(ai, []).append((pi, s, e, found))
+    pending = [ai for ai, rows in per_article.items() if any(m.kind == "pending" for *_, found in rows for m in found)]
+    headlines: dict[int, list[_Mention]] = {}
+    for ai, doc in zip(pending, _nlp().pipe(items[ai][0].title for ai in pending)):
+        headlines[ai] = [_Mention(_clean_name(x.text), _NAMED[x.label_], 0, 0) for x in doc.ents if x.label_ in {"PERSON", "ORG"}]
+        people.setdefault(ai, set()).update(m.name for m in headlines[ai] if m.kind == "person")
     out = []
     for ai, (article, passages) in enumerate(items):
         rows = per_article.get(ai, [])
-        _resolve([found for *_, found in rows], article.text, people.get(ai, set()))
+        _resolve([found for *_, found in rows], article.text, people.get(ai, set()), headlines.get(ai, []))
         by_passage: dict[int, list[Attribution]] = {}
         for pi, s, e, found in rows:
             unique = {m.name: m for m in found if m.kind != "pending" and m.name}

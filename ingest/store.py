@@ -200,6 +200,15 @@ class Store:
         got = self._collection.get(ids=list(dict.fromkeys(ids)), where=chroma_where(where), include=["documents", "metadatas"])
         return {i: decode(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
 
+    def article_passages(self, article_id: str) -> list[StoredPassage]:
+        """One article's passages in reading order."""
+        found = [
+            decode(i, d, m)
+            for page in self._pages(["documents", "metadatas"], {"article_id": article_id})
+            for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])
+        ]
+        return sorted(found, key=lambda p: p.start)
+
     def titles(self, ids: list[str]) -> dict[str, str]:
         """The titles of those of these articles that are stored (one query, no scan of the collection)."""
         if not ids:

@@ -281,3 +281,26 @@ def test_citations_survive_a_failed_answer_and_a_reload(page):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "chat-after-reload.png"), full_page=True)
     assert "30-day" in chat.inner_text() and chat.locator(".byline-source mark").count() >= 1
+
+
+def test_who_said_what_view_and_a_misspelt_name(page):
+    page.get_by_role("tab", name="Who said what").click()
+    page.locator("#byline-speaker-name textarea, #byline-speaker-name input").first.fill("Zelenski")
+    page.locator("#byline-speaker-name textarea, #byline-speaker-name input").first.press("Enter")
+    shows_name(page, "He indicated that he is confident")
+    view = page.locator("#byline-quotes")
+    assert "Volodymyr Zelensky" in view.inner_text() and "understood as" in view.inner_text()
+    assert "Vance reiterated" not in view.inner_text()
+    view.locator("li a").nth(1).click()  # the link opens the article at the sentence
+    mark = view.locator("details mark").nth(1)
+    mark.wait_for(state="visible", timeout=10_000)
+    assert mark.inner_text().startswith("He indicated")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "who-said-what.png"), full_page=True)
+
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "What did Macrn say?")
+    chat = page.locator("#byline-chat")
+    assert "Understood as: What did Macron say?" in chat.locator(".byline-standalone").last.inner_text()
+    assert "Emmanuel Macron reiterated" in chat.locator(".byline-source mark").last.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "chat-misspelt-name.png"), full_page=True)

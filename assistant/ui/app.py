@@ -1,4 +1,4 @@
-"""The Gradio app: chat with streamed, cited answers; an Articles tab; a Batch tab."""
+"""The Gradio app: chat with streamed, cited answers; a Who said what tab; an Articles tab; a Batch tab."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from ..turns import AnswerTurns
 from .batch import BatchRunner, batch_tab
 from .chat import chat_tab
 from .render import status_html
+from .speakers_tab import speaker_choices, speakers_tab
 
 
 def _articles_table(assistant: Assistant) -> list[list]:
@@ -115,6 +116,8 @@ def build_app(
         gr.Markdown("# Byline\nAnswers from your news articles, with every claim cited to its sentence.")
         with gr.Tab("Chat"):
             filter_choices = chat_tab(assistant, turns, _article_choices(assistant))
+        with gr.Tab("Who said what"):
+            speaker_list = speakers_tab(assistant.store)
         with gr.Tab("Articles"):
             chosen, table = _articles_tab(assistant, settings)
         with gr.Tab("Batch"):
@@ -124,9 +127,10 @@ def build_app(
                 gr.update(choices=_article_choices(assistant)),
                 _articles_table(assistant),
                 gr.update(choices=_article_choices(assistant)),
+                gr.update(choices=speaker_choices(assistant.store)),
             ),
             None,
-            [chosen, table, filter_choices],
+            [chosen, table, filter_choices, speaker_list],
             api_name=False,
         )
     return app

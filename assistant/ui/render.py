@@ -22,6 +22,12 @@ CSS = """
 .byline-scope {color:#6b7280;font-size:0.85em;margin-bottom:4px}
 .byline-sources {margin-top:10px;border-top:1px solid #e5e7eb;padding-top:6px}
 .byline-sources-title {font-weight:600;font-size:0.9em;color:#374151}
+.byline-quotes h3 {margin:10px 0 4px}
+.byline-quotes .meta {color:#6b7280;font-size:0.85em}
+.byline-quotes li {margin:4px 0}
+.byline-quotes details {margin:4px 0 12px}
+.byline-quotes .article-text {white-space:pre-wrap;overflow-wrap:anywhere;max-height:360px;overflow:auto;padding:6px;background:#f8fafc}
+.byline-quotes mark {background:#fde68a}
 @media (max-width: 600px) {.byline-source {padding:4px 6px;font-size:0.92em}}
 """
 

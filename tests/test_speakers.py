@@ -1,0 +1,142 @@
+"""Speaker extraction against a labelled set, the speaker index, and the who-said-what rules for questions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.attribution import asked_speaker, attributed_names, cites_speaker, correct_names
+from ingest.passages import make_passages
+from ingest.records import Article
+from ingest.speaker_index import SpeakerIndex
+from ingest.speakers import attribute
+
+ROOT = Path(__file__).resolve().parent.parent
+LABELLED = json.loads((ROOT / "tests" / "data" / "speakers_labelled.json").read_text())
+
+
+def _norm(name: str) -> str:
+    name = name.lower().strip()
+    return name[4:] if name.startswith("the ") else name
+
+
+def same_speaker(found: str, gold: str) -> bool:
+    a, b = _norm(found), _norm(gold)
+    return a == b or a.split()[-1] == b.split()[-1] or a in b or b in a
+
+
+def _extracted() -> list[tuple[str, list[str], list[str]]]:
+    """(sentence, gold speakers, found speakers) for every labelled sentence."""
+    items = []
+    for i, doc in enumerate(LABELLED):
+        text = (ROOT / doc["file"]).read_text() if "file" in doc else doc["text"]
+        article = Article(id=f"a{i}", title=doc["title"], source="labelled", text=text)
+        items.append((article, make_passages(article, 200, 6)))
+    rows = []
+    for (article, passages), doc in zip(attribute(items), LABELLED):
+        for label in doc["labels"]:
+            start = article.text.index(label["sentence"])
+            passage = next(p for p in passages if p.start <= start < p.end)
+            span = next((s, e) for s, e in passage.sentences if s <= start < e)
+            found = [a.speaker for a in passage.speakers if (a.sentence_start, a.sentence_end) == span]
+            rows.append((label["sentence"], label["speakers"], found))
+    return rows
+
+
+def test_speaker_extraction_precision_and_recall():
+    rows = _extracted()
+    found_total = sum(len(f) for _, _, f in rows)
+    gold_total = sum(len(g) for _, g, _ in rows)
+    correct_found = sum(1 for _, g, f in rows for x in f if any(same_speaker(x, y) for y in g))
+    correct_gold = sum(1 for _, g, f in rows for y in g if any(same_speaker(x, y) for x in f))
+    precision, recall = correct_found / found_total, correct_gold / gold_total
+    misses = [(s, g, f) for s, g, f in rows if sorted(map(_norm, g)) != sorted(map(_norm, f))]
+    print(f"\nspeaker extraction on {len(rows)} labelled sentences: precision {precision:.2f}, recall {recall:.2f}")
+    for sentence, gold, found in misses:
+        print(f"  {sentence[:50]!r}: labelled {gold}, found {found}")
+    assert len(rows) >= 40
+    assert precision >= 0.85 and recall >= 0.8, misses
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("He indicated that he is confident", "Volodymyr Zelensky"),  # pronoun subject
+        ("Vance reiterated that the US position", "JD Vance"),  # surname variant
+        ("On Sunday, Russian bombardments targeted residential areas", "local municipal reports"),  # according to
+        ("In a post on Truth Social over the weekend, Trump remarked", "Donald Trump"),
+        ("“Even with those tools", "Zapolsky"),  # quotation first
+        ("It was not until Judge Lewis Kaplan intervened", "Yedidia"),  # passive agent
+        ("Because FTX had grown so much", "Sam Bankman-Fried"),  # pronoun named only in the headline
+    ],
+)
+def test_each_kind_of_attribution(sentence, speaker):
+    found = next(f for s, _, f in _extracted() if s.startswith(sentence))
+    assert speaker in found
+
+
+def test_no_speaker_for_sentences_that_report_nothing():
+    rows = _extracted()
+    silent = [(s, f) for s, g, f in rows if not g]
+    assert len(silent) >= 10
+    assert sum(1 for _, f in silent if f) <= 1, silent
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What did Vance say?", ("Vance", "")),
+        ("What did JD Vance say about sanctions?", ("JD Vance", "sanctions")),
+        ("what does the UK government want", ("the UK government", "")),
+        ("What was Macron's position on the ceasefire?", ("Macron", "the ceasefire")),
+        ("How did Zelensky respond to the call?", ("Zelensky", "the call")),
+        ("Did Putin propose a memorandum?", ("Putin", "a memorandum")),
+        ("According to Vance, what is the US position?", ("Vance", "what is the US position")),
+        ("What did the summit decide?", None),
+        ("What is the summit about?", None),
+        ("Who spoke with Putin?", None),
+        ("What did you say?", None),
+    ],
+)
+def test_questions_about_what_someone_said(question, expected):
+    assert asked_speaker(question) == expected
+
+
+def test_claims_are_attributed_to_the_names_that_speak_in_them():
+    assert attributed_names("JD Vance said that there is a stalemate.") == ["JD Vance"]
+    assert attributed_names("According to the UK Government, Putin must engage.") == ["UK Government"]
+    assert attributed_names("Putin spoke with Trump for two hours.") == []
+    assert cites_speaker("Vance warned of a stalemate.", ("JD Vance",))
+    assert not cites_speaker("Starmer warned of a stalemate.", ("JD Vance",))
+    assert not cites_speaker("Zelensky said the war must end.", ())
+    assert cites_speaker("The call lasted two hours.", ())
+
+
+def test_index_matches_names_and_corrects_spelling(tmp_path):
+    index = SpeakerIndex("g")
+    from ingest.records import Attribution
+
+    index.add(
+        "p1",
+        "a1",
+        "French President Emmanuel Macron reiterated. Donald Trump spoke.",
+        (Attribution(0, 10, "Emmanuel Macron", "person", 17, 32),),
+    )
+    index.add(
+        "p2",
+        "a1",
+        "Lara Trump said.",
+        (Attribution(0, 16, "Lara Trump", "person", 0, 10), Attribution(0, 16, "Donald Trump", "person", 0, 0)),
+    )
+    assert index.match("Macron") == ["Emmanuel Macron"]
+    assert index.match("Donald Trump") == ["Donald Trump"]
+    assert sorted(index.match("Trump")) == ["Donald Trump", "Lara Trump"]
+    assert index.match("Merkel") == []
+    assert correct_names("What did Macrn say?", index) == "What did Macron say?"
+    assert correct_names("What did Merkel say?", index) == "What did Merkel say?"
+    assert correct_names("Summarize what Macron said", index) == "Summarize what Macron said"
+    index.save(tmp_path / "s.json")
+    again = SpeakerIndex.load(tmp_path / "s.json")
+    assert again is not None and again.quotes == index.quotes and again.vocabulary == index.vocabulary
