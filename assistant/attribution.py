@@ -31,8 +31,16 @@ _QUESTIONS = [
     re.compile(rf"^(?:did|does|has|have)\s+(?P<name>.+?)\s+(?:{_SPEECH})\b(?P<topic>.*)$", re.IGNORECASE),
     re.compile(r"^(?P<pre>.*?)\baccording to\s+(?P<name>[^,?.]+?)\s*(?:[,?.]|$)(?P<topic>.*)$", re.IGNORECASE),
 ]
+_SPOKE = (
+    r"said|says|stated|claimed|claims|urged|urges|warned|warns|suggested|suggests|argued|argues|believes|believed|"
+    r"thinks|thought|wants|wanted|told|tells|announced|announces|proposed|proposes|demanded|demands|reiterated|"
+    r"reiterates|remarked|expressed|expresses|stressed|stresses|insisted|insists|predicted|predicts|promised|"
+    r"indicated|indicates|accused|accuses|wrote|writes|added|adds|commented|responded|replied|noted|notes|called for|"
+    r"emphasi[sz]ed|declared|denied|denies|confirmed|acknowledged|critici[sz]ed|hoped|hopes|pressed|vowed|pledged"
+)
+"""Reporting verbs as an answer writes them (inflected, so that "Russian state media" is not "Russian" stating)."""
 _CLAIM_SPEECH = re.compile(
-    rf"(?P<name>(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*)\s+(?:also\s+|further\s+|then\s+|has\s+|had\s+)?(?:{_SPEECH})\b"
+    rf"(?P<name>(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*)\s+(?:also\s+|further\s+|then\s+|has\s+|had\s+)?(?:{_SPOKE})\b"
     r"|\b[Aa]ccording to\s+(?:the\s+)?(?P<source>(?:[A-Z][\w.'’-]*\s*){1,4})"
 )
 NAME_FILLER = re.compile(r"^(?:the|a|an|mr\.?|mrs\.?|ms\.?|dr\.?)\s+", re.IGNORECASE)
@@ -63,7 +71,8 @@ def asked_speaker(question: str) -> tuple[str, str] | None:
         topic = match.group("topic")
         if "pre" in match.groupdict():
             topic = f"{match.group('pre')} {topic}"
-        return written, _TOPIC_LEAD.sub("", topic).strip(" ,")
+        topic = re.sub(r"\s+(?:of|about|on|to|for|with|in)$", "", _TOPIC_LEAD.sub("", topic).strip(" ,"))
+        return written, topic
     return None
 
 
@@ -81,10 +90,11 @@ def correct_names(question: str, index: SpeakerIndex, cutoff: float = 0.8) -> st
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
-        if match.start() == 0 or not content_words(word):
+        base = re.sub(r"['’]s$", "", word)
+        if match.start() == 0 or not content_words(base):
             return word
-        better = index.closest(word, cutoff)
-        return better.title() if better and not better.isupper() else (better.upper() if better else word)
+        better = index.closest(base, cutoff)
+        return (better.title() + word[len(base) :]) if better else word
 
     return re.sub(r"\b[A-Z][\w'’-]{3,}\b", fix, question)
 

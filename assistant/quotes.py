@@ -52,6 +52,23 @@ def not_quoted(asked: SpeakerQuestion, index: SpeakerIndex, retrieved: list[Retr
     return text
 
 
+def _with_context(e: Evidence, store: Store) -> str:
+    """The sentence with the one before it, which often names what the sentence calls "the group" or "it"."""
+    before = [t for _, end, t in e.passage.sentence_texts() if end <= e.start]
+    if not before and e.passage.start > 0:
+        earlier = [p for p in store.article_passages(e.passage.article_id) if p.end <= e.start]
+        before = [t for _, _, t in earlier[-1].sentence_texts()] if earlier else []
+    return f"{before[-1]} {e.text}" if before else e.text
+
+
+def topic_fit(topic: str, evidence: list[Evidence], embedder: Embedder, cosine_weight: float, store: Store) -> float:
+    """How well the speaker's best sentence, read with the sentence before it, matches the topic asked."""
+    vector = embedder.embed([topic])[0]
+    texts = [e.text for e in evidence] + [_with_context(e, store) for e in evidence]
+    scores = relevance(topic, vector, texts, embedder.embed(texts), cosine_weight)
+    return float(scores.max())
+
+
 def speaker_evidence(
     asked: SpeakerQuestion,
     question: str,
@@ -76,24 +93,20 @@ def speaker_evidence(
         return SpeakerEvidence(
             passages, [], f"The articles quoted here don't quote {asked.name}" + (" within the filter." if where else ".")
         )
-    if asked.topic and content_words(asked.topic):
-        topic_vector = embedder.embed([asked.topic])[0]
-        fit = relevance(
-            asked.topic,
-            topic_vector,
-            [e.text for e in evidence],
-            np.stack([e.vector for e in evidence]),
-            settings.evidence_cosine_weight,
+    floor = settings.speaker_topic_floor
+    if (
+        asked.topic
+        and content_words(asked.topic)
+        and topic_fit(asked.topic, evidence, embedder, settings.evidence_cosine_weight, store) < floor
+    ):
+        samples = "; ".join(f"“{_gist(e, wanted)}”" for e in evidence[:3])
+        speaker = _names(list(asked.speakers))
+        return SpeakerEvidence(
+            passages,
+            [],
+            f"The articles quote {speaker} only on other topics, not on “{asked.topic}”: {samples}. "
+            "Their sentences are listed below.",
         )
-        if float(fit.max()) < settings.speaker_topic_floor:
-            samples = "; ".join(f"“{_gist(e.text)}”" for e in evidence[:3])
-            speaker = _names(list(asked.speakers))
-            return SpeakerEvidence(
-                passages,
-                [],
-                f"The articles quote {speaker} only on other topics, not on “{asked.topic}”: {samples}. "
-                "Their sentences are listed below.",
-            )
     best: dict[str, float] = {}
     for e in evidence:
         best[e.passage.id] = max(best.get(e.passage.id, 0.0), e.score)
@@ -101,6 +114,8 @@ def speaker_evidence(
     return SpeakerEvidence(ranked, evidence)
 
 
-def _gist(text: str, words: int = 14) -> str:
-    parts = text.split()
+def _gist(e: Evidence, speakers: set[str], words: int = 14) -> str:
+    """The sentence from where its speaker is named: "JD Vance remarked that there is a stalemate …"."""
+    at = min((a.start for a in e.passage.speakers if a.speaker in speakers and e.start <= a.start < e.end), default=e.start)
+    parts = e.text[at - e.start :].split()
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")

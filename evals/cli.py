@@ -111,7 +111,35 @@ def print_summary(summary: dict) -> None:
             print(f"  flipped {'pass→fail' if f['was'] else 'fail→pass'}: {f['id']}")
 
 
+def cmd_sweep_topic_floor(args: argparse.Namespace) -> int:
+    from .topic_floor import run
+
+    corpus = (
+        Path(args.corpus) if args.corpus else benchmark_paths("multihop-rag-500", Path(args.shared) if args.shared else SHARED)[0]
+    )
+    settings = answer_settings(args)
+    result = run(settings, corpus)
+    if args.json:
+        print(json.dumps(result, indent=1))
+        return 0
+    print(f"speaker_topic_floor sweep on {corpus} ({result['probes']['dev']} dev / {result['probes']['test']} test probes)")
+    print("  floor  on-topic answered  off-topic refused   (dev)")
+    for floor, answered, refused in result["dev"]:
+        mark = "  <- chosen" if floor == result["chosen"][0] else ""
+        print(f"  {floor:.3f}  {answered:17.2f}  {refused:17.2f}{mark}")
+    floor, answered, refused = result["test"]
+    print(f"test at {floor:.3f}: on-topic answered {answered:.2f}, off-topic refused {refused:.2f}")
+    return 0
+
+
 def register(sub) -> None:
+    p = sub.add_parser("sweep-topic-floor", help="choose speaker_topic_floor on dev speakers, report test")
+    p.add_argument("--corpus", help="JSONL corpus with title and category (default: MultiHop-RAG's)")
+    p.add_argument("--shared", help="folder holding benchmarks/ (default: ../shared)")
+    p.add_argument("--json", action="store_true")
+    add_answer_flags(p)
+    p.set_defaults(func=cmd_sweep_topic_floor)
+
     p = sub.add_parser("eval", help="run a question set in batch and score it")
     p.add_argument("dataset", nargs="?", help="JSONL, CSV or a plain list of questions (default: the sample gold set)")
     p.add_argument("--benchmark", choices=BENCHMARKS, help="a public benchmark from ../shared/benchmarks")

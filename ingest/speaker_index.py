@@ -49,7 +49,7 @@ class SpeakerIndex:
 
     def match(self, name: str) -> list[str]:
         """Speakers a name written in a question means: the same name, or one sharing its last word
-        ("Vance" is "JD Vance"; "Trump" is "Donald Trump" but not "Lara Trump" when "Donald Trump" is asked)."""
+        ("Vance" is "JD Vance", "Russian authorities" are "Authorities"; "Donald Trump" is not "Lara Trump")."""
         wanted = name.lower().split()
         if not wanted:
             return []
@@ -59,7 +59,8 @@ class SpeakerIndex:
         return [
             s
             for s in self.quotes
-            if s.lower().split()[-1] == wanted[-1] and (len(wanted) == 1 or set(wanted) <= set(s.lower().split()))
+            if s.lower().split()[-1] == wanted[-1]
+            and (len(wanted) == 1 or set(wanted) <= set(s.lower().split()) or set(s.lower().split()) <= set(wanted))
         ]
 
     def mentions(self, name: str) -> bool:

@@ -45,6 +45,11 @@ CLAUSE_VERBS = frozenset(
     "state add note report maintain hope want believe think call press ask estimate signal post speak".split()
 )
 """Verbs that report speech only with a clause, a quotation or "call for" ("added that", not "added troops")."""
+NOMINAL_SPEECH = frozenset(
+    "claim remark comment statement warning promise pledge proposal demand threat vow assertion call plea appeal "
+    "accusation allegation denial admission insistence argument".split()
+)
+"""Nouns that attribute words to their owner: "Trump's claims of being able to end the war"."""
 SPEECH_NOUNS = frozenset("statement post posts tweet remarks comments letter message interview speech release".split())
 TITLES = frozenset(
     "president minister premier chancellor secretary spokesperson spokesman spokeswoman official leader "
@@ -191,7 +196,11 @@ def _speaker_tokens(sent) -> list[tuple[Any, bool]]:
     any noun may speak there (see `_mention`)."""
     found = []
     for token in sent:
-        if token.lower_ == "according":
+        if token.pos_ == "NOUN" and token.lemma_.lower() in NOMINAL_SPEECH:
+            owner = next((c for c in token.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+            if owner is not None:
+                found.append((owner, False))
+        elif token.lower_ == "according":
             to = next((c for c in token.children if c.lower_ == "to"), None)
             obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
             if obj is not None:
