@@ -63,6 +63,29 @@ def build_corpus(passages: int, shared: Path, folder: Path, max_tokens: int = 12
     return path, total
 
 
+def speaker_time(corpus: Path, max_tokens: int, max_sentences: int) -> dict:
+    """Speaker extraction alone on the corpus (model load counted apart), to set beside the whole ingest's time."""
+    import time
+
+    from ingest.speakers import CUE, _nlp, attribute
+
+    items = [(a, make_passages(a, max_tokens, max_sentences)) for a in read_articles(corpus, 10**9)]
+    t0 = time.perf_counter()
+    _nlp()
+    load = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    out = attribute(items)
+    sentences = sum(len(p.sentences) for _, ps in items for p in ps)
+    cued = sum(1 for a, ps in items for p in ps for s, e in p.sentences if CUE.search(a.text, s, e))
+    return {
+        "load_s": load,
+        "extract_s": time.perf_counter() - t0,
+        "sentences": sentences,
+        "parsed_sentences": cued,
+        "attributions": sum(len(p.speakers) for _, ps in out for p in ps),
+    }
+
+
 class PeakRSS:
     """Polls a process tree's resident memory; the peak is what a user's machine must have."""
 

