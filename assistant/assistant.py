@@ -17,7 +17,7 @@ from ingest.settings import Settings
 from ingest.store import Store
 
 from .answer import Answer, Source, Timings, Usage
-from .attribution import correct_names, speaker_question
+from .attribution import respelled
 from .chat_models import BackendError, LocalChatModel, backend_hint, make_chat_model
 from .citations import verify_citations
 from .evidence import Evidence, select_evidence
@@ -140,14 +140,13 @@ class Assistant:
         except BackendError as err:
             result.error, standalone = str(err), question
         index = self.store.speaker_index()
-        standalone = correct_names(standalone, index, self.settings.name_match_cutoff)
+        standalone, asked = respelled(standalone, index, self.settings.name_match_cutoff)
         result.standalone_question = standalone
         if standalone != question:
             yield Event("standalone", standalone)
 
         t0 = time.perf_counter()
         vector = self.search.embedder.embed([standalone])[0]
-        asked = speaker_question(standalone, index)
         refusal = None
         if asked is not None and asked.speakers:
             found = speaker_evidence(asked, standalone, vector, index, self.store, self.search.embedder, self.settings, where)

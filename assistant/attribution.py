@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 from ingest.speaker_index import SpeakerIndex
 
-from .support import content_words
-
 _SPEECH = (
     r"say|said|saying|says|propose[ds]?|proposing|claim(?:ed|s)?|urge[ds]?|think|thinks|thought|want(?:ed|s)?|"
     r"warn(?:ed|s)?|suggest(?:ed|s)?|argue[ds]?|believe[ds]?|tell|told|state[ds]?|announce[ds]?|mean|call for|"
@@ -21,16 +19,37 @@ _SPEECH = (
     r"predict(?:ed|s)?|promise[ds]?|indicate[ds]?|accuse[ds]?|write|wrote|add|added|comment(?:ed)?|respond|reply|react"
 )
 _STANCE = r"position|view|views|stance|response|reaction|message|argument|proposal|comments?|remarks?|statement|claims?|opinion|take|words"
+_Q = r"(?i:so\s+|and\s+|then\s+)?"
 _QUESTIONS = [
     re.compile(
-        rf"^(?:so\s+|and\s+|then\s+)?(?:what|how|why|when|where)\s+(?:exactly\s+)?(?:did|does|do|has|have|had|was|is|were|would)\s+"
-        rf"(?P<name>.+?)\s+(?:also\s+|actually\s+|really\s+|publicly\s+)?(?:{_SPEECH})\b(?P<topic>.*)$",
-        re.IGNORECASE,
+        rf"^{_Q}(?i:what|how|why|when|where)\s+(?i:exactly\s+)?(?i:did|does|do|has|have|had|was|is|were|would)\s+"
+        rf"(?P<name>.+?)\s+(?:also\s+|actually\s+|really\s+|publicly\s+)?(?:{_SPEECH})\b(?P<topic>.*)$"
     ),
-    re.compile(rf"^(?:what|how)\s+(?:was|is|were|are)\s+(?P<name>.+?)['’]s?\s+(?:{_STANCE})\b(?P<topic>.*)$", re.IGNORECASE),
-    re.compile(rf"^(?:did|does|has|have)\s+(?P<name>.+?)\s+(?:{_SPEECH})\b(?P<topic>.*)$", re.IGNORECASE),
-    re.compile(r"^(?P<pre>.*?)\baccording to\s+(?P<name>[^,?.]+?)\s*(?:[,?.]|$)(?P<topic>.*)$", re.IGNORECASE),
+    re.compile(rf"^{_Q}(?i:what|how)\s+(?i:was|is|were|are)\s+(?P<name>.+?)['’]s?\s+(?:{_STANCE})\b(?P<topic>.*)$"),
+    re.compile(rf"^(?i:did|does|has|have)\s+(?P<name>.+?)\s+(?:{_SPEECH})\b(?P<topic>.*)$"),
+    re.compile(r"^(?i:according to)\s+(?P<name>[^,?.]+?)\s*,\s*(?P<topic>.*)$"),
 ]
+"""Questions about what someone said. Verbs are matched in lower case only, so "the United States" is no verb."""
+_NAME_JOINERS = {"of", "de", "da", "van", "von", "bin", "al", "la", "le", "du", "der", "and", "&"}
+_GROUP_WORDS = {
+    "government",
+    "authorities",
+    "officials",
+    "ministry",
+    "police",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "union",
+    "court",
+    "prosecutors",
+    "leaders",
+    "media",
+    "administration",
+    "department",
+    "office",
+    "military",
+}
 _SPOKE = (
     r"said|says|stated|claimed|claims|urged|urges|warned|warns|suggested|suggests|argued|argues|believes|believed|"
     r"thinks|thought|wants|wanted|told|tells|announced|announces|proposed|proposes|demanded|demands|reiterated|"
@@ -66,7 +85,7 @@ def asked_speaker(question: str) -> tuple[str, str] | None:
             continue
         written = match.group("name").strip(" ,")
         name = NAME_FILLER.sub("", written).strip()
-        if not name or written.lower() in _NOT_NAMES or len(name.split()) > 5:
+        if not name or written.lower() in _NOT_NAMES or len(name.split()) > 5 or re.search(r"['\"‘“]", name):
             continue
         topic = match.group("topic")
         if "pre" in match.groupdict():
@@ -76,27 +95,50 @@ def asked_speaker(question: str) -> tuple[str, str] | None:
     return None
 
 
+def looks_like_a_name(name: str) -> bool:
+    """Capitalised words ("JD Vance", "Bank of America"), optionally ending in a group word ("UK government")."""
+    words = NAME_FILLER.sub("", name).split()
+    if words and words[-1].lower() in _GROUP_WORDS and len(words) > 1:
+        words = words[:-1]
+    return bool(words) and words[0][0].isupper() and all(w[0].isupper() or w.lower() in _NAME_JOINERS for w in words)
+
+
 def speaker_question(question: str, index: SpeakerIndex) -> SpeakerQuestion | None:
+    """A question about what a person or organisation said: not one about what an outlet reported, and not one
+    whose "name" is really a clause ("What did local residents do when …")."""
     asked = asked_speaker(question)
     if asked is None:
         return None
     written, topic = asked
-    return SpeakerQuestion(written, tuple(index.match(NAME_FILLER.sub("", written).strip())), topic)
+    name = NAME_FILLER.sub("", written).strip()
+    speakers = tuple(index.match(name))
+    if index.is_outlet(name) or not (speakers or looks_like_a_name(written)):
+        return None
+    return SpeakerQuestion(written, speakers, topic)
 
 
-def correct_names(question: str, index: SpeakerIndex, cutoff: float = 0.8) -> str:
-    """The question with each capitalised word the articles never contain replaced by the closest one they do
-    ("Macrn" → "Macron"); words close to nothing are left as typed, to be refused as unknown."""
+def respelled(question: str, index: SpeakerIndex, cutoff: float = 0.8) -> tuple[str, SpeakerQuestion | None]:
+    """The question, and what it asks, with a misspelt speaker's name replaced by the closest speaker's
+    ("What did Macrn say?" → "What did Macron say?"). Only the asked name is respelled, and only towards the
+    names of speakers: a name close to none stays as typed and is refused as unknown."""
+    parsed, asked = asked_speaker(question), speaker_question(question, index)
+    if parsed is None or (asked is not None and asked.speakers):
+        return question, asked
+    written = parsed[0]
+    spelled = [(w, index.closest(re.sub(r"['’]s$", "", w), cutoff, index.speaker_words())) for w in written.split()]
+    if not any(better for _, better in spelled):
+        return question, asked
+    name = " ".join(_like(better, w) if better else w for w, better in spelled)
+    fixed = question.replace(written, name, 1)
+    again = speaker_question(fixed, index)
+    return (fixed, again) if again is not None and again.speakers else (question, asked)
 
-    def fix(match: re.Match[str]) -> str:
-        word = match.group(0)
-        base = re.sub(r"['’]s$", "", word)
-        if match.start() == 0 or not content_words(base):
-            return word
-        better = index.closest(base, cutoff)
-        return (better.title() + word[len(base) :]) if better else word
 
-    return re.sub(r"\b[A-Z][\w'’-]{3,}\b", fix, question)
+def _like(word: str, typed: str) -> str:
+    """`word` in the typed word's case, keeping a possessive."""
+    tail = typed[len(re.sub(r"['’]s$", "", typed)) :]
+    cased = word.upper() if typed.isupper() and len(typed) > 1 else word.title() if typed[:1].isupper() else word
+    return cased + tail
 
 
 def same_person(name: str, speaker: str) -> bool:

@@ -89,7 +89,10 @@ def _from_html(html: str, source: str) -> Article:
     if not text or not text.strip():
         raise IngestError(f"{source}: no article text found in the HTML")
     title = getattr(doc, "title", None) or Path(source).stem
-    return _article(text, title, source, published_at=iso_date(getattr(doc, "date", None)), url=getattr(doc, "url", None))
+    outlet = clean_line(getattr(doc, "sitename", None) or "") or None
+    return _article(
+        text, title, source, published_at=iso_date(getattr(doc, "date", None)), url=getattr(doc, "url", None), outlet=outlet
+    )
 
 
 def _from_pdf(data: bytes, source: str) -> Article:
@@ -124,6 +127,7 @@ def _from_jsonl(text: str, source: str) -> Iterator[Article]:
                 raise ValueError("needs an object with a non-empty 'text' field")
             url = str(record["url"]) if record.get("url") else None
             where = url or f"{source}:{number}"
+            outlet = str(record.get("outlet") or record.get("source") or "").strip()
             article = _article(
                 str(record["text"]),
                 str(record.get("title") or f"{Path(source).stem} #{number}"),
@@ -132,6 +136,7 @@ def _from_jsonl(text: str, source: str) -> Iterator[Article]:
                 published_at=iso_date(record.get("published_at")),
                 url=url,
                 origin=url or source,
+                outlet=clean_line(outlet) if outlet and "://" not in outlet else None,
             )
         except (ValueError, IngestError) as err:
             errors.append(f"line {number}: {str(err).removeprefix(f'{where}: ')}")

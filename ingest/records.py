@@ -22,6 +22,8 @@ class Article:
     url: str | None = None
     origin: str | None = None
     """The file or URL the article came from (a JSONL file holds many); defaults to the source."""
+    outlet: str | None = None
+    """The publication ("The Verge"), when the record or the page names it."""
 
     @property
     def from_where(self) -> str:
@@ -30,7 +32,8 @@ class Article:
     @property
     def content_hash(self) -> str:
         """Changes whenever anything stored about the article changes, so a re-ingest can tell."""
-        payload = json.dumps([self.title, self.source, self.text, self.published_at, self.url])
+        fields = [self.title, self.source, self.text, self.published_at, self.url]
+        payload = json.dumps([*fields, self.outlet] if self.outlet else fields)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
@@ -86,6 +89,7 @@ class StoredPassage:
     published_at: str | None = None
     url: str | None = None
     speakers: tuple[Attribution, ...] = ()
+    outlet: str | None = None
 
     def speakers_of(self, start: int, end: int) -> tuple[str, ...]:
         """The canonical names of the speakers of the sentence at these offsets."""

@@ -36,9 +36,12 @@ class SpeakerIndex:
     quotes: dict[str, list[Quote]] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
     vocabulary: set[str] = field(default_factory=set)
+    outlets: set[str] = field(default_factory=set)
 
-    def add(self, passage_id: str, article_id: str, text: str, speakers: tuple[Attribution, ...]) -> None:
-        self.vocabulary.update(name_words(text))
+    def add(self, passage_id: str, article_id: str, text: str, speakers: tuple[Attribution, ...], outlet: str = "") -> None:
+        self.vocabulary.update(name_words(f"{outlet}\n{text}"))
+        if outlet:
+            self.outlets.add(outlet.lower())
         for a in speakers:
             self.quotes.setdefault(a.speaker, []).append(Quote(passage_id, article_id, a.sentence_start, a.sentence_end))
             self.kinds.setdefault(a.speaker, a.kind)
@@ -63,14 +66,24 @@ class SpeakerIndex:
             and (len(wanted) == 1 or set(wanted) <= set(s.lower().split()) or set(s.lower().split()) <= set(wanted))
         ]
 
+    def is_outlet(self, name: str) -> bool:
+        """An outlet the articles come from ("The Verge"): what it reported is not a quote of it."""
+        bare = name.lower().strip(" '\"‘’“”")
+        return bare in self.outlets or f"the {bare}" in self.outlets or bare.removeprefix("the ") in self.outlets
+
     def mentions(self, name: str) -> bool:
         return all(w in self.vocabulary for w in name.lower().split())
 
-    def closest(self, word: str, cutoff: float = 0.8) -> str | None:
-        """The vocabulary word a misspelt name most likely means, or None when nothing is close."""
-        if word.lower() in self.vocabulary or len(word) < 4:
+    def speaker_words(self) -> set[str]:
+        return {w for s in self.quotes for w in s.lower().split()}
+
+    def closest(self, word: str, cutoff: float = 0.8, among: set[str] | None = None) -> str | None:
+        """The word (of the vocabulary, or of `among`) a misspelt name most likely means; None when the word is
+        known or nothing is close."""
+        words = self.vocabulary if among is None else among
+        if word.lower() in words or len(word) < 4:
             return None
-        found = difflib.get_close_matches(word.lower(), self.vocabulary, n=1, cutoff=cutoff)
+        found = difflib.get_close_matches(word.lower(), words, n=1, cutoff=cutoff)
         return found[0] if found else None
 
     def save(self, path: Path) -> None:
@@ -80,6 +93,7 @@ class SpeakerIndex:
             "quotes": {s: [[q.passage_id, q.article_id, q.start, q.end] for q in qs] for s, qs in self.quotes.items()},
             "kinds": self.kinds,
             "vocabulary": sorted(self.vocabulary),
+            "outlets": sorted(self.outlets),
         }
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(payload))
@@ -94,6 +108,7 @@ class SpeakerIndex:
                 {s: [Quote(p, a, int(b), int(e)) for p, a, b, e in qs] for s, qs in payload["quotes"].items()},
                 dict(payload["kinds"]),
                 set(payload["vocabulary"]),
+                set(payload["outlets"]),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None

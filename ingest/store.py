@@ -59,6 +59,8 @@ def encode(article: Article, passage: Passage) -> dict:
         meta["published_at"] = article.published_at
     if article.url:
         meta["url"] = article.url
+    if article.outlet:
+        meta["outlet"] = article.outlet
     if passage.speakers:
         meta["speakers"] = json.dumps(
             [[a.sentence_start, a.sentence_end, a.speaker, a.kind, a.start, a.end] for a in passage.speakers]
@@ -86,6 +88,7 @@ def decode(passage_id: str, text: str, meta: dict) -> StoredPassage:
         published_at=meta.get("published_at"),
         url=meta.get("url"),
         speakers=_speakers(meta),
+        outlet=meta.get("outlet"),
     )
 
 
@@ -288,7 +291,7 @@ class Store:
                 texts.append(doc)
                 article_ids.append(meta["article_id"])
                 dates.append(float(meta.get("published_ts", UNKNOWN_TS)))
-                speakers.add(i, meta["article_id"], f"{meta.get('title', '')}\n{doc}", _speakers(meta))
+                speakers.add(i, meta["article_id"], f"{meta.get('title', '')}\n{doc}", _speakers(meta), meta.get("outlet", ""))
         index = LexicalIndex.build(ids, texts, article_ids, dates, generation)
         with contextlib.suppress(OSError):  # a read-only store still answers; the index is rebuilt in memory next time
             index.save(self.settings.lexical_dir)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.attribution import asked_speaker, attributed_names, cites_speaker, correct_names
+from assistant.attribution import asked_speaker, attributed_names, cites_speaker, respelled
 from ingest.passages import make_passages
 from ingest.records import Article
 from ingest.speaker_index import SpeakerIndex
@@ -134,9 +134,11 @@ def test_index_matches_names_and_corrects_spelling(tmp_path):
     assert index.match("Donald Trump") == ["Donald Trump"]
     assert sorted(index.match("Trump")) == ["Donald Trump", "Lara Trump"]
     assert index.match("Merkel") == []
-    assert correct_names("What did Macrn say?", index) == "What did Macron say?"
-    assert correct_names("What did Merkel say?", index) == "What did Merkel say?"
-    assert correct_names("Summarize what Macron said", index) == "Summarize what Macron said"
+    fixed, asked = respelled("What did Macrn say about it?", index)
+    assert fixed == "What did Macron say about it?" and asked is not None and asked.speakers == ("Emmanuel Macron",)
+    assert respelled("what did macrn say?", index)[0] == "what did macron say?"
+    assert respelled("What did Merkel say?", index)[0] == "What did Merkel say?"
+    assert respelled("Where did Macrn travel?", index)[0] == "Where did Macrn travel?"  # only asked speakers are respelled
     index.save(tmp_path / "s.json")
     again = SpeakerIndex.load(tmp_path / "s.json")
     assert again is not None and again.quotes == index.quotes and again.vocabulary == index.vocabulary
