@@ -262,6 +262,18 @@ def _canonical_names(text: str, people: set[str]) -> dict[str, str]:
     return names
 
 
+def _titled_name(before: str, title: str) -> str | None:
+    """The last person written with this title before a mention: "Union leader Maria Lopez", "Maria Lopez, the
+    union's leader"."""
+    name = rf"({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,2}})"
+    found = [
+        (m.start(), m.group(1))
+        for pattern in (rf"(?i:{title})[ \t]+{name}", rf"{name},[ \t]+(?i:the|a|an)?[ \t]*(?:[\w'’-]+[ \t]+)?(?i:{title})\b")
+        for m in re.finditer(pattern, before)
+    ]
+    return max(found)[1] if found else None
+
+
 def _resolve(mentions: list[list[_Mention]], text: str, people: set[str], headline: list[_Mention]) -> None:
     """Pronouns and titles take the nearest earlier speaker that fits, the headline's names before all others;
     person names take their fullest form."""
@@ -283,6 +295,9 @@ def _resolve(mentions: list[list[_Mention]], text: str, people: set[str], headli
                     or want == "any"
                     or (want in TITLES and s.kind == "person" and want in text[max(0, s.start - 40) : s.end + 40].lower())
                 ]
+                if not fits and want in TITLES:
+                    named = _titled_name(text[: m.start], want)
+                    fits = [_Mention(full.get(named.split()[-1], named), "person", 0, 0)] if named else []
                 if not fits and want in TITLES:
                     fits = [s for s in seen if s.kind == "person"]
                 if fits:

@@ -13,6 +13,8 @@ from ingest.records import Article
 from ingest.speaker_index import SpeakerIndex
 from ingest.speakers import attribute
 
+from conftest import SAMPLE, byline
+
 ROOT = Path(__file__).resolve().parent.parent
 LABELLED = json.loads((ROOT / "tests" / "data" / "speakers_labelled.json").read_text())
 
@@ -142,3 +144,39 @@ def test_index_matches_names_and_corrects_spelling(tmp_path):
     index.save(tmp_path / "s.json")
     again = SpeakerIndex.load(tmp_path / "s.json")
     assert again is not None and again.quotes == index.quotes and again.vocabulary == index.vocabulary
+
+
+def test_speakers_are_stored_and_the_index_follows_the_collection(tmp_path):
+    from ingest.pipeline import ingest_paths
+    from ingest.settings import Settings
+    from ingest.store import Store
+
+    settings = Settings(store=tmp_path / "store")
+    ingest_paths([SAMPLE], settings)
+    other = tmp_path / "union.txt"
+    other.write_text(
+        "Nurses strike for a second day\nUnion leader Maria Lopez met ministers on Tuesday.\n"
+        "'We will not back down,' the union leader told reporters.\n"
+    )
+    ingest_paths([other], settings)
+    store = Store(settings)  # a fresh process's view: the index is loaded from disk, not rebuilt
+    index = store.speaker_index()
+    assert index.match("Lopez") == ["Maria Lopez"] and index.match("Vance") == ["JD Vance"]
+    (quote,) = index.quotes["Maria Lopez"]
+    passage = store.passages([quote.passage_id])[quote.passage_id]
+    assert passage.text[quote.start - passage.start :].startswith("'We will not back down,'")
+    assert passage.speakers_of(quote.start, quote.end) == ("Maria Lopez",)
+
+    assert store.remove(passage.article_id)
+    assert Store(settings).speaker_index().match("Lopez") == []  # removed with its article, in step with Chroma
+
+
+def test_quotes_command(sample_settings):
+    store = ["--store", str(sample_settings.store)]
+    everyone = byline("quotes", *store)
+    assert everyone.returncode == 0 and "JD Vance  (2 sentences in 1 article)" in everyone.stdout
+    one = byline("quotes", "Vanse", "--json", *store)
+    (found,) = json.loads(one.stdout)
+    assert found["speaker"] == "JD Vance" and len(found["articles"][0]["sentences"]) == 2
+    missing = byline("quotes", "Angela Merkel", *store)
+    assert missing.returncode == 1 and "quote no one called 'Angela Merkel'" in missing.stderr
