@@ -1,4 +1,4 @@
-"""`byline ingest | articles | quotes | remove` (also `python -m ingest`)."""
+"""`byline ingest | articles | quotes | feeds | remove` (also `python -m ingest`)."""
 
 from __future__ import annotations
 
@@ -29,24 +29,83 @@ def fail(message: str, code: int = 2) -> int:
     return code
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from .pipeline import ingest_paths
-
-    settings = settings_from_args(args)
-    try:
-        report = ingest_paths([Path(p) for p in args.paths], settings)
-    except IngestError as err:
-        return fail(str(err))
+def _print_report(report, args: argparse.Namespace, each: bool) -> int:
     if args.json:
         print(json.dumps(report.to_json()))
-    else:
-        for failure in report.failed:
-            print(f"error: {failure.error}", file=sys.stderr)
-        print(
-            f"{report.articles} articles, {report.passages} passages: "
-            f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, {len(report.failed)} failed"
-        )
+        return 0 if report.ok else 1
+    if each:
+        for outcome in report.outcomes:
+            print(f"{outcome.status:9s} {outcome.source}  {outcome.title}")
+    for failure in report.failed:
+        print(f"error: {failure.error}", file=sys.stderr)
+    print(
+        f"{report.articles} articles, {report.passages} passages: "
+        f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, {len(report.failed)} failed"
+    )
     return 0 if report.ok else 1
+
+
+def _merge(first, second):
+    for name in ("articles", "passages", "added", "updated", "unchanged"):
+        setattr(first, name, getattr(first, name) + getattr(second, name))
+    first.failed += second.failed
+    first.outcomes += second.outcomes
+    first.article_ids += second.article_ids
+    return first
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .pipeline import IngestReport, ingest_paths, ingest_urls
+    from .store import Store
+    from .web import is_url
+
+    settings = settings_from_args(args, allow_private_urls=args.allow_private_urls or None)
+    urls = [p for p in args.paths if is_url(p)]
+    paths = [Path(p) for p in args.paths if not is_url(p)]
+    try:
+        store = Store(settings)
+        report = ingest_paths(paths, settings, store) if paths else IngestReport()
+        if urls:
+            report = _merge(report, ingest_urls(urls, settings, store, show_progress=False))
+    except IngestError as err:
+        return fail(str(err))
+    return _print_report(report, args, each=bool(urls))
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    from .feeds import FeedList
+    from .pipeline import ingest_urls
+
+    settings = settings_from_args(args, allow_private_urls=getattr(args, "allow_private_urls", None) or None)
+    feeds = FeedList(settings)
+    try:
+        if args.action == "add":
+            if not args.url:
+                return fail("give the feed's URL: byline feeds add URL")
+            added = feeds.add(args.url, args.name or "")
+            print(f"following {args.url}" if added else f"already following {args.url}")
+            return 0
+        if args.action == "remove":
+            if not args.url or not feeds.remove(args.url):
+                return fail(f"not following {args.url!r}; `byline feeds list` shows the feeds", 1)
+            print(f"stopped following {args.url}")
+            return 0
+        followed = feeds.all()
+        if args.action == "list":
+            if args.json:
+                print(json.dumps([f.__dict__ for f in followed], indent=1))
+            elif not followed:
+                print("No feeds yet: `byline feeds add URL`.")
+            for f in [] if args.json else followed:
+                print(f"{f.url}  {f.name}".rstrip())
+            return 0
+        if not followed:
+            print("No feeds to refresh: `byline feeds add URL` first.")
+            return 0
+        report = ingest_urls([f.url for f in followed], settings)
+    except IngestError as err:
+        return fail(str(err))
+    return _print_report(report, args, each=True)
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
@@ -119,11 +178,23 @@ def cmd_quotes(args: argparse.Namespace) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("ingest", help="add articles (.txt .md .html .pdf .jsonl or folders) to the store")
-    p.add_argument("paths", nargs="+")
+    p = sub.add_parser(
+        "ingest", help="add articles (.txt .md .html .pdf .jsonl, folders, web pages, RSS/Atom feed URLs) to the store"
+    )
+    p.add_argument("paths", nargs="+", help="files, folders, or http(s) URLs of pages and feeds")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.add_argument("--allow-private-urls", action="store_true", help="also fetch loopback/private addresses")
     add_store_flags(p)
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("feeds", help="follow RSS/Atom feeds: add URL, list, remove URL, refresh")
+    p.add_argument("action", choices=["add", "list", "remove", "refresh"])
+    p.add_argument("url", nargs="?")
+    p.add_argument("--name", help="a label for the feed (add)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--allow-private-urls", action="store_true", help="also fetch loopback/private addresses")
+    add_store_flags(p)
+    p.set_defaults(func=cmd_feeds)
 
     p = sub.add_parser("articles", help="list the stored articles")
     p.add_argument("--json", action="store_true")
@@ -147,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command")
     register(sub)
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in ("ingest", "articles", "quotes", "remove", "-h", "--help"):
+    if argv and argv[0] not in ("ingest", "articles", "quotes", "feeds", "remove", "-h", "--help"):
         argv.insert(0, "ingest")
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

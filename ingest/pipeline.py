@@ -31,6 +31,15 @@ class IngestFailure:
     error: str
 
 
+@dataclass(frozen=True)
+class ArticleOutcome:
+    """What happened to one article or feed entry: added, updated or unchanged."""
+
+    source: str
+    status: str
+    title: str = ""
+
+
 @dataclass
 class IngestReport:
     articles: int = 0
@@ -40,6 +49,7 @@ class IngestReport:
     unchanged: int = 0
     failed: list[IngestFailure] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
+    outcomes: list[ArticleOutcome] = field(default_factory=list)
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -108,12 +118,38 @@ def ingest_files(
 ) -> IngestReport:
     """Ingest files; failures are reported, never raised."""
     report = IngestReport()
+    articles = _articles(files, settings.max_file_bytes, settings.max_article_chars, report)
+    return _ingest(articles, settings, store or Store(settings), report, progress, show_progress)
+
+
+def ingest_urls(
+    urls: Iterable[str],
+    settings: Settings,
+    store: Store | None = None,
+    progress: Callable[[int], None] | None = None,
+    show_progress: bool = False,
+) -> IngestReport:
+    """Ingest pages and feeds; every URL that fails is named in the report while the others go in."""
+    from .web_sources import web_articles
+
+    report = IngestReport()
     store = store or Store(settings)
+    return _ingest(web_articles(urls, settings, store, report), settings, store, report, progress, show_progress)
+
+
+def _ingest(
+    articles: Iterator[Article],
+    settings: Settings,
+    store: Store,
+    report: IngestReport,
+    progress: Callable[[int], None] | None,
+    show_progress: bool,
+) -> IngestReport:
     embedder = None
     started = False
     bar = tqdm(desc="ingest", unit=" passages", disable=not show_progress, leave=False)
     try:
-        for batch in _batches(_articles(files, settings.max_file_bytes, settings.max_article_chars, report), settings):
+        for batch in _batches(articles, settings):
             state = store.stored_state([a.id for a, _ in batch])
             to_write, replacing = [], set()
             for article, passages in batch:
@@ -126,12 +162,16 @@ def ingest_files(
                 report.article_ids.append(article.id)
                 if stored is not None and stored.hashes == {article.content_hash} and stored.passages == len(passages):
                     report.unchanged += 1
+                    report.outcomes.append(ArticleOutcome(article.source, "unchanged", article.title))
                     continue
                 if stored is not None:
                     report.updated += 1
                     replacing.add(article.id)
                 else:
                     report.added += 1
+                report.outcomes.append(
+                    ArticleOutcome(article.source, "updated" if stored is not None else "added", article.title)
+                )
                 to_write.append((article, passages))
             if to_write:
                 if not started:

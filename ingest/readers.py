@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from .dates import iso_date
@@ -81,7 +82,13 @@ def _from_plain(text: str, source: str, fallback_title: str) -> Article:
     return _article(text, fallback_title.replace("-", " ").replace("_", " "), source)
 
 
-def _from_html(html: str, source: str) -> Article:
+def html_article(html: str, source: str, article_id: str | None = None, url: str | None = None) -> Article:
+    """An article from a page's HTML: text, headline, outlet (site name) and date by trafilatura."""
+    article = _from_html(html, source, article_id)
+    return replace(article, url=url or article.url, origin=article_id or article.origin)
+
+
+def _from_html(html: str, source: str, article_id: str | None = None) -> Article:
     import trafilatura
 
     doc = trafilatura.bare_extraction(html, include_comments=False, include_tables=False, with_metadata=True)
@@ -91,7 +98,14 @@ def _from_html(html: str, source: str) -> Article:
     title = getattr(doc, "title", None) or Path(source).stem
     outlet = clean_line(getattr(doc, "sitename", None) or "") or None
     return _article(
-        text, title, source, published_at=iso_date(getattr(doc, "date", None)), url=getattr(doc, "url", None), outlet=outlet
+        text,
+        title,
+        source,
+        id=article_id,
+        published_at=iso_date(getattr(doc, "date", None)),
+        url=getattr(doc, "url", None),
+        outlet=outlet,
+        author=clean_line(getattr(doc, "author", None) or "") or None,
     )
 
 

@@ -24,6 +24,7 @@ class Article:
     """The file or URL the article came from (a JSONL file holds many); defaults to the source."""
     outlet: str | None = None
     """The publication ("The Verge"), when the record or the page names it."""
+    author: str | None = None
 
     @property
     def from_where(self) -> str:
@@ -33,7 +34,8 @@ class Article:
     def content_hash(self) -> str:
         """Changes whenever anything stored about the article changes, so a re-ingest can tell."""
         fields = [self.title, self.source, self.text, self.published_at, self.url]
-        payload = json.dumps([*fields, self.outlet] if self.outlet else fields)
+        extra = [self.outlet, self.author] if self.outlet or self.author else []
+        payload = json.dumps(fields + extra)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
@@ -90,6 +92,7 @@ class StoredPassage:
     url: str | None = None
     speakers: tuple[Attribution, ...] = ()
     outlet: str | None = None
+    author: str | None = None
 
     def speakers_of(self, start: int, end: int) -> tuple[str, ...]:
         """The canonical names of the speakers of the sentence at these offsets."""

@@ -78,6 +78,12 @@ class Settings(BaseSettings):
     history_turns: int = Field(2, description="earlier turns shown to the follow-up rewrite")
     history_answer_chars: int = Field(300, description="each earlier answer is cut to this length for the rewrite")
 
+    # Fetching pages and feeds
+    fetch_timeout_s: float = Field(15.0, description="seconds to wait for one page or feed")
+    max_fetch_mb: float = Field(10.0, description="largest page or feed fetched")
+    fetch_max_redirects: int = 5
+    allow_private_urls: bool = Field(False, description="fetch loopback, private and link-local addresses too")
+
     # Serving
     host: str = "127.0.0.1"
     port: int = 7860
@@ -100,6 +106,10 @@ class Settings(BaseSettings):
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1e6)
+
+    @property
+    def max_fetch_bytes(self) -> int:
+        return int(self.max_fetch_mb * 1e6)
 
     @property
     def lexical_dir(self) -> Path:

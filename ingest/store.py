@@ -61,6 +61,8 @@ def encode(article: Article, passage: Passage) -> dict:
         meta["url"] = article.url
     if article.outlet:
         meta["outlet"] = article.outlet
+    if article.author:
+        meta["author"] = article.author
     if passage.speakers:
         meta["speakers"] = json.dumps(
             [[a.sentence_start, a.sentence_end, a.speaker, a.kind, a.start, a.end] for a in passage.speakers]
@@ -89,6 +91,7 @@ def decode(passage_id: str, text: str, meta: dict) -> StoredPassage:
         url=meta.get("url"),
         speakers=_speakers(meta),
         outlet=meta.get("outlet"),
+        author=meta.get("author"),
     )
 
 

@@ -43,7 +43,16 @@ def test_passages_keep_exact_sentence_offsets():
 
 def test_ingest_sample_then_again_reports_unchanged(settings):
     first = ingest_paths([SAMPLE], settings)
-    assert first.to_json() == {"articles": 1, "passages": first.passages, "added": 1, "updated": 0, "unchanged": 0, "failed": []}
+    title = "US President seeks to mediate ceasefire negotiations following discussions with Ukrainian leader Zelensky."
+    assert first.to_json() == {
+        "articles": 1,
+        "passages": first.passages,
+        "added": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "failed": [],
+        "outcomes": [{"source": SAMPLE.name, "status": "added", "title": title}],
+    }
     assert first.passages >= 3
     second = ingest_paths([SAMPLE], settings)
     assert (second.added, second.updated, second.unchanged) == (0, 0, 1)

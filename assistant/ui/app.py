@@ -18,6 +18,7 @@ from .batch import BatchRunner, batch_tab
 from .chat import chat_tab
 from .render import status_html
 from .speakers_tab import speaker_choices, speakers_tab
+from .web_section import web_section
 
 
 def _articles_table(assistant: Assistant) -> list[list]:
@@ -51,6 +52,13 @@ def _articles_tab(assistant: Assistant, settings: Settings) -> tuple[gr.Dropdown
             title = gr.Textbox(label="Title of a pasted article")
             body = gr.Textbox(label="Article text", lines=6)
             paste = gr.Button("Add pasted article")
+    web_section(
+        assistant,
+        settings,
+        status,
+        [table],
+        lambda: (_articles_table(assistant),),
+    )
     with gr.Row():
         chosen = gr.Dropdown(label="Article to delete", choices=_article_choices(assistant), value=None, allow_custom_value=True)
         delete = gr.Button("Delete article", variant="stop")
