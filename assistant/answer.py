@@ -15,6 +15,7 @@ class Citation(BaseModel):
     start: int = Field(description="character offset of the quote in the normalized article")
     end: int
     published_at: str | None = None
+    outlet: str | None = None
 
 
 class Source(BaseModel):
@@ -29,6 +30,7 @@ class Source(BaseModel):
     end: int
     score: float
     published_at: str | None = None
+    outlet: str | None = None
 
 
 class Timings(BaseModel):
@@ -60,3 +62,4 @@ class Answer(BaseModel):
     usage: Usage = Usage()
     error: str | None = None
     scope: str | None = Field(None, description="the filter the answer was limited to, in words")
+    scope_from_question: bool = Field(False, description="the question itself named the outlet or the time")

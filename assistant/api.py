@@ -2,7 +2,7 @@
 
 The answer's text carries the [n] markers; the message adds `citations` (and `refused`, `understood_as`,
 `filter`). A stream sends the answer only after its citations are verified, so no claim that verification drops
-is ever sent; the last chunk carries the citations. Article and date filters go in an extra `filters` field.
+is ever sent; the last chunk carries the citations. Article, outlet and date filters go in an extra `filters` field.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ class FiltersIn(BaseModel):
     articles: list[str] = Field(default_factory=list, description="only these article ids")
     published_after: str | None = Field(None, description="YYYY-MM-DD, inclusive")
     published_before: str | None = Field(None, description="YYYY-MM-DD, inclusive")
+    outlets: list[str] = Field(default_factory=list, description="only articles from these outlets")
 
     def passage_filter(self) -> PassageFilter:
         dates = {}
@@ -71,7 +72,7 @@ class FiltersIn(BaseModel):
                 dates[name] = user_date(value) if value else None
             except ValueError as err:
                 raise ApiError(400, str(err), f"filters.{name}") from None
-        return PassageFilter(tuple(self.articles), dates["published_after"], dates["published_before"])
+        return PassageFilter(tuple(self.articles), dates["published_after"], dates["published_before"], tuple(self.outlets))
 
 
 class ChatRequest(BaseModel):

@@ -7,6 +7,7 @@ import re
 import time
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -24,6 +25,7 @@ from .evidence import Evidence, select_evidence
 from .prompts import ANSWER, REWRITE, answer_prompt_tokens, clean_rewrite, format_history, needs_rewrite
 from .quotes import not_quoted, speaker_evidence
 from .retrieval import HybridSearch, RetrievedPassage
+from .scope import scope_from_question
 from .support import OverlapSimilarityJudge, SupportJudge, names_and_numbers
 
 log = logging.getLogger("byline")
@@ -134,13 +136,16 @@ class Assistant:
             raise QuestionError("the store is empty: add articles first (`byline ingest PATH` or the Articles tab)")
         timings = Timings()
         result = Answer(question=question, standalone_question=question, answer="", model=self.model_name)
-        result.scope = self.describe(where) if where else None
         try:
             standalone = self._standalone(question, history, timings)
         except BackendError as err:
             result.error, standalone = str(err), question
         index = self.store.speaker_index()
         standalone, asked = respelled(standalone, index, self.settings.name_match_cutoff)
+        scoped = scope_from_question(standalone, where, index.outlets, index.dated > 0, date.today())
+        result.scope_from_question = scoped != where
+        where = scoped
+        result.scope = self.describe(where) if where else None
         result.standalone_question = standalone
         if standalone != question:
             yield Event("standalone", standalone)
@@ -182,6 +187,8 @@ class Assistant:
     def describe(self, where: PassageFilter) -> str:
         """The filter in words, as answers state it: "only “Title”, …; published 2024-01-01 to 2024-06-30"."""
         parts = []
+        if where.outlets:
+            parts.append("from " + " or ".join(where.outlets))
         if where.article_ids:
             titles = self.store.titles(list(where.article_ids))
             parts.append("only " + ", ".join(f"“{titles.get(i, i)}”" for i in where.article_ids))
@@ -263,12 +270,12 @@ class Assistant:
 
 
 def _answerable(question: str, passages: list[RetrievedPassage], evidence: list[Evidence], floor: float) -> bool:
-    """Weak evidence, or a question about a name or number that no retrieved passage mentions, is refused
-    without asking the model: it saves a generation and a small model's guess."""
+    """Weak evidence, or a question about a name or number that no retrieved passage (nor its title or outlet)
+    mentions, is refused without asking the model: it saves a generation and a small model's guess."""
     if not evidence or evidence[0].score < floor:
         return False
     names = names_and_numbers(question)
-    haystack = " ".join(f"{p.title} {p.text}" for p in passages).lower()
+    haystack = " ".join(f"{p.title} {p.outlet or ''} {p.text}" for p in passages).lower()
     return not names or any(name in haystack for name in names)
 
 
@@ -283,4 +290,5 @@ def _source(p: RetrievedPassage) -> Source:
         end=p.end,
         score=p.score,
         published_at=p.published_at,
+        outlet=p.outlet,
     )

@@ -76,7 +76,7 @@ def verify_citations(raw: str, evidence: list[Evidence], judge: SupportJudge, th
     valid = total - sum(1 for c in claims for n in c.markers if not 1 <= n <= len(evidence))
     if not evidence or is_refusal(raw) or not claims:
         return Verified("", [], [], True, total, valid)
-    texts = [" ".join((e.text, *e.speakers)) for e in evidence]
+    texts = [" ".join((e.text, *e.speakers, e.passage.outlet or "")) for e in evidence]
     scores = judge.scores([c.text for c in claims], texts, np.stack([e.vector for e in evidence]), question)
     for i, claim in enumerate(claims):
         for j, e in enumerate(evidence):
@@ -130,6 +130,7 @@ def _renumber(kept: list[tuple[str, list[int]]], evidence: list[Evidence]) -> tu
                 start=e.start,
                 end=e.end,
                 published_at=e.passage.published_at,
+                outlet=e.passage.outlet,
             )
         )
     return " ".join(parts), citations

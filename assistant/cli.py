@@ -20,6 +20,7 @@ def add_answer_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--article", action="append", dest="articles", help="only this article id (repeatable)")
     parser.add_argument("--after", help="only articles published on or after this date (YYYY-MM-DD)")
     parser.add_argument("--before", help="only articles published on or before this date (YYYY-MM-DD)")
+    parser.add_argument("--outlet", action="append", dest="outlets", help="only articles from this outlet (repeatable)")
 
 
 def answer_settings(args: argparse.Namespace):
@@ -29,17 +30,20 @@ def answer_settings(args: argparse.Namespace):
 def filter_from_args(args: argparse.Namespace) -> PassageFilter:
     after = user_date(args.after) if args.after else None
     before = user_date(args.before) if args.before else None
-    return PassageFilter(tuple(args.articles or ()), after, before)
+    return PassageFilter(tuple(args.articles or ()), after, before, tuple(args.outlets or ()))
 
 
 def print_answer(answer, stream=sys.stdout) -> None:
     if answer.standalone_question != answer.question:
         print(f"(understood as: {answer.standalone_question})", file=stream)
+    if answer.scope:
+        print(f"({'understood as: articles' if answer.scope_from_question else 'searched'} {answer.scope})", file=stream)
     print(answer.answer, file=stream)
     if answer.citations:
         print("\nSources:", file=stream)
         for c in answer.citations:
-            print(f"  [{c.marker}] {c.title} ({c.source}, chars {c.start}-{c.end})\n      “{c.quote}”", file=stream)
+            where = ", ".join(x for x in (c.outlet, (c.published_at or "")[:10], c.source) if x)
+            print(f"  [{c.marker}] {c.title} ({where}, chars {c.start}-{c.end})\n      “{c.quote}”", file=stream)
     elif answer.sources:
         print("\nClosest passages:", file=stream)
         for s in answer.sources[:3]:

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from .answer import Answer
 
 
-def _source_line(n: int, quote: str, title: str, source: str, date: str | None) -> str:
-    where = ", ".join(part for part in (title, source, (date or "")[:10]) if part)
+def _source_line(n: int, quote: str, title: str, source: str, date: str | None, outlet: str | None = None) -> str:
+    where = ", ".join(part for part in (title, outlet, source, (date or "")[:10]) if part)
     return f"{n}. “{quote}” — {where}"
 
 
@@ -26,7 +26,7 @@ def conversation_markdown(answers: list[Answer]) -> str:
         lines += [f"**Byline:** {answer.answer}", ""]
         if answer.citations:
             lines += ["Sources:", ""]
-            lines += [_source_line(c.marker, c.quote, c.title, c.source, c.published_at) for c in answer.citations]
+            lines += [_source_line(c.marker, c.quote, c.title, c.source, c.published_at, c.outlet) for c in answer.citations]
             lines.append("")
     return "\n".join(lines)
 

@@ -42,16 +42,28 @@ class LexicalIndex:
     published_ts: np.ndarray
     generation: str
     _bm25: Any = None
+    outlets: np.ndarray | None = None
 
     @classmethod
-    def build(cls, ids: list[str], texts: list[str], article_ids: list[str], published_ts: list[float], generation: str):
+    def build(
+        cls,
+        ids: list[str],
+        texts: list[str],
+        article_ids: list[str],
+        published_ts: list[float],
+        generation: str,
+        outlets: list[str] | None = None,
+    ):
         import bm25s
 
         bm25 = None
         if ids:
             bm25 = bm25s.BM25()
             bm25.index(tokenize(texts), show_progress=False)
-        return cls(ids, np.array(article_ids, dtype=object), np.array(published_ts, dtype=np.float64), generation, bm25)
+        outlet_array = np.array(outlets if outlets is not None else [""] * len(ids), dtype=object)
+        return cls(
+            ids, np.array(article_ids, dtype=object), np.array(published_ts, dtype=np.float64), generation, bm25, outlet_array
+        )
 
     def save(self, directory: Path) -> None:
         """Write to a fresh folder, then swap it in, so a crash never leaves a half-written index."""
@@ -66,6 +78,7 @@ class LexicalIndex:
             "ids": self.ids,
             "article_ids": self.article_ids.tolist(),
             "published_ts": self.published_ts.tolist(),
+            "outlets": self.outlets.tolist() if self.outlets is not None else [""] * len(self.ids),
         }
         (tmp / _META).write_text(json.dumps(meta))
         old = directory.with_name(directory.name + ".old")
@@ -85,6 +98,7 @@ class LexicalIndex:
         try:
             meta = json.loads(meta_path.read_text())
             bm25 = bm25s.BM25.load(str(directory), mmap=False) if meta["ids"] else None
+            outlets = np.array(meta["outlets"], dtype=object)  # an index written before outlets were kept is rebuilt
         except (OSError, ValueError, KeyError):
             return None
         return cls(
@@ -93,6 +107,7 @@ class LexicalIndex:
             np.array(meta["published_ts"], dtype=np.float64),
             meta["generation"],
             bm25,
+            outlets,
         )
 
     def __len__(self) -> int:
@@ -109,12 +124,16 @@ class LexicalIndex:
             docs, scores = self._bm25.retrieve(words, k=min(k, len(self.ids)), show_progress=False, weight_mask=mask, n_threads=0)
         return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
 
-    def filter_mask(self, article_ids: list[str] | None, after_ts: float | None, before_ts: float | None) -> np.ndarray | None:
-        if not article_ids and after_ts is None and before_ts is None:
+    def filter_mask(
+        self, article_ids: list[str] | None, after_ts: float | None, before_ts: float | None, outlets: list[str] | None = None
+    ) -> np.ndarray | None:
+        if not article_ids and after_ts is None and before_ts is None and not outlets:
             return None
         mask = np.ones(len(self.ids), dtype=np.float32)
         if article_ids:
             mask *= np.isin(self.article_ids, list(article_ids))
+        if outlets:
+            mask *= np.isin(self.outlets if self.outlets is not None else np.array([""] * len(self.ids), dtype=object), outlets)
         if after_ts is not None:
             mask *= self.published_ts >= after_ts
         if before_ts is not None:

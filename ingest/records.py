@@ -113,14 +113,16 @@ class Hit:
 
 @dataclass(frozen=True)
 class PassageFilter:
-    """Which passages a search may return: some articles, a publication date range (ISO dates), or all."""
+    """Which passages a search may return: some articles, some outlets, a publication date range (ISO dates), or
+    all."""
 
     article_ids: tuple[str, ...] = ()
     published_after: str | None = None
     published_before: str | None = None
+    outlets: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.article_ids or self.published_after or self.published_before)
+        return bool(self.article_ids or self.published_after or self.published_before or self.outlets)
 
 
 @dataclass(frozen=True)

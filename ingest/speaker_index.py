@@ -37,11 +37,22 @@ class SpeakerIndex:
     kinds: dict[str, str] = field(default_factory=dict)
     vocabulary: set[str] = field(default_factory=set)
     outlets: set[str] = field(default_factory=set)
+    dated: int = 0
+    """Passages whose article has a publication date: relative dates in questions mean nothing without them."""
 
-    def add(self, passage_id: str, article_id: str, text: str, speakers: tuple[Attribution, ...], outlet: str = "") -> None:
+    def add(
+        self,
+        passage_id: str,
+        article_id: str,
+        text: str,
+        speakers: tuple[Attribution, ...],
+        outlet: str = "",
+        dated: bool = False,
+    ) -> None:
         self.vocabulary.update(name_words(f"{outlet}\n{text}"))
         if outlet:
-            self.outlets.add(outlet.lower())
+            self.outlets.add(outlet)
+        self.dated += int(dated)
         for a in speakers:
             self.quotes.setdefault(a.speaker, []).append(Quote(passage_id, article_id, a.sentence_start, a.sentence_end))
             self.kinds.setdefault(a.speaker, a.kind)
@@ -69,7 +80,8 @@ class SpeakerIndex:
     def is_outlet(self, name: str) -> bool:
         """An outlet the articles come from ("The Verge"): what it reported is not a quote of it."""
         bare = name.lower().strip(" '\"‘’“”")
-        return bare in self.outlets or f"the {bare}" in self.outlets or bare.removeprefix("the ") in self.outlets
+        known = {o.lower() for o in self.outlets}
+        return bare in known or f"the {bare}" in known or bare.removeprefix("the ") in known
 
     def mentions(self, name: str) -> bool:
         return all(w in self.vocabulary for w in name.lower().split())
@@ -94,6 +106,7 @@ class SpeakerIndex:
             "kinds": self.kinds,
             "vocabulary": sorted(self.vocabulary),
             "outlets": sorted(self.outlets),
+            "dated": self.dated,
         }
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(payload))
@@ -109,6 +122,7 @@ class SpeakerIndex:
                 dict(payload["kinds"]),
                 set(payload["vocabulary"]),
                 set(payload["outlets"]),
+                int(payload["dated"]),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None

@@ -113,6 +113,8 @@ def chroma_where(where: PassageFilter) -> dict | None:
     clauses: list[dict] = []
     if where.article_ids:
         clauses.append({"article_id": {"$in": list(where.article_ids)}})
+    if where.outlets:
+        clauses.append({"outlet": {"$in": list(where.outlets)}})
     if dates.after is not None:
         clauses.append({"published_ts": {"$gte": dates.after}})
     if dates.before is not None:
@@ -248,7 +250,7 @@ class Store:
         mask = None
         if where:
             dates = _range(where)
-            mask = index.filter_mask(list(where.article_ids), dates.after, dates.before)
+            mask = index.filter_mask(list(where.article_ids), dates.after, dates.before, list(where.outlets))
         scored = index.search(query, k, mask)
         found = self.passages([pid for pid, _ in scored])
         return [Hit(found[pid], score) for pid, score in scored if pid in found]
@@ -286,7 +288,7 @@ class Store:
         return self.settings.lexical_dir.with_name(self.settings.lexical_dir.name + ".speakers.json")
 
     def _rebuild_indexes(self, generation: str) -> None:
-        ids, texts, article_ids, dates = [], [], [], []
+        ids, texts, article_ids, dates, outlets = [], [], [], [], []
         speakers = SpeakerIndex(generation)
         for page in self._pages(["documents", "metadatas"]):
             for i, doc, meta in zip(page["ids"], page["documents"], page["metadatas"]):
@@ -294,8 +296,16 @@ class Store:
                 texts.append(doc)
                 article_ids.append(meta["article_id"])
                 dates.append(float(meta.get("published_ts", UNKNOWN_TS)))
-                speakers.add(i, meta["article_id"], f"{meta.get('title', '')}\n{doc}", _speakers(meta), meta.get("outlet", ""))
-        index = LexicalIndex.build(ids, texts, article_ids, dates, generation)
+                outlets.append(meta.get("outlet", ""))
+                speakers.add(
+                    i,
+                    meta["article_id"],
+                    f"{meta.get('title', '')}\n{doc}",
+                    _speakers(meta),
+                    meta.get("outlet", ""),
+                    float(meta.get("published_ts", UNKNOWN_TS)) >= 0,
+                )
+        index = LexicalIndex.build(ids, texts, article_ids, dates, generation, outlets)
         with contextlib.suppress(OSError):  # a read-only store still answers; the index is rebuilt in memory next time
             index.save(self.settings.lexical_dir)
             speakers.save(self._speaker_path)

@@ -15,7 +15,7 @@ from ingest.settings import Settings
 from ..assistant import Assistant
 from ..turns import AnswerTurns
 from .batch import BatchRunner, batch_tab
-from .chat import chat_tab
+from .chat import chat_tab, outlet_choices
 from .render import status_html
 from .speakers_tab import speaker_choices, speakers_tab
 from .web_section import web_section
@@ -123,7 +123,7 @@ def build_app(
     with gr.Blocks(title="Byline", analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         gr.Markdown("# Byline\nAnswers from your news articles, with every claim cited to its sentence.")
         with gr.Tab("Chat"):
-            filter_choices = chat_tab(assistant, turns, _article_choices(assistant))
+            filter_choices, outlet_filter = chat_tab(assistant, turns, _article_choices(assistant))
         with gr.Tab("Who said what"):
             speaker_list = speakers_tab(assistant.store)
         with gr.Tab("Articles"):
@@ -136,9 +136,10 @@ def build_app(
                 _articles_table(assistant),
                 gr.update(choices=_article_choices(assistant)),
                 gr.update(choices=speaker_choices(assistant.store)),
+                gr.update(choices=outlet_choices(assistant)),
             ),
             None,
-            [chosen, table, filter_choices, speaker_list],
+            [chosen, table, filter_choices, speaker_list, outlet_filter],
             api_name=False,
         )
     return app

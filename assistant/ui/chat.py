@@ -75,7 +75,9 @@ class AnswerLog:
         return [(a.question, a.answer) for a in self.answers(history)]
 
 
-def _filter(assistant: Assistant, articles: list[str] | None, after: str | None, before: str | None) -> PassageFilter:
+def _filter(
+    assistant: Assistant, articles: list[str] | None, after: str | None, before: str | None, outlets: list[str] | None = None
+) -> PassageFilter:
     articles = [a for a in (articles or []) if isinstance(a, str)]
     if articles:
         unknown = set(articles) - assistant.store.existing_article_ids(articles)
@@ -83,7 +85,12 @@ def _filter(assistant: Assistant, articles: list[str] | None, after: str | None,
             raise QuestionError(f"no stored article has the id {sorted(unknown)[0]!r}; pick articles from the Filters list")
     after, before = (after or "").strip(), (before or "").strip()
     try:
-        return PassageFilter(tuple(articles or ()), user_date(after) if after else None, user_date(before) if before else None)
+        return PassageFilter(
+            tuple(articles or ()),
+            user_date(after) if after else None,
+            user_date(before) if before else None,
+            tuple(o for o in (outlets or []) if isinstance(o, str)),
+        )
     except ValueError as err:
         raise QuestionError(f"the date filter is not valid: {err}") from None
 
@@ -113,9 +120,11 @@ def _answer(assistant: Assistant, log: AnswerLog, message: str, history: list[di
 
 
 def _chat_fn(assistant: Assistant, log: AnswerLog, turns: AnswerTurns):
-    def respond(message: str, history: list[dict], articles: list[str], after: str, before: str, request: gr.Request):
+    def respond(
+        message: str, history: list[dict], articles: list[str], after: str, before: str, outlets: list[str], request: gr.Request
+    ):
         try:
-            where = _filter(assistant, articles, after, before)
+            where = _filter(assistant, articles, after, before, outlets)
             ticket = turns.join(session_key(request))
         except (TooManyPending, QuestionError) as err:
             yield f'<div class="byline-error">{escape(str(err))}</div>'
@@ -153,20 +162,23 @@ def _example_text(selected: gr.SelectData) -> str:
     return value.get("text", "") if isinstance(value, dict) else str(value)
 
 
-def chat_tab(assistant: Assistant, turns: AnswerTurns, choices: list[tuple[str, str]]) -> gr.Dropdown:
-    """Builds the tab; returns the article filter, whose choices the page refreshes on load."""
+def chat_tab(assistant: Assistant, turns: AnswerTurns, choices: list[tuple[str, str]]) -> tuple[gr.Dropdown, gr.Dropdown]:
+    """Builds the tab; returns the article and outlet filters, whose choices the page refreshes on load."""
     log = AnswerLog()
     with gr.Accordion("Filters for this conversation", open=False, elem_id="byline-filters"), gr.Row():
         articles = gr.Dropdown(label="Only these articles", choices=choices, multiselect=True, value=[], allow_custom_value=True)
         after = gr.Textbox(label="Published on or after (YYYY-MM-DD)", value="")
         before = gr.Textbox(label="Published on or before (YYYY-MM-DD)", value="")
+        outlets = gr.Dropdown(
+            label="Only these outlets", choices=outlet_choices(assistant), multiselect=True, value=[], elem_id="byline-outlets"
+        )
     chatbot = gr.Chatbot(
         label="Byline", height=520, sanitize_html=True, allow_tags=False, feedback_options=None, elem_id="byline-chat"
     )
     chat = gr.ChatInterface(
         _chat_fn(assistant, log, turns),
         chatbot=chatbot,
-        additional_inputs=[articles, after, before],
+        additional_inputs=[articles, after, before, outlets],
         save_history=True,
         analytics_enabled=False,
         api_name="ask",
@@ -182,4 +194,8 @@ def chat_tab(assistant: Assistant, turns: AnswerTurns, choices: list[tuple[str, 
         export_button = gr.Button("Export conversation (Markdown + JSON)", size="sm")
     downloads = gr.File(label="Conversation downloads", file_count="multiple", interactive=False, elem_id="byline-export")
     export_button.click(_export(log), chatbot, downloads, api_name="export_chat")
-    return articles
+    return articles, outlets
+
+
+def outlet_choices(assistant: Assistant) -> list[str]:
+    return sorted(assistant.store.speaker_index().outlets, key=str.lower)

@@ -57,7 +57,7 @@ def _highlighted(source_text: str, start: int, quote_start: int, quote_end: int)
 def _citation_html(c: Citation, sources: dict[str, Source], key: str) -> str:
     passage = sources.get(c.passage_id)
     body = _highlighted(passage.text, passage.start, c.start, c.end) if passage else f"<mark>{escape(c.quote)}</mark>"
-    meta = " · ".join(escape(part) for part in (c.source, (c.published_at or "")[:10]) if part)
+    meta = " · ".join(escape(part) for part in (c.outlet, c.source, (c.published_at or "")[:10]) if part)
     return (
         f'<div class="byline-source" id="src-{key}-{c.marker}"><b>[{c.marker}]</b> {escape(c.title)}'
         f'<div class="meta">{meta}</div><div>{body}</div></div>'
@@ -69,7 +69,8 @@ def answer_message(answer: Answer, key: str) -> str:
     if answer.standalone_question != answer.question:
         parts.append(f'<div class="byline-standalone">Understood as: {escape(answer.standalone_question)}</div>')
     if answer.scope:
-        parts.append(f'<div class="byline-scope">Searched {escape(answer.scope)}.</div>')
+        lead = "Understood as: articles" if answer.scope_from_question else "Searched"
+        parts.append(f'<div class="byline-scope">{lead} {escape(answer.scope)}.</div>')
     if answer.error:
         parts.append(f'<div class="byline-error">{escape(answer.answer)}</div>')
     elif answer.refused:
@@ -88,7 +89,7 @@ def sources_message(answer: Answer, key: str) -> tuple[str, str]:
 
     closest = "".join(
         f'<div class="byline-source"><b>{escape(s.title)}</b><div class="meta">'
-        + " · ".join(escape(part) for part in (s.source, (s.published_at or "")[:10]) if part)
+        + " · ".join(escape(part) for part in (s.outlet, s.source, (s.published_at or "")[:10]) if part)
         + f"</div><div>{escape(s.text)}</div></div>"
         for s in answer.sources[:3]
     )
