@@ -122,7 +122,8 @@ def cmd_articles(args: argparse.Namespace) -> int:
     else:
         for a in articles:
             date = f"  {a.published_at[:10]}" if a.published_at else ""
-            print(f"{a.id}  {a.passages:>4} passages{date}  {a.title}  ({a.source})")
+            outlet = f"{a.outlet}, " if a.outlet else ""
+            print(f"{a.id}  {a.passages:>4} passages{date}  {a.title}  ({outlet}{a.source})")
     return 0
 
 

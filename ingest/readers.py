@@ -84,14 +84,14 @@ def _from_plain(text: str, source: str, fallback_title: str) -> Article:
 
 def html_article(html: str, source: str, article_id: str | None = None, url: str | None = None) -> Article:
     """An article from a page's HTML: text, headline, outlet (site name) and date by trafilatura."""
-    article = _from_html(html, source, article_id)
+    article = _from_html(html, source, article_id, url)
     return replace(article, url=url or article.url, origin=article_id or article.origin)
 
 
-def _from_html(html: str, source: str, article_id: str | None = None) -> Article:
+def _from_html(html: str, source: str, article_id: str | None = None, url: str | None = None) -> Article:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, include_comments=False, include_tables=False, with_metadata=True)
+    doc = trafilatura.bare_extraction(html, url=url, include_comments=False, include_tables=False, with_metadata=True)
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         raise IngestError(f"{source}: no article text found in the HTML")

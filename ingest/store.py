@@ -39,6 +39,7 @@ class StoredArticle:
     source: str
     published_at: str | None
     passages: int
+    outlet: str | None = None
 
 
 def encode(article: Article, passage: Passage) -> dict:
@@ -195,7 +196,14 @@ class Store:
                 found.setdefault(meta["article_id"], meta)
         return sorted(
             (
-                StoredArticle(aid, m.get("title", ""), public_source(m.get("source", "")), m.get("published_at"), counts[aid])
+                StoredArticle(
+                    aid,
+                    m.get("title", ""),
+                    public_source(m.get("source", "")),
+                    m.get("published_at"),
+                    counts[aid],
+                    m.get("outlet"),
+                )
                 for aid, m in found.items()
             ),
             key=lambda a: (a.title.lower(), a.id),

@@ -40,7 +40,7 @@ def app_url(tmp_path_factory):
     xss = tmp_path_factory.mktemp("xss") / "harbour.txt"
     xss.write_text(f"{XSS_TITLE}\n{XSS_BODY}")
     ingest_paths([SAMPLE, xss], Settings(store=store))
-    proc, url = serve_app(store)
+    proc, url = serve_app(store, env={"BYLINE_ALLOW_PRIVATE_URLS": "1"})  # the test site of the web test is on loopback
     yield url
     proc.terminate()
     proc.wait(timeout=30)
@@ -304,3 +304,30 @@ def test_who_said_what_view_and_a_misspelt_name(page):
     assert "Understood as: What did Macron say?" in chat.locator(".byline-standalone").last.inner_text()
     assert "Emmanuel Macron reiterated" in chat.locator(".byline-source mark").last.inner_text()
     page.screenshot(path=str(ARTIFACTS / "chat-misspelt-name.png"), full_page=True)
+
+
+def test_add_a_page_and_follow_a_feed_from_the_articles_tab(page):
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from test_web_ingest import Site
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    site = f"http://127.0.0.1:{server.server_port}"
+    try:
+        page.get_by_role("tab", name="Articles").click()
+        page.locator("#byline-urls textarea").fill(f"{site}/bridge.html\n{site}/nowhere")
+        page.get_by_role("button", name="Fetch and add").click()
+        shows_name(page, "1 added, 0 updated, 0 unchanged")
+        status = page.locator("#byline-articles-status").inner_text()
+        assert "Bridge repairs start" in status and f"{site}/nowhere: the server answered HTTP 404" in status
+        page.locator("#byline-feed-url textarea, #byline-feed-url input").first.fill(f"{site}/feed.xml")
+        page.get_by_role("button", name="Follow", exact=True).click()
+        shows_name(page, f"Following {site}/feed.xml.")
+        page.get_by_role("button", name="Refresh all feeds").click()
+        shows_name(page, "1 added, 0 updated, 1 unchanged")  # the harbour page is new, the bridge page was in
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "articles-from-the-web.png"), full_page=True)
+    finally:
+        server.shutdown()

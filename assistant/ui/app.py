@@ -22,7 +22,9 @@ from .web_section import web_section
 
 
 def _articles_table(assistant: Assistant) -> list[list]:
-    return [[a.id, a.title, a.source, (a.published_at or "")[:10], a.passages] for a in assistant.store.articles()]
+    return [
+        [a.id, a.title, a.outlet or "", a.source, (a.published_at or "")[:10], a.passages] for a in assistant.store.articles()
+    ]
 
 
 def _article_choices(assistant: Assistant) -> list[tuple[str, str]]:
@@ -37,7 +39,7 @@ def _report(report) -> str:
 
 def _articles_tab(assistant: Assistant, settings: Settings) -> tuple[gr.Dropdown, gr.Dataframe]:
     table = gr.Dataframe(
-        headers=["id", "title", "source", "date", "passages"],
+        headers=["id", "title", "outlet", "source", "date", "passages"],
         value=lambda: _articles_table(assistant),
         interactive=False,
         label="Stored articles",
