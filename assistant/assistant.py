@@ -6,7 +6,7 @@ import logging
 import re
 import time
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -20,8 +20,9 @@ from ingest.store import Store
 from .answer import Answer, Source, Timings, Usage
 from .attribution import respelled
 from .chat_models import BackendError, LocalChatModel, backend_hint, make_chat_model
-from .citations import verify_citations
+from .citations import number_citations, verify_citations
 from .evidence import Evidence, select_evidence
+from .overview import OverviewRequest, overview_evidence, overview_request
 from .prompts import ANSWER, REWRITE, answer_prompt_tokens, clean_rewrite, format_history, needs_rewrite
 from .quotes import not_quoted, speaker_evidence
 from .retrieval import HybridSearch, RetrievedPassage
@@ -150,6 +151,11 @@ class Assistant:
         if standalone != question:
             yield Event("standalone", standalone)
 
+        overview = overview_request(standalone) if asked is None else None
+        if overview is not None:
+            yield from self._overview(overview, result, where, timings, started)
+            return
+
         t0 = time.perf_counter()
         vector = self.search.embedder.embed([standalone])[0]
         refusal = None
@@ -182,6 +188,35 @@ class Assistant:
             result.answer = f"Could not generate an answer: {result.error}"
         timings.total_s = time.perf_counter() - started
         result.timings, result.model = timings, self.model_name
+        yield Event("answer", result)
+
+    def _overview(
+        self, request: OverviewRequest, result: Answer, where: PassageFilter, timings: Timings, started: float
+    ) -> Iterator[Event]:
+        """An extractive, cited summary: one article's lead and central sentences, or one line per article."""
+        t0 = time.perf_counter()
+        sources, per_article = overview_evidence(request, self.store, self.search, where)
+        timings.retrieve_s = time.perf_counter() - t0
+        evidence = [replace(e, number=n) for n, e in enumerate((e for group in per_article for e in group), start=1)]
+        yield Event("evidence", evidence)
+        claims: list[tuple[str, list[int]]] = []
+        n = 0
+        for group in per_article:
+            for i, e in enumerate(group):
+                n += 1
+                if len(per_article) == 1:
+                    claims.append((e.text, [n]))
+                elif i == 0:
+                    date = f", {e.passage.published_at[:10]}" if e.passage.published_at else ""
+                    claims.append((f"{e.passage.title} ({e.passage.outlet or e.passage.source}{date}): {e.text}", [n]))
+        result.sources = [_source(p) for p in sources]
+        result.retrieved_ids = [p.id for p in sources]
+        if claims:
+            result.answer, result.citations = number_citations(claims, evidence)
+        else:
+            result.refused, result.answer = True, "There are no articles to summarize" + (" within the filter." if where else ".")
+        timings.total_s = time.perf_counter() - started
+        result.timings, result.model = timings, "extractive summary"
         yield Event("answer", result)
 
     def describe(self, where: PassageFilter) -> str:

@@ -96,7 +96,7 @@ def verify_citations(raw: str, evidence: list[Evidence], judge: SupportJudge, th
             unsupported.append(claim.text)
     if not kept:
         return Verified("", [], unsupported, True, total, valid)
-    answer, citations = _renumber(kept, evidence)
+    answer, citations = number_citations(kept, evidence)
     return Verified(answer, citations, unsupported, False, total, valid)
 
 
@@ -104,8 +104,9 @@ def _is_substantive(text: str) -> bool:
     return len(content_words(text)) >= 2
 
 
-def _renumber(kept: list[tuple[str, list[int]]], evidence: list[Evidence]) -> tuple[str, list[Citation]]:
-    """Markers become 1..m in order of first appearance; each citation quotes one sentence."""
+def number_citations(kept: list[tuple[str, list[int]]], evidence: list[Evidence]) -> tuple[str, list[Citation]]:
+    """Claims with the evidence numbers they cite, as the answer text and its citations: markers become 1..m in
+    order of first appearance; each citation quotes one sentence."""
     new_number: dict[int, int] = {}
     parts = []
     for text, cited in kept:

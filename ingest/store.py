@@ -225,6 +225,18 @@ class Store:
         ]
         return sorted(found, key=lambda p: p.start)
 
+    def leads(self, where: PassageFilter, limit: int) -> list[StoredPassage]:
+        """The first passage of each article in scope, newest article first (undated last)."""
+        scope = chroma_where(where)
+        first = {"position": 0}
+        found = [
+            decode(i, d, m)
+            for page in self._pages(["documents", "metadatas"], {"$and": [scope, first]} if scope else first)
+            for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])
+        ]
+        found.sort(key=lambda p: (p.published_at or "", p.title), reverse=True)
+        return found[:limit]
+
     def titles(self, ids: list[str]) -> dict[str, str]:
         """The titles of those of these articles that are stored (one query, no scan of the collection)."""
         if not ids:
