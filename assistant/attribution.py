@@ -22,7 +22,7 @@ _STANCE = r"position|view|views|stance|response|reaction|message|argument|propos
 _Q = r"(?i:so\s+|and\s+|then\s+)?"
 _QUESTIONS = [
     re.compile(
-        rf"^{_Q}(?i:what|how|why|when|where)\s+(?i:exactly\s+)?(?i:did|does|do|has|have|had|was|is|were|would)\s+"
+        rf"^{_Q}(?i:what|how|why|when|where)\s+(?i:exactly\s+)?(?i:did|does|do|has|have|had|would|will)\s+"
         rf"(?P<name>.+?)\s+(?:also\s+|actually\s+|really\s+|publicly\s+)?(?:{_SPEECH})\b(?P<topic>.*)$"
     ),
     re.compile(rf"^{_Q}(?i:what|how)\s+(?i:was|is|were|are)\s+(?P<name>.+?)['’]s?\s+(?:{_STANCE})\b(?P<topic>.*)$"),
