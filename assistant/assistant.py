@@ -27,7 +27,7 @@ from .prompts import ANSWER, REWRITE, answer_prompt_tokens, clean_rewrite, forma
 from .quotes import not_quoted, speaker_evidence
 from .retrieval import HybridSearch, RetrievedPassage
 from .scope import scope_from_question
-from .support import OverlapSimilarityJudge, SupportJudge, names_and_numbers
+from .support import OverlapSimilarityJudge, SupportJudge, names_and_numbers, unmentioned
 
 log = logging.getLogger("byline")
 MAX_QUESTION_CHARS = 2000
@@ -182,6 +182,16 @@ class Assistant:
                 result.answer, result.citations = verified.answer, verified.citations
                 result.unsupported, result.refused = verified.unsupported, verified.refused
                 result.markers_total, result.markers_valid = verified.markers_total, verified.markers_valid
+                asked_names = len(names_and_numbers(standalone))
+                checked = 0 < asked_names <= self.settings.question_names_cited_max
+                missing = _asked_but_not_cited(standalone, evidence, result) if checked else set()
+                if missing and not result.refused:
+                    result.unsupported = [*result.unsupported, result.answer]
+                    result.answer, result.citations = "", []
+                    refusal = (
+                        f"The articles don't say. The sentences that come closest never mention "
+                        f"{', '.join(sorted(missing))}, which the question asks about; they are listed below."
+                    )
         if not result.answer and result.error is None:
             result.refused, result.answer = True, refusal or refusal_text(standalone)
         elif result.error is not None and not result.answer:
@@ -312,6 +322,19 @@ def _answerable(question: str, passages: list[RetrievedPassage], evidence: list[
     names = names_and_numbers(question)
     haystack = " ".join(f"{p.title} {p.outlet or ''} {p.text}" for p in passages).lower()
     return not names or any(name in haystack for name in names)
+
+
+def _asked_but_not_cited(question: str, evidence: list[Evidence], answer: Answer) -> set[str]:
+    """Names and numbers of the question that no cited sentence, nor its article's title, outlet, date or the
+    sentence's speakers, mentions: the sign of an answer about someone or some year the question did not ask
+    about ("who fled in 1690" answered with 1551)."""
+    cited = {(c.passage_id, c.start) for c in answer.citations}
+    texts = [
+        " ".join((e.text, e.passage.title, e.passage.outlet or "", e.passage.published_at or "", *e.speakers))
+        for e in evidence
+        if (e.passage.id, e.start) in cited
+    ]
+    return unmentioned(question, " ".join(texts)) if texts else set()
 
 
 def _source(p: RetrievedPassage) -> Source:

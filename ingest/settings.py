@@ -71,6 +71,11 @@ class Settings(BaseSettings):
         0.35,
         description="a speaker's best sentence must be this relevant to the topic asked, or the answer says they spoke on other topics",
     )
+    question_names_cited_max: int = Field(
+        2,
+        description="a question naming at most this many names or numbers is refused when its answer's citations "
+        "leave one of them unmentioned (0 turns the check off; questions naming more compare several articles)",
+    )
     name_match_cutoff: float = Field(0.8, description="spelling similarity a misspelt name needs to a name in the articles")
 
     # Follow-ups

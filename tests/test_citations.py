@@ -159,3 +159,14 @@ def test_empty_store_is_a_clear_error(settings):
     Store(settings)
     with pytest.raises(QuestionError, match="store is empty"):
         Assistant(settings, chat_model=FakeListChatModel(responses=[])).ask("What did Vance say?")
+
+
+def test_an_answer_that_never_mentions_what_the_question_names_is_refused(sample_settings):
+    """SQuAD 2.0-style trap: the question's year is in no cited sentence, so the fluent answer is withheld."""
+    trap = FakeListChatModel(responses=["Russian bombardments targeted residential areas in Kherson [1]."])
+    answer = Assistant(sample_settings, chat_model=trap).ask("Which city did Russian bombardments target in 1690?")
+    assert answer.refused and not answer.citations and "never mention 1690" in answer.answer
+    assert answer.unsupported and answer.sources
+    fair = FakeListChatModel(responses=["Russian bombardments targeted residential areas in Kherson [1]."])
+    answer = Assistant(sample_settings, chat_model=fair).ask("Which city did Russian bombardments target on Sunday?")
+    assert not answer.refused and "Kherson" in answer.answer

@@ -23,6 +23,7 @@ from ..turns import AnswerTurns, TooManyPending, session_key
 from .render import answer_message, sources_message, streaming_message, visible_text
 
 EXAMPLES = [
+    "What is this article about?",
     "What did Vance say?",
     "What did Macron propose?",
     "Who designated Amnesty International an undesirable organization?",
