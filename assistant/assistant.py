@@ -184,13 +184,13 @@ class Assistant:
                 result.markers_total, result.markers_valid = verified.markers_total, verified.markers_valid
                 asked_names = len(names_and_numbers(standalone))
                 checked = 0 < asked_names <= self.settings.question_names_cited_max
-                missing = _asked_but_not_cited(standalone, evidence, result) if checked else set()
+                missing = _asked_but_not_cited(standalone, evidence, passages, result) if checked else []
                 if missing and not result.refused:
                     result.unsupported = [*result.unsupported, result.answer]
                     result.answer, result.citations = "", []
                     refusal = (
                         f"The articles don't say. The sentences that come closest never mention "
-                        f"{', '.join(sorted(missing))}, which the question asks about; they are listed below."
+                        f"{', '.join(dict.fromkeys(missing))}, which the question asks about; they are listed below."
                     )
         if not result.answer and result.error is None:
             result.refused, result.answer = True, refusal or refusal_text(standalone)
@@ -324,17 +324,17 @@ def _answerable(question: str, passages: list[RetrievedPassage], evidence: list[
     return not names or any(name in haystack for name in names)
 
 
-def _asked_but_not_cited(question: str, evidence: list[Evidence], answer: Answer) -> set[str]:
-    """Names and numbers of the question that no cited sentence, nor its article's title, outlet, date or the
-    sentence's speakers, mentions: the sign of an answer about someone or some year the question did not ask
-    about ("who fled in 1690" answered with 1551)."""
+def _asked_but_not_cited(question: str, evidence: list[Evidence], passages: list[RetrievedPassage], answer: Answer) -> list[str]:
+    """Names and numbers of the question (as written) that neither the cited sentences' speakers nor the text, title,
+    outlet or date of their articles' retrieved passages mention (the passages around a sentence name what "the
+    London-based group" is): the sign of an answer about someone or some year the question did not ask about
+    ("who fled in 1690" answered with 1551)."""
     cited = {(c.passage_id, c.start) for c in answer.citations}
-    texts = [
-        " ".join((e.text, e.passage.title, e.passage.outlet or "", e.passage.published_at or "", *e.speakers))
-        for e in evidence
-        if (e.passage.id, e.start) in cited
-    ]
-    return unmentioned(question, " ".join(texts)) if texts else set()
+    articles = {c.article_id for c in answer.citations}
+    texts = [" ".join(e.speakers) for e in evidence if (e.passage.id, e.start) in cited]
+    texts += [" ".join((p.text, p.title, p.outlet or "", p.published_at or "")) for p in passages if p.article_id in articles]
+    missing = unmentioned(question, " ".join(texts)) if texts else set()
+    return [w for w in re.findall(r"[\w'’.,:/-]+", question) if w.lower().strip(".,:") in missing] if missing else []
 
 
 def _source(p: RetrievedPassage) -> Source:
