@@ -125,7 +125,7 @@ def respelled(question: str, index: SpeakerIndex, cutoff: float = 0.8) -> tuple[
     if parsed is None or (asked is not None and asked.speakers):
         return question, asked
     written = parsed[0]
-    spelled = [(w, index.closest(re.sub(r"['’]s$", "", w), cutoff, index.speaker_words())) for w in written.split()]
+    spelled = list(zip(written.split(), index.respell(written, cutoff)))
     if not any(better for _, better in spelled):
         return question, asked
     name = " ".join(_like(better, w) if better else w for w, better in spelled)

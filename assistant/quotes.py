@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from ingest.embedder import Embedder
-from ingest.records import PassageFilter
+from ingest.records import PassageFilter, StoredPassage
 from ingest.settings import Settings
 from ingest.speaker_index import SpeakerIndex
 from ingest.store import Store
@@ -52,20 +54,23 @@ def not_quoted(asked: SpeakerQuestion, index: SpeakerIndex, retrieved: list[Retr
     return text
 
 
-def _with_context(e: Evidence, store: Store) -> str:
-    """The sentence with the one before it, which often names what the sentence calls "the group" or "it"."""
+def _sentence_before(e: Evidence, article: Callable[[str], list[StoredPassage]]) -> str | None:
+    """The sentence before this one, which often names what it calls "the group" or "it"."""
     before = [t for _, end, t in e.passage.sentence_texts() if end <= e.start]
     if not before and e.passage.start > 0:
-        earlier = [p for p in store.article_passages(e.passage.article_id) if p.end <= e.start]
+        earlier = [p for p in article(e.passage.article_id) if p.end <= e.start]
         before = [t for _, _, t in earlier[-1].sentence_texts()] if earlier else []
-    return f"{before[-1]} {e.text}" if before else e.text
+    return before[-1] if before else None
 
 
 def topic_fit(topic: str, evidence: list[Evidence], embedder: Embedder, cosine_weight: float, store: Store) -> float:
-    """How well the speaker's best sentence, read with the sentence before it, matches the topic asked."""
-    vector = embedder.embed([topic])[0]
-    texts = [e.text for e in evidence] + [_with_context(e, store) for e in evidence]
-    scores = relevance(topic, vector, texts, embedder.embed(texts), cosine_weight)
+    """How well the speaker's best sentence, alone or read with the sentence before it, matches the topic asked.
+    The sentences' own vectors are reused; only the readings with context are embedded, each article read once."""
+    article = lru_cache(maxsize=None)(store.article_passages)
+    contexts = [f"{b} {e.text}" for e in evidence if (b := _sentence_before(e, article))]
+    texts = [e.text for e in evidence] + contexts
+    vectors = [e.vector for e in evidence] + (list(embedder.embed(contexts)) if contexts else [])
+    scores = relevance(topic, embedder.embed([topic])[0], texts, np.stack(vectors), cosine_weight)
     return float(scores.max())
 
 

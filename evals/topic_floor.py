@@ -38,13 +38,13 @@ def _split(name: str) -> str:
 
 
 def probes(store: Store, corpus: Path, seed: int = 13) -> list[Probe]:
-    from ingest.speakers import _nlp
+    from ingest.speakers import english_pipeline
 
     records = {r["id"]: r for r in (json.loads(line) for line in corpus.read_text().splitlines() if line.strip())}
     titles = {rid: r.get("title", "") for rid, r in records.items()}
     chunks = {
         rid: [c.text for c in doc.noun_chunks if len(c.text.split()) >= 2 and c.root.pos_ != "PRON"]
-        for rid, doc in zip(titles, _nlp().pipe(titles.values()))
+        for rid, doc in zip(titles, english_pipeline().pipe(titles.values()))
     }
     categories = {rid: r.get("category", "") for rid, r in records.items()}
     rng = random.Random(seed)

@@ -55,7 +55,7 @@ def resolve_speaker(index: SpeakerIndex, name: str) -> list[str]:
     found = index.match(name)
     if found:
         return found
-    corrected = " ".join(index.closest(w, among=index.speaker_words()) or w for w in name.split())
+    corrected = " ".join(better or w for w, better in zip(name.split(), index.respell(name)))
     return index.match(corrected) if corrected.lower() != name.lower() else []
 
 

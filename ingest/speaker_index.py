@@ -89,6 +89,12 @@ class SpeakerIndex:
     def speaker_words(self) -> set[str]:
         return {w for s in self.quotes for w in s.lower().split()}
 
+    def respell(self, name: str, cutoff: float = 0.8) -> list[str | None]:
+        """For each word of a typed name, the speakers' word it most likely misspells (None for a word that is
+        right or close to nothing): the one rule by which a misspelt speaker's name is understood."""
+        among = self.speaker_words()
+        return [self.closest(re.sub(r"['’]s$", "", w), cutoff, among) for w in name.split()]
+
     def closest(self, word: str, cutoff: float = 0.8, among: set[str] | None = None) -> str | None:
         """The word (of the vocabulary, or of `among`) a misspelt name most likely means; None when the word is
         known or nothing is close."""

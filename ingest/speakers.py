@@ -89,7 +89,7 @@ _TITLE_WORDS = frozenset(w.capitalize() for w in TITLES) | {"Vice", "Prime", "Fo
 
 
 @lru_cache(maxsize=1)
-def _nlp():
+def english_pipeline():
     """The parser and NER only (the lemmatizer comes along for verb lemmas); checked to be en_core_web_sm 3.8."""
     import importlib
 
@@ -318,7 +318,7 @@ def attribute(articles: Iterable[tuple[Article, list[Passage]]]) -> list[tuple[A
     ]
     if not cued:
         return items
-    docs = _nlp().pipe((items[ai][0].text[s:e] for ai, _, s, e in cued), batch_size=64)
+    docs = english_pipeline().pipe((items[ai][0].text[s:e] for ai, _, s, e in cued), batch_size=64)
     per_article: dict[int, list[tuple[int, int, int, list[_Mention]]]] = {}
     people: dict[int, set[str]] = {}
     for (ai, pi, s, e), doc in zip(cued, docs):
@@ -327,7 +327,7 @@ def attribute(articles: Iterable[tuple[Article, list[Passage]]]) -> list[tuple[A
         per_article.setdefault(ai, []).append((pi, s, e, found))
     pending = [ai for ai, rows in per_article.items() if any(m.kind == "pending" for *_, found in rows for m in found)]
     headlines: dict[int, list[_Mention]] = {}
-    for ai, doc in zip(pending, _nlp().pipe(items[ai][0].title for ai in pending)):
+    for ai, doc in zip(pending, english_pipeline().pipe(items[ai][0].title for ai in pending)):
         headlines[ai] = [_Mention(_clean_name(x.text), _NAMED[x.label_], 0, 0) for x in doc.ents if x.label_ in {"PERSON", "ORG"}]
         people.setdefault(ai, set()).update(m.name for m in headlines[ai] if m.kind == "person")
     out = []

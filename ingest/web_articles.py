@@ -47,8 +47,6 @@ def page_article(fetched: Fetched, asked: str) -> Article:
         raise FetchError(f"{asked}: not an HTML page or a feed (the server says {kind}); download the file and ingest it instead")
     try:
         article = html_article(_text(fetched), asked, article_id=asked, url=fetched.url)
-    except FetchError:
-        raise
     except Exception as err:  # IngestError for an empty extraction, parser errors for broken markup
         message = str(err).removeprefix(f"{asked}: ")
         raise FetchError(
