@@ -142,6 +142,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_setup_model(args: argparse.Namespace) -> int:
+    from ingest.embedder import embedding_model_files
+
     from .model_files import ModelFileError, chat_model_path, verify
 
     settings = settings_from_args(args, cache_dir=args.cache_dir)
@@ -149,9 +151,12 @@ def cmd_setup_model(args: argparse.Namespace) -> int:
         path = chat_model_path(settings)
         if args.verify:
             verify(path)
-    except ModelFileError as err:
+        embedding_paths = embedding_model_files(settings)
+    except (ModelFileError, IngestError) as err:
         return fail(str(err))
     print(path)
+    for embedding_path in embedding_paths:
+        print(embedding_path)
     return 0
 
 
@@ -167,7 +172,7 @@ def register(sub) -> None:
     p.add_argument("--export", type=Path, help="save the conversation here: FILE.md (Markdown) or FILE.json (full answers)")
     p.set_defaults(func=cmd_chat)
 
-    p = sub.add_parser("setup-model", help="build (and check) the bundled chat model file")
+    p = sub.add_parser("setup-model", help="build (and check) the bundled chat model file and the ONNX embedding model")
     p.add_argument("--cache-dir", type=Path, help="where to build it (BYLINE_CACHE_DIR)")
     p.add_argument("--verify", action="store_true", help="also re-hash the built file")
     p.set_defaults(func=cmd_setup_model)

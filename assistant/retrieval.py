@@ -62,7 +62,7 @@ class HybridSearch:
     def __init__(self, settings: Settings, store: Store | None = None):
         self.settings = settings
         self.store = store or Store(settings)
-        self.embedder = get_embedder(settings.embedding_model_path, settings.embedding_batch_size)
+        self.embedder = get_embedder(settings)
 
     def retrieve(
         self,

@@ -14,6 +14,7 @@ from typing import Any
 from ingest.cli import settings_from_args
 
 from . import bench
+from .embedding_bench import compare_backends, print_comparison
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -92,6 +93,8 @@ def ratios(results: dict) -> dict:
 
 def print_table(results: dict) -> None:
     print("How the corpora were built: " + results["corpus_note"])
+    if "embeddings" in results:
+        print_comparison(results["embeddings"])
     print(
         f"{'passages':>9} {'byline p/s':>11} {'baseline p/s':>13} {'ratio':>6} {'byline s':>9} {'base s':>7} "
         f"{'RSS MB':>7} {'dense p95':>10} {'bm25 p95':>9} {'hybrid p95':>11} {'base p95':>9}"
@@ -144,6 +147,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         "(RecursiveCharacterTextSplitter 500/50)",
         "sizes": [],
     }
+    results["embeddings"] = compare_backends(shared, settings, args.embedding_passages)
+    print("embeddings done", file=sys.stderr, flush=True)
     for n in args.passages:
         results["sizes"].append(run_size(n, shared, settings, work, with_server=n == args.server_at))
         print(f"size {n} done", file=sys.stderr, flush=True)
@@ -163,6 +168,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def register(sub) -> None:
     p = sub.add_parser("bench", help="speed benchmarks against a plain LangChain baseline")
     p.add_argument("--passages", type=int, nargs="+", default=[1000, 10000], help="corpus sizes (default 1000 10000)")
+    p.add_argument("--embedding-passages", type=int, default=1000, help="passages for the embedding runtime comparison")
     p.add_argument("--server-at", type=int, default=10000, help="also benchmark a Chroma server at this size")
     p.add_argument("--skip-answers", action="store_true", help="leave out answer latency and cold start")
     p.add_argument("--shared", help="folder holding benchmarks/ (default ../shared)")

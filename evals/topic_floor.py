@@ -66,7 +66,7 @@ def probes(store: Store, corpus: Path, seed: int = 13) -> list[Probe]:
 
 
 def fits(store: Store, settings: Settings, items: list[Probe]) -> np.ndarray:
-    embedder = get_embedder(settings.embedding_model_path, settings.embedding_batch_size)
+    embedder = get_embedder(settings)
     index = store.speaker_index()
     scores = []
     for probe in items:

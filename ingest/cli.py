@@ -17,10 +17,13 @@ def add_store_flags(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--store", type=Path, help="store folder (BYLINE_STORE)")
     where.add_argument("--chroma-url", help="Chroma server URL (BYLINE_CHROMA_URL)")
     group.add_argument("--collection", help="collection name (BYLINE_COLLECTION)")
+    group.add_argument(
+        "--embedding-backend", choices=["onnx-int8", "onnx", "torch"], help="embedding runtime (BYLINE_EMBEDDING_BACKEND)"
+    )
 
 
 def settings_from_args(args: argparse.Namespace, **extra: object) -> Settings:
-    flags = {k: getattr(args, k, None) for k in ("store", "chroma_url", "collection")}
+    flags = {k: getattr(args, k, None) for k in ("store", "chroma_url", "collection", "embedding_backend")}
     return Settings().with_overrides(**flags, **extra)
 
 

@@ -178,7 +178,7 @@ def _ingest(
                     store.begin_write()
                     started = True
                 to_write = attribute(to_write)
-                embedder = embedder or get_embedder(settings.embedding_model_path, settings.embedding_batch_size)
+                embedder = embedder or get_embedder(settings)
                 vectors = embedder.embed([p.text for _, ps in to_write for p in ps])
                 store.write(to_write, vectors, replacing)
             n = sum(len(ps) for _, ps in batch)

@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+EmbeddingBackend = Literal["onnx-int8", "onnx", "torch"]
+
 
 def _default_cache() -> Path:
     return Path.home() / ".cache" / "byline"
@@ -27,10 +29,15 @@ class Settings(BaseSettings):
     collection: str = "articles"
 
     # Models
-    cache_dir: Path = Field(default_factory=_default_cache, description="Where the joined chat model is built")
+    cache_dir: Path = Field(
+        default_factory=_default_cache, description="Where the joined chat model and the ONNX embedding model are built"
+    )
     chat_model_path: Path | None = Field(None, description="A GGUF file to use instead of the bundled model")
     embedding_model_path: Path | None = Field(None, description="A sentence-transformers folder to use instead")
     embedding_batch_size: int = 16
+    embedding_backend: EmbeddingBackend = Field(
+        "onnx-int8", description="runtime of the embedding model; all three compute all-MiniLM-L6-v2"
+    )
 
     # Chat backends
     backend: Literal["local", "openai", "ollama"] = "local"
