@@ -143,7 +143,7 @@ class Assistant:
             result.error, standalone = str(err), question
         index = self.store.speaker_index()
         standalone, asked = respelled(standalone, index, self.settings.name_match_cutoff)
-        scoped = scope_from_question(standalone, where, index.outlets, index.dated > 0, date.today())
+        scoped = scope_from_question(standalone, where, set(index.outlets), index.dated > 0, date.today())
         result.scope_from_question = scoped != where
         where = scoped
         result.scope = self.describe(where) if where else None

@@ -23,7 +23,7 @@ from ingest.lexical import tokenize
 
 @lru_cache(maxsize=4096)
 def content_words(text: str) -> frozenset[str]:
-    return frozenset(tokenize([text], return_ids=False)[0])
+    return frozenset(tokenize([text])[0])
 
 
 _NAME_OR_NUMBER = re.compile(r"\b(?:[A-Z][\w'-]*[a-z][\w'-]*|[A-Z]{2,}|\d[\d,.:/]*\d|\d)\b")

@@ -1,4 +1,10 @@
-"""The BM25 index that hybrid retrieval needs, built at ingest time and persisted beside the store.
+"""The BM25 index that hybrid retrieval needs, kept beside the store and grown in place as articles come and go.
+
+bm25s fixes every score at index time with the whole corpus's IDF, so one new article would mean re-indexing
+everything. Here the index keeps raw term counts in segments (one per write, scipy sparse matrices) and a set of
+removed passages, and scores at query time with the live corpus's statistics: the same Lucene BM25 that bm25s
+computes (tests hold it to bm25s's scores), with bm25s's tokenizer and stemmer. Segments are merged when there
+are many or when removals pile up.
 
 Chroma stays the source of truth: the index records the collection's `generation` token, which every write
 changes first, so an index that missed a write (a killed ingest, another client on a shared Chroma server)
@@ -7,17 +13,21 @@ is detected as stale and rebuilt from the collection rather than trusted.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import shutil
-import threading
-from dataclasses import dataclass
+import os
+import uuid
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
+from scipy import sparse
 
-_META = "byline.json"
+_MANIFEST = "manifest.json"
+_K1, _B = 1.5, 0.75
+_MAX_SEGMENTS = 12
+_MAX_DEAD_SHARE = 0.2
 
 
 @lru_cache(maxsize=1)
@@ -27,118 +37,265 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
-def tokenize(texts: list[str], *, return_ids: bool = True):
+def tokenize(texts: list[str]) -> list[list[str]]:
     import bm25s
 
-    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=return_ids)
+    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False)
+
+
+@dataclass(frozen=True)
+class LexicalEntry:
+    """One passage as the index needs it."""
+
+    id: str
+    text: str
+    article_id: str
+    published_ts: float
+    outlet: str = ""
+
+
+@dataclass
+class _Segment:
+    name: str
+    ids: list[str]
+    article_ids: np.ndarray
+    outlets: np.ndarray
+    published_ts: np.ndarray
+    lengths: np.ndarray
+    counts: sparse.csc_matrix
+    """Passages × terms, raw term counts; the terms are those known when the segment was written."""
+    new_terms: list[str]
+
+
+def _segment(entries: list[LexicalEntry], vocab: dict[str, int], terms: list[str]) -> _Segment:
+    tokens = tokenize([e.text for e in entries]) if entries else []
+    first_new = len(terms)
+    rows, cols, data = [], [], []
+    lengths = np.zeros(len(entries), dtype=np.float32)
+    for row, words in enumerate(tokens):
+        lengths[row] = len(words)
+        for word, count in zip(*np.unique(np.array(words, dtype=object), return_counts=True)) if words else []:
+            term = vocab.get(word)
+            if term is None:
+                term = vocab[word] = len(terms)
+                terms.append(word)
+            rows.append(row)
+            cols.append(term)
+            data.append(count)
+    counts = sparse.csc_matrix(
+        (np.array(data, dtype=np.float32), (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))),
+        shape=(len(entries), len(terms)),
+    )
+    return _Segment(
+        f"seg-{uuid.uuid4().hex[:12]}",
+        [e.id for e in entries],
+        np.array([e.article_id for e in entries], dtype=object),
+        np.array([e.outlet for e in entries], dtype=object),
+        np.array([e.published_ts for e in entries], dtype=np.float64),
+        lengths,
+        counts,
+        terms[first_new:],
+    )
 
 
 @dataclass
 class LexicalIndex:
-    """BM25 over passages; `ids[i]` is the passage id of document i, with its article and date for filters."""
+    """BM25 over passages, with each passage's article, outlet and date for filters."""
 
-    ids: list[str]
-    article_ids: np.ndarray
-    published_ts: np.ndarray
     generation: str
-    _bm25: Any = None
-    outlets: np.ndarray | None = None
+    segments: list[_Segment] = field(default_factory=list)
+    dead: set[int] = field(default_factory=set)
+    """Positions of removed passages (a passage removed and added again lives at its new position)."""
+    terms: list[str] = field(default_factory=list)
+    vocab: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._derive()
+
+    def _derive(self) -> None:
+        """Arrays over every stored position (live or not), rebuilt whenever segments or removals change."""
+        segs = self.segments
+        self._all_ids = [i for s in segs for i in s.ids]
+        self.article_ids = np.concatenate([s.article_ids for s in segs]) if segs else np.array([], dtype=object)
+        self.outlets = np.concatenate([s.outlets for s in segs]) if segs else np.array([], dtype=object)
+        self.published_ts = np.concatenate([s.published_ts for s in segs]) if segs else np.array([], dtype=np.float64)
+        self._lengths = np.concatenate([s.lengths for s in segs]) if segs else np.array([], dtype=np.float32)
+        self._offsets = np.cumsum([0] + [len(s.ids) for s in segs])
+        self._live = np.ones(len(self._all_ids), dtype=bool)
+        self._live[list(self.dead)] = False
+        self._position = {pid: p for p, pid in enumerate(self._all_ids) if self._live[p]}
+        live = int(self._live.sum())
+        self._avg_length = float(self._lengths[self._live].mean()) if live else 1.0
+        self.ids = [i for i, alive in zip(self._all_ids, self._live) if alive]
 
     @classmethod
-    def build(
-        cls,
-        ids: list[str],
-        texts: list[str],
-        article_ids: list[str],
-        published_ts: list[float],
-        generation: str,
-        outlets: list[str] | None = None,
-    ):
-        import bm25s
+    def build(cls, entries: list[LexicalEntry], generation: str) -> LexicalIndex:
+        index = cls(generation)
+        return index.apply(entries, set(), generation)
 
-        bm25 = None
-        if ids:
-            bm25 = bm25s.BM25()
-            bm25.index(tokenize(texts), show_progress=False)
-        outlet_array = np.array(outlets if outlets is not None else [""] * len(ids), dtype=object)
-        return cls(
-            ids, np.array(article_ids, dtype=object), np.array(published_ts, dtype=np.float64), generation, bm25, outlet_array
+    def apply(self, added: list[LexicalEntry], removed: set[str], generation: str) -> LexicalIndex:
+        """A new index with these passages added and removed; this one is left as it was for readers holding it."""
+        replaced = removed | {e.id for e in added}
+        dead = self.dead | {self._position[pid] for pid in replaced if pid in self._position}
+        terms, vocab = list(self.terms), dict(self.vocab)
+        segments = list(self.segments)
+        if added:
+            segments.append(_segment(added, vocab, terms))
+        index = LexicalIndex(generation, segments, dead, terms, vocab)
+        total = len(index._all_ids)
+        if len(segments) > _MAX_SEGMENTS or (total and len(dead) > _MAX_DEAD_SHARE * total):
+            index = index.merged()
+        return index
+
+    def merged(self) -> LexicalIndex:
+        """One segment of the live passages, terms kept as they are."""
+        width = len(self.terms)
+        counts = sparse.vstack([self._padded(s, width) for s in self.segments], format="csr")[self._live].tocsc()
+        live = self._live
+        segment = _Segment(
+            f"seg-{uuid.uuid4().hex[:12]}",
+            list(self.ids),
+            self.article_ids[live],
+            self.outlets[live],
+            self.published_ts[live],
+            self._lengths[live],
+            counts,
+            list(self.terms),
         )
+        return LexicalIndex(self.generation, [segment] if self.ids else [], set(), list(self.terms), dict(self.vocab))
 
-    def save(self, directory: Path) -> None:
-        """Write to a fresh folder, then swap it in, so a crash never leaves a half-written index."""
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        tmp = directory.with_name(directory.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-        if self._bm25 is not None:
-            self._bm25.save(str(tmp), show_progress=False)
-        meta = {
-            "generation": self.generation,
-            "ids": self.ids,
-            "article_ids": self.article_ids.tolist(),
-            "published_ts": self.published_ts.tolist(),
-            "outlets": self.outlets.tolist() if self.outlets is not None else [""] * len(self.ids),
-        }
-        (tmp / _META).write_text(json.dumps(meta))
-        old = directory.with_name(directory.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if directory.exists():
-            directory.rename(old)
-        tmp.rename(directory)
-        shutil.rmtree(old, ignore_errors=True)
-
-    @classmethod
-    def load(cls, directory: Path) -> LexicalIndex | None:
-        import bm25s
-
-        meta_path = directory / _META
-        if not meta_path.exists():
-            return None
-        try:
-            meta = json.loads(meta_path.read_text())
-            bm25 = bm25s.BM25.load(str(directory), mmap=False) if meta["ids"] else None
-            outlets = np.array(meta["outlets"], dtype=object)  # an index written before outlets were kept is rebuilt
-        except (OSError, ValueError, KeyError):
-            return None
-        return cls(
-            meta["ids"],
-            np.array(meta["article_ids"], dtype=object),
-            np.array(meta["published_ts"], dtype=np.float64),
-            meta["generation"],
-            bm25,
-            outlets,
-        )
+    @staticmethod
+    def _padded(segment: _Segment, width: int) -> sparse.csc_matrix:
+        counts = segment.counts.copy()
+        counts.resize((counts.shape[0], width))
+        return counts
 
     def __len__(self) -> int:
         return len(self.ids)
 
+    def scores(self, query: str) -> np.ndarray:
+        """Lucene BM25 of every stored position (zero for removed passages)."""
+        scores = np.zeros(len(self._all_ids), dtype=np.float32)
+        live_count = len(self.ids)
+        if not live_count or not query.strip():
+            return scores
+        for word in tokenize([query])[0]:
+            term = self.vocab.get(word)
+            if term is None:
+                continue
+            positions, counts = self._postings(term)
+            keep = self._live[positions]
+            positions, counts = positions[keep], counts[keep]
+            if not len(positions):
+                continue
+            df = len(positions)
+            idf = np.log(1 + (live_count - df + 0.5) / (df + 0.5))
+            norm = _K1 * (1 - _B + _B * self._lengths[positions] / self._avg_length)
+            scores[positions] += (idf * counts / (counts + norm)).astype(np.float32)
+        return scores
+
+    def _postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
+        positions, counts = [], []
+        for segment, offset in zip(self.segments, self._offsets):
+            matrix = segment.counts
+            if term >= matrix.shape[1]:
+                continue
+            start, end = matrix.indptr[term], matrix.indptr[term + 1]
+            positions.append(matrix.indices[start:end].astype(np.int64) + offset)
+            counts.append(matrix.data[start:end])
+        if not positions:
+            return np.array([], dtype=np.int64), np.array([], dtype=np.float32)
+        return np.concatenate(positions), np.concatenate(counts)
+
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
-        """Top-k (passage id, BM25 score); documents outside `mask` and zero scores are left out."""
-        if self._bm25 is None or not query.strip():
+        """Top-k (passage id, BM25 score); positions outside `mask` and zero scores are left out."""
+        scores = self.scores(query)
+        if mask is not None:
+            scores = scores * mask
+        candidates = np.flatnonzero(scores > 0)
+        if not len(candidates):
             return []
-        words = [[w for w in tokenize([query], return_ids=False)[0] if w in self._bm25.vocab_dict]]
-        if not words[0]:
-            return []
-        with _search_lock:
-            docs, scores = self._bm25.retrieve(words, k=min(k, len(self.ids)), show_progress=False, weight_mask=mask, n_threads=0)
-        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+        top = candidates[np.argsort(-scores[candidates], kind="stable")[:k]]
+        return [(self._all_ids[int(i)], float(scores[i])) for i in top]
 
     def filter_mask(
         self, article_ids: list[str] | None, after_ts: float | None, before_ts: float | None, outlets: list[str] | None = None
     ) -> np.ndarray | None:
         if not article_ids and after_ts is None and before_ts is None and not outlets:
             return None
-        mask = np.ones(len(self.ids), dtype=np.float32)
+        mask = np.ones(len(self._all_ids), dtype=np.float32)
         if article_ids:
             mask *= np.isin(self.article_ids, list(article_ids))
         if outlets:
-            mask *= np.isin(self.outlets if self.outlets is not None else np.array([""] * len(self.ids), dtype=object), outlets)
+            mask *= np.isin(self.outlets, outlets)
         if after_ts is not None:
             mask *= self.published_ts >= after_ts
         if before_ts is not None:
             mask *= (self.published_ts <= before_ts) & (self.published_ts >= 0)
         return mask
 
+    # --- persistence -------------------------------------------------------------------------------
 
-_search_lock = threading.Lock()
+    def save(self, directory: Path) -> None:
+        """Write the segments the folder lacks, then swap in the manifest: a crash never leaves a half-written index."""
+        directory.mkdir(parents=True, exist_ok=True)
+        for segment in self.segments:
+            if not (directory / f"{segment.name}.npz").exists():
+                _write_segment(directory, segment)
+        manifest = {"generation": self.generation, "segments": [s.name for s in self.segments], "dead": sorted(self.dead)}
+        tmp = directory / f"{_MANIFEST}.{uuid.uuid4().hex[:8]}.tmp"
+        tmp.write_text(json.dumps(manifest))
+        os.replace(tmp, directory / _MANIFEST)
+        keep = {_MANIFEST} | {f"{s.name}{ext}" for s in self.segments for ext in (".npz", ".json")}
+        for path in directory.iterdir():
+            if path.name not in keep and not path.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    path.unlink() if path.is_file() else None
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex | None:
+        """The saved index, or None when there is none or it cannot be read (it is then rebuilt)."""
+        try:
+            manifest = json.loads((directory / _MANIFEST).read_text())
+            segments = [_read_segment(directory, name) for name in manifest["segments"]]
+        except (OSError, ValueError, KeyError):
+            return None
+        terms = [t for s in segments for t in s.new_terms]
+        return cls(manifest["generation"], segments, set(manifest["dead"]), terms, {t: i for i, t in enumerate(terms)})
+
+
+def _write_segment(directory: Path, segment: _Segment) -> None:
+    m = segment.counts
+    np.savez(
+        directory / f"{segment.name}.npz",
+        data=m.data,
+        indices=m.indices,
+        indptr=m.indptr,
+        shape=np.array(m.shape),
+        lengths=segment.lengths,
+        published_ts=segment.published_ts,
+    )
+    meta = {
+        "ids": segment.ids,
+        "article_ids": segment.article_ids.tolist(),
+        "outlets": segment.outlets.tolist(),
+        "new_terms": segment.new_terms,
+    }
+    (directory / f"{segment.name}.json").write_text(json.dumps(meta))
+
+
+def _read_segment(directory: Path, name: str) -> _Segment:
+    with np.load(directory / f"{name}.npz") as arrays:
+        counts = sparse.csc_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=tuple(arrays["shape"]))
+        lengths, published_ts = arrays["lengths"], arrays["published_ts"]
+    meta = json.loads((directory / f"{name}.json").read_text())
+    return _Segment(
+        name,
+        meta["ids"],
+        np.array(meta["article_ids"], dtype=object),
+        np.array(meta["outlets"], dtype=object),
+        published_ts,
+        lengths,
+        counts,
+        meta["new_terms"],
+    )

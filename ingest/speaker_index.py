@@ -7,6 +7,8 @@ import difflib
 import json
 import os
 import re
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,8 +37,9 @@ class SpeakerIndex:
     generation: str
     quotes: dict[str, list[Quote]] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
-    vocabulary: set[str] = field(default_factory=set)
-    outlets: set[str] = field(default_factory=set)
+    vocabulary: Counter[str] = field(default_factory=Counter)
+    """Each capitalised word with the number of its uses, so removing an article removes only its words."""
+    outlets: Counter[str] = field(default_factory=Counter)
     dated: int = 0
     """Passages whose article has a publication date: relative dates in questions mean nothing without them."""
 
@@ -49,14 +52,36 @@ class SpeakerIndex:
         outlet: str = "",
         dated: bool = False,
     ) -> None:
-        self.vocabulary.update(name_words(f"{outlet}\n{text}"))
-        if outlet:
-            self.outlets.add(outlet)
-        self.dated += int(dated)
+        self._count(1, text, speakers, outlet, dated)
         for a in speakers:
             self.quotes.setdefault(a.speaker, []).append(Quote(passage_id, article_id, a.sentence_start, a.sentence_end))
             self.kinds.setdefault(a.speaker, a.kind)
-            self.vocabulary.update(name_words(a.speaker))
+
+    def remove(
+        self, passage_id: str, text: str, speakers: tuple[Attribution, ...], outlet: str = "", dated: bool = False
+    ) -> None:
+        """Undo `add` for a passage that left the store (the same arguments it was added with)."""
+        self._count(-1, text, speakers, outlet, dated)
+        for name in {a.speaker for a in speakers}:
+            kept = [q for q in self.quotes.get(name, []) if q.passage_id != passage_id]
+            if kept:
+                self.quotes[name] = kept
+            else:
+                self.quotes.pop(name, None)
+                self.kinds.pop(name, None)
+
+    def _count(self, sign: int, text: str, speakers: tuple[Attribution, ...], outlet: str, dated: bool) -> None:
+        words = Counter(name_words(f"{outlet}\n{text}") + [w for a in speakers for w in name_words(a.speaker)])
+        outlets = Counter([outlet] if outlet else [])
+        if sign > 0:
+            self.vocabulary.update(words)
+            self.outlets.update(outlets)
+        else:
+            self.vocabulary.subtract(words)
+            self.outlets.subtract(outlets)
+            self.vocabulary = +self.vocabulary
+            self.outlets = +self.outlets
+        self.dated += sign * int(dated)
 
     def speakers(self) -> list[str]:
         return sorted(self.quotes, key=lambda s: (-len(self.quotes[s]), s.lower()))
@@ -95,10 +120,10 @@ class SpeakerIndex:
         among = self.speaker_words()
         return [self.closest(re.sub(r"['’]s$", "", w), cutoff, among) for w in name.split()]
 
-    def closest(self, word: str, cutoff: float = 0.8, among: set[str] | None = None) -> str | None:
+    def closest(self, word: str, cutoff: float = 0.8, among: Collection[str] | None = None) -> str | None:
         """The word (of the vocabulary, or of `among`) a misspelt name most likely means; None when the word is
         known or nothing is close."""
-        words = self.vocabulary if among is None else among
+        words = self.vocabulary.keys() if among is None else among
         if word.lower() in words or len(word) < 4:
             return None
         found = difflib.get_close_matches(word.lower(), words, n=1, cutoff=cutoff)
@@ -110,8 +135,8 @@ class SpeakerIndex:
             "generation": self.generation,
             "quotes": {s: [[q.passage_id, q.article_id, q.start, q.end] for q in qs] for s, qs in self.quotes.items()},
             "kinds": self.kinds,
-            "vocabulary": sorted(self.vocabulary),
-            "outlets": sorted(self.outlets),
+            "vocabulary": dict(self.vocabulary),
+            "outlets": dict(self.outlets),
             "dated": self.dated,
         }
         tmp = path.with_name(path.name + ".tmp")
@@ -126,8 +151,8 @@ class SpeakerIndex:
                 payload["generation"],
                 {s: [Quote(p, a, int(b), int(e)) for p, a, b, e in qs] for s, qs in payload["quotes"].items()},
                 dict(payload["kinds"]),
-                set(payload["vocabulary"]),
-                set(payload["outlets"]),
+                Counter(dict(payload["vocabulary"])),
+                Counter(dict(payload["outlets"])),
                 int(payload["dated"]),
             )
         except (OSError, ValueError, KeyError, TypeError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import threading
 import uuid
@@ -13,7 +14,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from .dates import UNKNOWN_TS, timestamp
-from .lexical import LexicalIndex
+from .lexical import LexicalEntry, LexicalIndex
 from .records import (
     Article,
     Attribution,
@@ -97,6 +98,31 @@ def decode(passage_id: str, text: str, meta: dict) -> StoredPassage:
 
 
 @dataclass(frozen=True)
+class _Stored:
+    """A passage as Chroma holds it, for the indexes kept beside the collection."""
+
+    id: str
+    text: str
+    meta: dict
+
+    @property
+    def lexical(self) -> LexicalEntry:
+        m = self.meta
+        return LexicalEntry(self.id, self.text, m["article_id"], float(m.get("published_ts", UNKNOWN_TS)), m.get("outlet", ""))
+
+    def _speaker_args(self) -> tuple[str, tuple[Attribution, ...], str, bool]:
+        m = self.meta
+        dated = float(m.get("published_ts", UNKNOWN_TS)) >= 0
+        return f"{m.get('title', '')}\n{self.text}", _speakers(m), m.get("outlet", ""), dated
+
+    def add_to(self, index: SpeakerIndex) -> None:
+        index.add(self.id, self.meta["article_id"], *self._speaker_args())
+
+    def remove_from(self, index: SpeakerIndex) -> None:
+        index.remove(self.id, *self._speaker_args())
+
+
+@dataclass(frozen=True)
 class _Range:
     after: float | None
     before: float | None
@@ -167,6 +193,9 @@ class Store:
         self._lexical: LexicalIndex | None = None
         self._speakers: SpeakerIndex | None = None
         self._lock = threading.RLock()
+        self._write_base = ""
+        self._added: dict[str, _Stored] = {}
+        self._removed: dict[str, _Stored] = {}
 
     # --- reading -----------------------------------------------------------------------------------
 
@@ -308,28 +337,34 @@ class Store:
         return self.settings.lexical_dir.with_name(self.settings.lexical_dir.name + ".speakers.json")
 
     def _rebuild_indexes(self, generation: str) -> None:
-        ids, texts, article_ids, dates, outlets = [], [], [], [], []
-        speakers = SpeakerIndex(generation)
+        entries: list[_Stored] = []
         for page in self._pages(["documents", "metadatas"]):
-            for i, doc, meta in zip(page["ids"], page["documents"], page["metadatas"]):
-                ids.append(i)
-                texts.append(doc)
-                article_ids.append(meta["article_id"])
-                dates.append(float(meta.get("published_ts", UNKNOWN_TS)))
-                outlets.append(meta.get("outlet", ""))
-                speakers.add(
-                    i,
-                    meta["article_id"],
-                    f"{meta.get('title', '')}\n{doc}",
-                    _speakers(meta),
-                    meta.get("outlet", ""),
-                    float(meta.get("published_ts", UNKNOWN_TS)) >= 0,
-                )
-        index = LexicalIndex.build(ids, texts, article_ids, dates, generation, outlets)
+            entries.extend(_Stored(i, doc, meta) for i, doc, meta in zip(page["ids"], page["documents"], page["metadatas"]))
+        speakers = SpeakerIndex(generation)
+        for entry in entries:
+            entry.add_to(speakers)
+        self._save_indexes(LexicalIndex.build([e.lexical for e in entries], generation), speakers)
+
+    def _update_indexes(self, generation: str) -> bool:
+        """Apply this write's additions and removals to indexes that were in step before it; False if they were not."""
+        base, added, removed = self._write_base, self._added, self._removed
+        lexical, speakers = self._lexical, self._speakers
+        if lexical is None or speakers is None or not base or lexical.generation != base or speakers.generation != base:
+            return False
+        speakers = copy.deepcopy(speakers)  # readers may hold the current one
+        for entry in removed.values():
+            entry.remove_from(speakers)
+        for entry in added.values():
+            entry.add_to(speakers)
+        speakers.generation = generation
+        self._save_indexes(lexical.apply([e.lexical for e in added.values()], set(removed), generation), speakers)
+        return True
+
+    def _save_indexes(self, lexical: LexicalIndex, speakers: SpeakerIndex) -> None:
         with contextlib.suppress(OSError):  # a read-only store still answers; the index is rebuilt in memory next time
-            index.save(self.settings.lexical_dir)
+            lexical.save(self.settings.lexical_dir)
             speakers.save(self._speaker_path)
-        self._lexical, self._speakers = index, speakers
+        self._lexical, self._speakers = lexical, speakers
 
     # --- writing -----------------------------------------------------------------------------------
 
@@ -352,8 +387,14 @@ class Store:
         }
 
     def begin_write(self) -> None:
-        """Mark the collection changed before touching it, so a write cut short leaves the lexical index stale."""
-        self._set_generation(uuid.uuid4().hex)
+        """Mark the collection changed before touching it, so a write cut short leaves the indexes stale; the
+        indexes are loaded first so that `finish_write` can update them in place."""
+        with self._lock:
+            self.lexical()
+            self.speaker_index()
+            self._write_base = self.generation
+            self._added, self._removed = {}, {}
+            self._set_generation(uuid.uuid4().hex)
 
     def write(
         self, batch: list[tuple[Article, list[Passage]]], vectors: np.ndarray, replacing: frozenset[str] | set[str] = frozenset()
@@ -366,27 +407,41 @@ class Store:
                 ids.append(p.id)
                 docs.append(p.text)
                 metas.append(encode(article, p))
+        replaced = [a.id for a, _ in batch if a.id in replacing]
+        if replaced:
+            self._note_removed(self._collection.get(where={"article_id": {"$in": replaced}}, include=["documents", "metadatas"]))
         if ids:
             self._collection.upsert(ids=ids, embeddings=vectors, documents=docs, metadatas=metas)
+            self._added.update((i, _Stored(i, d, m)) for i, d, m in zip(ids, docs, metas))
         for article, _ in batch:
             if article.id not in replacing:
                 continue
             self._collection.delete(where={"$and": [{"article_id": article.id}, {"article_hash": {"$ne": article.content_hash}}]})
 
+    def _note_removed(self, got) -> None:
+        for i, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+            self._removed[i] = _Stored(i, doc, meta)
+            self._added.pop(i, None)
+
     def remove(self, article_id: str) -> int:
         with self._lock:
-            existing = self._collection.get(where={"article_id": article_id}, include=[])["ids"]
-            if not existing:
+            existing = self._collection.get(where={"article_id": article_id}, include=["documents", "metadatas"])
+            if not existing["ids"]:
                 return 0
             self.begin_write()
-            self._collection.delete(ids=existing)
+            self._note_removed(existing)
+            self._collection.delete(ids=existing["ids"])
             self.finish_write()
-            return len(existing)
+            return len(existing["ids"])
 
     def finish_write(self) -> None:
-        """Bring the lexical index up to date with what was just written."""
+        """Bring the lexical and speaker indexes up to date with what was just written: in place when they
+        were in step before it, else rebuilt from the collection."""
         with self._lock:
-            self._rebuild_indexes(self.generation)
+            generation = self.generation
+            if not self._update_indexes(generation):
+                self._rebuild_indexes(generation)
+            self._write_base = ""
 
     def _set_generation(self, token: str) -> None:
         meta = dict(self._collection.metadata or {})
