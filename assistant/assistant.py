@@ -88,9 +88,15 @@ class Assistant:
         self.settings = settings
         self.search = HybridSearch(settings, store)
         self.store = self.search.store
-        self.judge = judge or OverlapSimilarityJudge(self.search.embedder, settings.support_cosine_weight)
+        self._judge = judge
         self._chat_model = chat_model
         self._model_name = model_name or (type(chat_model).__name__ if chat_model else "")
+
+    @property
+    def judge(self) -> SupportJudge:
+        if self._judge is None:
+            self._judge = OverlapSimilarityJudge(self.search.embedder, self.settings.support_cosine_weight)
+        return self._judge
 
     @property
     def chat_model(self) -> BaseChatModel:

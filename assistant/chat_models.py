@@ -26,22 +26,63 @@ _ROLES = {"human": "user", "ai": "assistant", "system": "system"}
 
 
 _LOCKS: dict[str, threading.Lock] = {}
+_LOADING = threading.RLock()
 
 
-@lru_cache(maxsize=4)
-def _load_llama(path: str, n_ctx: int, n_threads: int, slot: str):
-    """One llama.cpp context per prompt kind ("slot"): each keeps its own fixed prefix evaluated, so a follow-up's
-    rewrite does not evict the answer prompt's cached prefix. The weights are memory-mapped, so a second context
-    costs its KV cache and buffers (~0.3 GB), not another copy of the model. A state cache (LlamaRAMCache) was
-    tried instead and grew past its byte limit (it does not count the saved logits)."""
+@lru_cache(maxsize=2)
+def _load_model(path: str, n_ctx: int, n_threads: int):
     from llama_cpp import Llama
 
     try:
-        llm = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, n_batch=256, verbose=False)
+        return Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, n_batch=256, verbose=False)
     except (ValueError, RuntimeError) as err:
         raise BackendError(
             f"cannot load the chat model {path} ({err}); run `byline setup-model --verify` or fix BYLINE_CHAT_MODEL_PATH"
         ) from None
+
+
+def _context_sharing_model(first):
+    """A second llama.cpp context over the first one's loaded model. llama-cpp-python ties one context to each
+    model it loads, and a load costs a private copy of the weights repacked for the CPU (~600 MB here), so this
+    builds the context itself (llama-cpp-python 0.3.36's internals, pinned; tests cover it)."""
+    import contextlib
+    import ctypes
+
+    import numpy as np
+    from llama_cpp import _internals
+
+    clone = object.__new__(type(first))  # not copy.copy: Llama's __setstate__ would load the model again
+    clone.__dict__.update(first.__dict__)
+    clone._owner = first  # keeps the model alive as long as this context
+    clone._stack = contextlib.ExitStack()
+    clone._ctx = clone._stack.enter_context(
+        contextlib.closing(_internals.LlamaContext(model=first._model, params=first.context_params, verbose=False))
+    )
+    clone._batch = clone._stack.enter_context(
+        contextlib.closing(
+            _internals.LlamaBatch(n_tokens=first.n_batch, embd=0, n_seq_max=first.context_params.n_ctx, verbose=False)
+        )
+    )
+    clone._candidates = _internals.LlamaTokenDataArray(n_vocab=first._n_vocab)
+    clone.n_tokens = 0
+    clone._requires_eval = True
+    clone.input_ids = np.ndarray(first.input_ids.shape, dtype=np.intc)
+    clone.scores = np.ndarray(first.scores.shape, dtype=np.single)
+    clone._sampler = None
+    clone._mirostat_mu = ctypes.c_float(10.0)
+    clone.cache = None
+    return clone
+
+
+@lru_cache(maxsize=4)
+def load_llama(path: str, n_ctx: int, n_threads: int, slot: str):
+    """One llama.cpp context per prompt kind ("slot"): each keeps its own fixed prefix evaluated, so a follow-up's
+    rewrite does not evict the answer prompt's cached prefix. All slots share one loaded model, so a second
+    context costs its KV cache and buffers, not another copy of the weights. A state cache (LlamaRAMCache) was
+    tried instead and grew past its byte limit (it does not count the saved logits)."""
+    with _LOADING:  # a question arriving while the server warms up waits for that load instead of loading again
+        first = _load_model(path, n_ctx, n_threads)
+        llm = first if slot == "answer" else _context_sharing_model(first)
     return llm, _LOCKS.setdefault(path, threading.Lock())
 
 
@@ -79,7 +120,7 @@ class LocalChatModel(BaseChatModel):
     def _stream(
         self, messages, stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any
     ) -> Iterator[ChatGenerationChunk]:
-        llm, lock = _load_llama(self.model_path, self.n_ctx, self.n_threads, self.slot)
+        llm, lock = load_llama(self.model_path, self.n_ctx, self.n_threads, self.slot)
         with lock:
             completion = 0
             stream = llm.create_chat_completion(self._messages(messages), stream=True, **self._call_args(stop, kwargs))

@@ -12,7 +12,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from ingest.embedder import get_embedder
+from ingest.embedder import Embedder, get_embedder
 from ingest.records import Hit, PassageFilter, StoredPassage
 from ingest.settings import Settings
 from ingest.store import Store
@@ -62,7 +62,11 @@ class HybridSearch:
     def __init__(self, settings: Settings, store: Store | None = None):
         self.settings = settings
         self.store = store or Store(settings)
-        self.embedder = get_embedder(settings)
+
+    @property
+    def embedder(self) -> Embedder:
+        """Loaded on first use, so a server can show its page before the model is in memory."""
+        return get_embedder(self.settings)
 
     def retrieve(
         self,

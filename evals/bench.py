@@ -87,18 +87,22 @@ def speaker_time(corpus: Path, max_tokens: int, max_sentences: int) -> dict:
 
 
 class PeakRSS:
-    """Polls a process tree's resident memory; the peak is what a user's machine must have."""
+    """Polls a process tree's memory; the peak is what a user's machine must have. RSS counts a file mapped twice
+    (two llama.cpp contexts over one GGUF) twice; PSS counts each page once, shared pages split between mappers."""
 
-    def __init__(self, pid: int):
-        self.proc, self.peak, self._stop = psutil.Process(pid), 0, threading.Event()
+    def __init__(self, pid: int, pss: bool = False):
+        self.proc, self.peak, self.peak_pss, self._stop = psutil.Process(pid), 0, 0, threading.Event()
+        self._pss = pss
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self):
         while not self._stop.is_set():
             try:
-                rss = self.proc.memory_info().rss + sum(c.memory_info().rss for c in self.proc.children(recursive=True))
-                self.peak = max(self.peak, rss)
+                tree = [self.proc, *self.proc.children(recursive=True)]
+                self.peak = max(self.peak, sum(p.memory_info().rss for p in tree))
+                if self._pss:
+                    self.peak_pss = max(self.peak_pss, sum(p.memory_full_info().pss for p in tree))
             except psutil.Error:
                 pass
             time.sleep(0.2)
@@ -233,7 +237,7 @@ def cold_start(store_settings) -> dict:
         stderr=subprocess.DEVNULL,
         env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
     )
-    peak = PeakRSS(proc.pid)
+    peak = PeakRSS(proc.pid, pss=True)
     try:
         client = None
         while client is None and time.perf_counter() - started < 300:
@@ -248,7 +252,21 @@ def cold_start(store_settings) -> dict:
         first_answer = time.perf_counter() - started
         for q in SAMPLE_QUESTIONS[:4]:
             client.predict(q, api_name="/ask")
-        return {"page_ready_s": ready, "first_answer_s": first_answer, "serving_peak_rss_mb": peak.stop()}
+        return {
+            "page_ready_s": ready,
+            "first_answer_s": first_answer,
+            "serving_peak_rss_mb": peak.stop(),
+            "serving_peak_pss_mb": peak.peak_pss / 2**20,
+            "stages": startup_stages(folder / "store"),
+        }
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def startup_stages(store: Path) -> dict:
+    """Each stage of a cold start timed in a fresh process (evals/startup.py)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "evals.startup", str(store)], cwd=ROOT, capture_output=True, text=True, timeout=600, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])

@@ -131,8 +131,9 @@ def print_table(results: dict) -> None:
         s = results["serve"]
         print(
             f"cold start: page {s['page_ready_s']:.1f}s, first answer {s['first_answer_s']:.1f}s, "
-            f"serving peak RSS {s['serving_peak_rss_mb']:.0f} MB"
+            f"serving peak RSS {s['serving_peak_rss_mb']:.0f} MB, PSS {s['serving_peak_pss_mb']:.0f} MB"
         )
+        print("cold start stages (fresh process): " + ", ".join(f"{k} {v:.2f}" for k, v in s["stages"].items()))
     for name, value in results["ratios"].items():
         print(f"ratio {name}: {value:.2f}")
 

@@ -115,6 +115,9 @@ class OnnxEmbedder(Embedder):
         return vectors
 
 
+_LOADING = threading.Lock()
+
+
 @lru_cache(maxsize=4)
 def _load(model_path: Path | None, batch_size: int, backend: EmbeddingBackend, cache_dir: Path, threads: int) -> Embedder:
     model_dir = _model_dir(model_path)
@@ -128,13 +131,14 @@ def _load(model_path: Path | None, batch_size: int, backend: EmbeddingBackend, c
 
 def get_embedder(settings: Settings) -> Embedder:
     """One model per process and configuration: loading takes a second or more and ~100 MB."""
-    return _load(
-        settings.embedding_model_path,
-        settings.embedding_batch_size,
-        settings.embedding_backend,
-        settings.cache_dir,
-        settings.n_threads,
-    )
+    with _LOADING:
+        return _load(
+            settings.embedding_model_path,
+            settings.embedding_batch_size,
+            settings.embedding_backend,
+            settings.cache_dir,
+            settings.n_threads,
+        )
 
 
 def embedding_model_files(settings: Settings) -> list[Path]:
