@@ -270,3 +270,35 @@ def startup_stages(store: Path) -> dict:
         [sys.executable, "-m", "evals.startup", str(store)], cwd=ROOT, capture_output=True, text=True, timeout=600, check=True
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+ADD_ONE = ROOT / "corpus" / "us-mediates-ceasefire-talks.txt"
+
+
+def add_one_article(store: Path) -> dict:
+    """One article added to a stored collection: in a warm process (as the app's upload does: models loaded, the
+    store opened and its indexes loaded first, timed apart), and end to end as `byline ingest FILE` in a fresh process."""
+    code = (
+        "import json,sys,time; from pathlib import Path; from ingest.settings import Settings; "
+        "from ingest.store import Store; from ingest.pipeline import ingest_paths; from ingest.embedder import get_embedder; "
+        "from ingest.speakers import english_pipeline; english_pipeline(); "
+        "s=Settings(store=Path(sys.argv[1]), collection='bench'); get_embedder(s).embed(['warm']); "
+        "t=time.perf_counter(); st=Store(s); st.lexical(); st.speaker_index(); o=time.perf_counter()-t; "
+        "t=time.perf_counter(); r=ingest_paths([Path(sys.argv[2])], s, store=st, show_progress=False); "
+        "print(json.dumps({'open_s': o, 'add_s': time.perf_counter()-t, 'added': r.added, 'passages': st.count()}))"
+    )
+    warm = subprocess.run(
+        [sys.executable, "-c", code, str(store), str(ADD_ONE)], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    result = json.loads(warm.stdout.strip().splitlines()[-1])
+    other = store.parent / "add-one.txt"
+    other.write_text(ADD_ONE.read_text().replace("US President", "The US President", 1))
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "ingest", str(other), "--store", str(store), "--collection", "bench", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    )
+    result["cli_s"] = time.perf_counter() - started
+    return result

@@ -54,6 +54,7 @@ def run_size(n: int, shared: Path, settings, work: Path, with_server: bool) -> d
     spent = speakers["load_s"] + speakers["extract_s"]
     speakers["added_to_ingest"] = spent / max(ours["seconds"] - spent, 1e-9)
     result["speakers"] = speakers
+    result["add_one"] = bench.add_one_article(work / f"store-{n}")
     qs = bench.questions(shared, 200)
     search = HybridSearch(settings.with_overrides(store=work / f"store-{n}", collection="bench"))
     baseline = Baseline(work / f"baseline-{n}").open()
@@ -112,6 +113,12 @@ def print_table(results: dict) -> None:
             print(
                 f"{'':>9} speakers: {sp['extract_s']:.1f}s extraction + {sp['load_s']:.1f}s model load = "
                 f"adds {sp['added_to_ingest']:.0%} to ingest; parsed {sp['parsed_sentences']} of {sp['sentences']} sentences"
+            )
+        if "add_one" in s:
+            a = s["add_one"]
+            print(
+                f"{'':>9} one more article ({a['passages']} passages after): {a['add_s']:.2f}s in a warm process "
+                f"(opening the store {a['open_s']:.2f}s apart), {a['cli_s']:.1f}s as `byline ingest FILE`"
             )
         if "chroma_server" in s:
             c = s["chroma_server"]
