@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field, PrivateAttr
+
+if TYPE_CHECKING:
+    from .retrieval import RetrievedPassage
 
 
 class Citation(BaseModel):
@@ -63,3 +68,14 @@ class Answer(BaseModel):
     error: str | None = None
     scope: str | None = Field(None, description="the filter the answer was limited to, in words")
     scope_from_question: bool = Field(False, description="the question itself named the outlet or the time")
+    _ranking: list[RetrievedPassage] = PrivateAttr(default_factory=list)
+
+    @property
+    def ranking(self) -> list[RetrievedPassage]:
+        """Every passage the search ranked for this answer, best first; empty when the answer came another way
+        (an overview, a speaker's sentences). Kept out of the JSON: evaluations score it without searching again."""
+        return self._ranking
+
+    @ranking.setter
+    def ranking(self, passages: list[RetrievedPassage]) -> None:
+        self._ranking = passages

@@ -169,7 +169,8 @@ class Assistant:
             found = speaker_evidence(asked, standalone, vector, index, self.store, self.search.embedder, self.settings, where)
             passages, evidence, refusal = found.passages, found.evidence, found.refusal
         else:
-            passages = self.search.retrieve(standalone, self.settings.top_k, where, vector=vector)
+            result.ranking = self.search.rank(standalone, self.settings.top_k, where, vector=vector)
+            passages = result.ranking[: self.settings.top_k]
             evidence = select_evidence(standalone, vector, passages, self.search.embedder, self.settings)
             if asked is not None:
                 refusal, evidence = not_quoted(asked, index, passages), []

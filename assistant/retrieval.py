@@ -78,8 +78,20 @@ class HybridSearch:
     ) -> list[RetrievedPassage]:
         """The k best passages; `vector` is the query's embedding when the caller already has it."""
         k = k or self.settings.top_k
+        return self.rank(query, k, where, mode, vector)[:k]
+
+    def rank(
+        self,
+        query: str,
+        depth: int = 0,
+        where: PassageFilter = PassageFilter(),
+        mode: Mode | None = None,
+        vector: np.ndarray | None = None,
+    ) -> list[RetrievedPassage]:
+        """Every candidate (at least `candidate_k`), fused and without near-duplicates, best first: the top k
+        of it is `retrieve`'s answer, and the rest lets an evaluation score deeper without searching again."""
         mode = mode or self.settings.retrieval_mode
-        depth = max(self.settings.candidate_k, k)
+        depth = max(self.settings.candidate_k, depth)
         runs: dict[str, list[Hit]] = {}
         if mode in ("hybrid", "dense"):
             runs["dense"] = self.store.dense_search(self.embedder.embed([query])[0] if vector is None else vector, depth, where)
@@ -99,7 +111,7 @@ class HybridSearch:
         for p in sorted(fused, key=lambda p: p.score, reverse=True):
             if not any(_near_duplicate(p.text, q.text, self.settings.duplicate_similarity) for q in kept):
                 kept.append(p)
-            if len(kept) == k:
+            if len(kept) == depth:
                 break
         return kept
 

@@ -48,9 +48,14 @@ def _support_totals(store: Store, item: Item) -> int:
     return len({i for s in item.gold_support for i in store.ids_containing(s)})
 
 
-def score_retrieval(assistant: Assistant, item_id: str, last: Item, question: str, article_ids: set[str]):
-    """(ranking, retrieval scores or None): gold given but none of it retrieved scores zero on every metric."""
-    ranked = assistant.search.retrieve(question, RETRIEVAL_DEPTH)
+def score_retrieval(
+    assistant: Assistant, item_id: str, last: Item, question: str, article_ids: set[str], answer: Answer | None = None
+):
+    """(ranking, retrieval scores or None): gold given but none of it retrieved scores zero on every metric.
+    The answer's own ranking is scored when it has one, so a question is searched once."""
+    ranked = (
+        answer.ranking[:RETRIEVAL_DEPTH] if answer and answer.ranking else assistant.search.retrieve(question, RETRIEVAL_DEPTH)
+    )
     ranking, gold = gold_ranking(last, ranked, article_ids)
     if not gold:
         return ranking, ({m: 0.0 for m in RETRIEVAL} if last.has_gold else None)
@@ -91,7 +96,7 @@ def run_item(assistant: Assistant, item: Item, article_ids: set[str], answer_que
     last = turns[-1]
     if item.turns:
         last.type = item.type
-    ranking, retrieval = score_retrieval(assistant, item.id, last, answer.standalone_question, article_ids)
+    ranking, retrieval = score_retrieval(assistant, item.id, last, answer.standalone_question, article_ids, answer)
     scores = score(last, answer, retrieval, assistant.judge, assistant.settings.support_threshold)
     return {
         "id": item.id,

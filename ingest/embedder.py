@@ -77,7 +77,7 @@ class OnnxEmbedder(Embedder):
     depend on its neighbours; it embeds one text per run instead, which on two cores costs no speed.
     """
 
-    def __init__(self, model_dir: Path, model_file: Path, batch_size: int, threads: int, quantized: bool) -> None:
+    def __init__(self, model_dir: Path, model_file: Path, batch_size: int, quantized: bool) -> None:
         super().__init__(1 if quantized else batch_size)
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -89,7 +89,7 @@ class OnnxEmbedder(Embedder):
         self._tokenizer.enable_truncation(max_tokens)
         self._tokenizer.no_padding()
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
+        options.intra_op_num_threads = 1  # as fast as two for these small inputs, and it leaves a core to spaCy
         options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
         self.dimension = int(self._encode(["dimension probe"]).shape[1])
@@ -119,14 +119,14 @@ _LOADING = threading.Lock()
 
 
 @lru_cache(maxsize=4)
-def _load(model_path: Path | None, batch_size: int, backend: EmbeddingBackend, cache_dir: Path, threads: int) -> Embedder:
+def _load(model_path: Path | None, batch_size: int, backend: EmbeddingBackend, cache_dir: Path) -> Embedder:
     model_dir = _model_dir(model_path)
     if backend == "torch":
         return TorchEmbedder(model_dir, batch_size)
     from .onnx_model import export_model
 
     quantized = backend == "onnx-int8"
-    return OnnxEmbedder(model_dir, export_model(model_dir, cache_dir, quantized), batch_size, threads, quantized)
+    return OnnxEmbedder(model_dir, export_model(model_dir, cache_dir, quantized), batch_size, quantized)
 
 
 def get_embedder(settings: Settings) -> Embedder:
@@ -137,7 +137,6 @@ def get_embedder(settings: Settings) -> Embedder:
             settings.embedding_batch_size,
             settings.embedding_backend,
             settings.cache_dir,
-            settings.n_threads,
         )
 
 

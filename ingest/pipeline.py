@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -148,6 +149,7 @@ def _ingest(
     embedder = None
     started = False
     bar = tqdm(desc="ingest", unit=" passages", disable=not show_progress, leave=False)
+    speaker_pool = ThreadPoolExecutor(1, thread_name_prefix="speakers")
     try:
         for batch in _batches(articles, settings):
             state = store.stored_state([a.id for a, _ in batch])
@@ -177,16 +179,17 @@ def _ingest(
                 if not started:
                     store.begin_write()
                     started = True
-                to_write = attribute(to_write)
+                speakers = speaker_pool.submit(attribute, to_write)  # on the other core while this one embeds
                 embedder = embedder or get_embedder(settings)
                 vectors = embedder.embed([p.text for _, ps in to_write for p in ps])
-                store.write(to_write, vectors, replacing)
+                store.write(speakers.result(), vectors, replacing)
             n = sum(len(ps) for _, ps in batch)
             bar.update(n)
             if progress:
                 progress(n)
     finally:
         bar.close()
+        speaker_pool.shutdown(cancel_futures=True)
         if started:
             store.finish_write()
     return report

@@ -141,3 +141,29 @@ def test_compare_and_floors():
     assert check_floors(summary, {"f1": 0.5}) == []
     assert check_floors(summary, {"f1": 0.95})[0].startswith("f1 = 0.900 is below")
     assert "not measured" in check_floors(summary, {"exact_match": 0.1})[0]
+
+
+def test_a_question_is_searched_once_and_scored_on_the_answers_ranking(scripted, monkeypatch):
+    from assistant.retrieval import HybridSearch
+    from evals.runner import run_item
+
+    calls: list[str] = []
+    rank = HybridSearch.rank
+    monkeypatch.setattr(HybridSearch, "rank", lambda self, query, *a, **k: calls.append(query) or rank(self, query, *a, **k))
+    (item,) = parse_dataset(
+        json.dumps(
+            {
+                "id": "a",
+                "question": "Who designated Amnesty International an undesirable organization?",
+                "gold_support": ["Amnesty"],
+            }
+        ),
+        "set.jsonl",
+    )
+    row = run_item(scripted, item, set())
+    assert len(calls) == 1, calls
+    assert row["retrieved"] and row["scores"]["hit@5"] == 1.0
+    speaker = parse_dataset(json.dumps({"id": "v", "question": "What did Vance say?", "gold_support": ["stalemate"]}), "s.jsonl")
+    calls.clear()
+    assert run_item(scripted, speaker[0], set())["scores"]["hit@5"] == 1.0  # the speaker path has no ranking: searched to score
+    assert len(calls) == 1

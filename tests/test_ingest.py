@@ -193,3 +193,25 @@ def test_benchmark_corpus_ingests(settings):
     report = ingest_paths([SHARED / "benchmarks" / "squad8" / "corpus.jsonl"], settings, show_progress=False)
     assert report.ok and report.added == 294
     assert Store(settings).count() == report.passages
+
+
+def test_the_one_sentence_shortcut_splits_as_pysbd_does():
+    import pysbd
+
+    from ingest.passages import _line_spans
+
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    texts = [
+        json.loads(line)["text"]
+        for name in ("squad8", "multihop-rag-500")
+        for line in (SHARED / "benchmarks" / name / "corpus.jsonl").read_text().splitlines()
+    ]
+    lines = [line for text in [*texts, SAMPLE.read_text()] for line in text.split("\n") if line.strip()]
+    lines += ['He said "no."', "  No end at all ", "Dr. Smith arrived", "U.S. officials met", "Wait... what", "Is it 3.5 percent"]
+    for line in lines:
+        expected = [
+            (s.start + len(c) - len(c.lstrip()), s.start + len(c.rstrip()))
+            for s in segmenter.segment(line)
+            if (c := line[s.start : s.end]).strip()
+        ]
+        assert [(a, b) for a, b in _line_spans(line) if b > a] == expected, line
