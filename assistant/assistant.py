@@ -12,6 +12,7 @@ from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
 
 from ingest.records import PassageFilter
 from ingest.settings import Settings
@@ -22,8 +23,9 @@ from .attribution import respelled
 from .chat_models import BackendError, LocalChatModel, backend_hint, make_chat_model
 from .citations import number_citations, verify_citations
 from .evidence import Evidence, select_evidence
+from .multi import asks_yes_no, evidence_from_each, outlet_parts, with_sources, with_verdict
 from .overview import OverviewRequest, overview_evidence, overview_request
-from .prompts import ANSWER, REWRITE, answer_prompt_tokens, clean_rewrite, format_history, needs_rewrite
+from .prompts import ANSWER, ANSWER_YES_NO, REWRITE, answer_prompt_tokens, clean_rewrite, format_history, needs_rewrite
 from .quotes import not_quoted, speaker_evidence
 from .retrieval import HybridSearch, RetrievedPassage
 from .scope import scope_from_question
@@ -168,12 +170,15 @@ class Assistant:
         if asked is not None and asked.speakers:
             found = speaker_evidence(asked, standalone, vector, index, self.store, self.search.embedder, self.settings, where)
             passages, evidence, refusal = found.passages, found.evidence, found.refusal
+        elif parts := outlet_parts(where) if asked is None else []:
+            passages, evidence = evidence_from_each(standalone, vector, self.search, self.settings, parts)
         else:
             result.ranking = self.search.rank(standalone, self.settings.top_k, where, vector=vector)
             passages = result.ranking[: self.settings.top_k]
             evidence = select_evidence(standalone, vector, passages, self.search.embedder, self.settings)
             if asked is not None:
                 refusal, evidence = not_quoted(asked, index, passages), []
+        evidence = with_sources(evidence)
         timings.retrieve_s = time.perf_counter() - t0
         result.sources = [_source(p) for p in passages]
         result.retrieved_ids = [p.id for p in passages]
@@ -181,12 +186,15 @@ class Assistant:
 
         if result.error is None and _answerable(standalone, passages, evidence, self.settings.min_evidence_score):
             evidence = self._fit_to_context(evidence, standalone)
-            generation = yield from self._generate(standalone, evidence, started)
+            yes_no = asks_yes_no(standalone)
+            generation = yield from self._generate(standalone, evidence, started, ANSWER_YES_NO if yes_no else ANSWER)
             timings.first_token_s, result.usage = generation.first_token_s, generation.usage
             result.raw_answer, result.error = generation.raw, generation.error
             if generation.error is None:
                 verified = verify_citations(generation.raw, evidence, self.judge, self.settings.support_threshold, standalone)
                 result.answer, result.citations = verified.answer, verified.citations
+                if yes_no and not verified.refused:
+                    result.answer = with_verdict(result.answer, generation.raw)
                 result.unsupported, result.refused = verified.unsupported, verified.refused
                 result.markers_total, result.markers_valid = verified.markers_total, verified.markers_valid
                 asking = _asking_part(standalone)
@@ -285,9 +293,11 @@ class Assistant:
         timings.rewrite_s = time.perf_counter() - t0
         return clean_rewrite(text, question)
 
-    def _generate(self, question: str, evidence: list[Evidence], started: float) -> Generator[Event, None, Generation]:
+    def _generate(
+        self, question: str, evidence: list[Evidence], started: float, prompt: ChatPromptTemplate = ANSWER
+    ) -> Generator[Event, None, Generation]:
         """Streams the model's tokens as events; returns the whole generation."""
-        chain = ANSWER | self.chat_model
+        chain = prompt | self.chat_model
         inputs = {"evidence": "\n".join(e.prompt_line() for e in evidence), "question": question}
         result = Generation()
         raw, finished = [], False

@@ -24,6 +24,7 @@ class Evidence:
     text: str
     score: float
     vector: np.ndarray
+    show_source: bool = False
 
     @property
     def speakers(self) -> tuple[str, ...]:
@@ -32,7 +33,11 @@ class Evidence:
     def prompt_line(self) -> str:
         """How the model sees it: a sentence whose speaker is only a pronoun or a title carries the name."""
         named = [s for s in self.speakers if s.split()[-1].lower() not in self.text.lower()]
-        return f"[{self.number}] {self.text}" + (f" (speaker: {', '.join(named)})" if named else "")
+        source = ""
+        if self.show_source:
+            where = [w for w in (self.passage.outlet or self.passage.source, (self.passage.published_at or "")[:10]) if w]
+            source = f"({', '.join(where)}) "
+        return f"[{self.number}] {source}{self.text}" + (f" (speaker: {', '.join(named)})" if named else "")
 
 
 def relevance(question: str, q_vector: np.ndarray, texts: list[str], vectors: np.ndarray, cosine_weight: float) -> np.ndarray:

@@ -31,6 +31,19 @@ ANSWER = ChatPromptTemplate.from_messages(
 )
 
 
+ANSWER_YES_NO = ChatPromptTemplate.from_messages(
+    [
+        ("system", SYSTEM),
+        (
+            "human",
+            "Evidence:\n{evidence}\n\nQuestion: {question}\n"
+            "Answer (first Yes or No, then every relevant fact, each with its [n]):",
+        ),
+    ]
+)
+"""For questions that ask Yes or No: same system message, so the cached prefix serves both."""
+
+
 def estimated_tokens(text: str) -> int:
     """An upper estimate of a text's tokens (about 4 bytes a token in English, 1 a character in CJK scripts)."""
     return len(text.encode("utf-8")) // 3 + 1

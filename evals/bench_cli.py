@@ -75,9 +75,24 @@ def run_size(n: int, shared: Path, settings, work: Path, with_server: bool) -> d
     return result
 
 
+def run_large(n: int, shared: Path, settings, work: Path) -> dict:
+    """A size measured for Byline alone (the baseline would take longer than the rest of the benchmark)."""
+    from assistant.retrieval import HybridSearch
+
+    corpus, _expected = bench.build_corpus(n, shared, work, settings.passage_max_tokens, settings.passage_max_sentences)
+    result: dict[str, Any] = {"target_passages": n, "ingest": {"byline": bench.ingest_subprocess(corpus, work / f"store-{n}")}}
+    result["add_one"] = bench.add_one_article(work / f"store-{n}")
+    search = HybridSearch(settings.with_overrides(store=work / f"store-{n}", collection="bench"))
+    qs = bench.questions(shared, 200)
+    result["retrieval_ms"] = {mode: bench.retrieval_latency(search, qs, mode) for mode in ("dense", "bm25", "hybrid")}
+    return result
+
+
 def ratios(results: dict) -> dict:
     out = {}
     for size in results["sizes"]:
+        if "baseline" not in size["ingest"]:
+            continue
         ing = size["ingest"]
         out[f"ingest_passages_per_s@{size['target_passages']}"] = (
             ing["byline"]["passages_per_s"] / ing["baseline"]["passages_per_s"]
@@ -92,6 +107,15 @@ def ratios(results: dict) -> dict:
     return out
 
 
+def _print_add_one(size: dict) -> None:
+    if "add_one" in size:
+        a = size["add_one"]
+        print(
+            f"{'':>9} one more article ({a['passages']} passages after): {a['add_s']:.2f}s in a warm process "
+            f"(opening the store {a['open_s']:.2f}s apart), {a['cli_s']:.1f}s as `byline ingest FILE`"
+        )
+
+
 def print_table(results: dict) -> None:
     print("How the corpora were built: " + results["corpus_note"])
     if "embeddings" in results:
@@ -102,6 +126,14 @@ def print_table(results: dict) -> None:
     )
     for s in results["sizes"]:
         i, r = s["ingest"], s["retrieval_ms"]
+        if "baseline" not in i:
+            print(
+                f"{i['byline']['passages']:>9} {i['byline']['passages_per_s']:>11.1f} {'-':>13} {'-':>6} "
+                f"{i['byline']['seconds']:>9.1f} {'-':>7} {i['byline']['peak_rss_mb']:>7.0f} {r['dense']['p95']:>10.1f} "
+                f"{r['bm25']['p95']:>9.1f} {r['hybrid']['p95']:>11.1f} {'-':>9}"
+            )
+            _print_add_one(s)
+            continue
         print(
             f"{i['byline']['passages']:>9} {i['byline']['passages_per_s']:>11.1f} {i['baseline']['passages_per_s']:>13.1f} "
             f"{i['byline']['passages_per_s'] / i['baseline']['passages_per_s']:>6.2f} {i['byline']['seconds']:>9.1f} "
@@ -114,12 +146,7 @@ def print_table(results: dict) -> None:
                 f"{'':>9} speakers: {sp['extract_s']:.1f}s extraction + {sp['load_s']:.1f}s model load = "
                 f"adds {sp['added_to_ingest']:.0%} to ingest; parsed {sp['parsed_sentences']} of {sp['sentences']} sentences"
             )
-        if "add_one" in s:
-            a = s["add_one"]
-            print(
-                f"{'':>9} one more article ({a['passages']} passages after): {a['add_s']:.2f}s in a warm process "
-                f"(opening the store {a['open_s']:.2f}s apart), {a['cli_s']:.1f}s as `byline ingest FILE`"
-            )
+        _print_add_one(s)
         if "chroma_server" in s:
             c = s["chroma_server"]
             print(
@@ -160,6 +187,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     for n in args.passages:
         results["sizes"].append(run_size(n, shared, settings, work, with_server=n == args.server_at))
         print(f"size {n} done", file=sys.stderr, flush=True)
+    for n in args.large:
+        results["sizes"].append(run_large(n, shared, settings, work))
+        print(f"size {n} (Byline only) done", file=sys.stderr, flush=True)
     if not args.skip_answers:
         results["answers"] = bench.answer_latency(settings)
         results["serve"] = bench.cold_start(settings)
@@ -175,8 +205,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def register(sub) -> None:
     p = sub.add_parser("bench", help="speed benchmarks against a plain LangChain baseline")
-    p.add_argument("--passages", type=int, nargs="+", default=[1000, 10000], help="corpus sizes (default 1000 10000)")
+    p.add_argument("--passages", type=int, nargs="*", default=[1000, 10000], help="corpus sizes (default 1000 10000)")
     p.add_argument("--embedding-passages", type=int, default=1000, help="passages for the embedding runtime comparison")
+    p.add_argument("--large", type=int, nargs="*", default=[], help="sizes run for Byline alone, e.g. --large 100000")
     p.add_argument("--server-at", type=int, default=10000, help="also benchmark a Chroma server at this size")
     p.add_argument("--skip-answers", action="store_true", help="leave out answer latency and cold start")
     p.add_argument("--shared", help="folder holding benchmarks/ (default ../shared)")

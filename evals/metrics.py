@@ -52,6 +52,15 @@ def answer_presence(prediction: str, answers: list[str]) -> float:
     return float(any(normalize_answer(a) and normalize_answer(a) in pred for a in answers))
 
 
+def yes_no_first(prediction: str, answers: list[str]) -> float | None:
+    """For a question whose gold is Yes or No: does the answer start with that word? None for other questions."""
+    gold = {normalize_answer(a) for a in answers}
+    if not gold or not gold <= {"yes", "no"}:
+        return None
+    words = normalize_answer(strip_markers(prediction)).split()
+    return float(bool(words) and words[0] in gold)
+
+
 def retrieval_scores(rankings: dict[str, list[str]], gold: dict[str, set[str]]) -> dict[str, dict[str, float]]:
     """qid -> metric -> score, for the questions that have gold documents. `rankings` are best-first ids."""
     from ranx import Qrels, Run, evaluate

@@ -10,7 +10,7 @@ from assistant.retrieval import RetrievedPassage
 from assistant.support import SupportJudge
 
 from .datasets import Item
-from .metrics import answer_presence, exact_match, token_f1
+from .metrics import answer_presence, exact_match, token_f1, yes_no_first
 
 
 def _contains(text: str, supports: list[str]) -> bool:
@@ -80,6 +80,9 @@ def score(
         scores["exact_match"] = exact_match(answer.answer, item.answers)
         scores["f1"] = token_f1(answer.answer, item.answers)
         scores["answer_presence"] = answer_presence(answer.answer, item.answers)
+        first = yes_no_first(answer.answer, item.answers)
+        if first is not None:
+            scores["yes_no_first"] = first
     scores.update(citation_scores(answer, item, judge, threshold))
     scores["retrieve_s"] = answer.timings.retrieve_s
     scores["total_s"] = answer.timings.total_s

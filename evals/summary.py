@@ -11,6 +11,7 @@ QUALITY = (
     "exact_match",
     "f1",
     "answer_presence",
+    "yes_no_first",
     "marker_validity",
     "judge_citation_precision",
     "judge_citation_recall",
@@ -28,6 +29,7 @@ NOTES = {
     "marker_validity": "share of the raw model output's [n] markers that point at evidence the model was shown",
     "gold_citation_precision": "share of citations whose passage is a gold document or contains the gold support text",
     "answer_presence": "a gold answer appears (normalized) inside the answer",
+    "yes_no_first": "for questions whose gold answer is Yes or No: the answer's first word is that word",
 }
 
 

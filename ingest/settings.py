@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     rrf_k: int = 60
     duplicate_similarity: float = 0.95
     evidence_sentences: int = 4
+    multi_passages_per_part: int = Field(2, description="passages searched for each outlet a question names")
+    multi_sentences_per_part: int = Field(2, description="evidence sentences kept for each outlet a question names")
     evidence_relative_floor: float = 0.6
     evidence_cosine_weight: float = Field(0.7, description="relevance = w * cosine + (1 - w) * question-word overlap")
     evidence_follower_share: float = Field(

@@ -8,7 +8,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from evals.datasets import DatasetError, load_dataset, parse_dataset
-from evals.metrics import answer_presence, bootstrap_ci, exact_match, retrieval_scores, token_f1
+from evals.metrics import answer_presence, bootstrap_ci, exact_match, retrieval_scores, token_f1, yes_no_first
 from evals.summary import build_summary, check_floors, compare
 
 
@@ -26,6 +26,10 @@ def test_squad_style_answer_metrics():
     assert token_f1("the Norman conquest of England", ["Norman conquest"]) == pytest.approx(2 * 0.5 * 1 / 1.5)
     assert answer_presence("They met in Istanbul last week [2].", ["Istanbul"]) == 1.0
     assert answer_presence("They met in Ankara.", ["Istanbul"]) == 0.0
+    assert yes_no_first("Yes. The Verge reported it [1].", ["yes"]) == 1.0
+    assert yes_no_first("No, the Age did not [2].", ["Yes"]) == 0.0
+    assert yes_no_first("The reports agree, yes [1].", ["yes"]) == 0.0
+    assert yes_no_first("Google [1].", ["Google"]) is None
 
 
 def test_bootstrap_interval_brackets_the_mean():
