@@ -26,7 +26,7 @@ _ALTERNATIVES = re.compile(r"\bor\s+(?:\w+\s+){0,2}\w+\W*\?\W*$", re.I)
 
 
 def asks_yes_no(question: str) -> bool:
-    """"Did …?", "Is …?", and the same after an opening phrase ("Between the two reports, was there …?"): the first
+    """ "Did …?", "Is …?", and the same after an opening phrase ("Between the two reports, was there …?"): the first
     clause that opens with an auxiliary or a wh-word decides ("Considering both articles, which company …?" does not);
     a choice ("… before or after …?") is answered with one of its words, not Yes or No."""
     m = _CLAUSE_OPENING.search(question)

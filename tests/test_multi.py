@@ -14,7 +14,13 @@ from ingest.records import PassageFilter
 from ingest.settings import Settings
 
 HARBOUR = [
-    ("v1", "The Verge", "2023-11-20", "Harbour reopens", "The harbour of Port Elin reopened after repairs, the port authority said."),
+    (
+        "v1",
+        "The Verge",
+        "2023-11-20",
+        "Harbour reopens",
+        "The harbour of Port Elin reopened after repairs, the port authority said.",
+    ),
     ("v2", "The Verge", "2023-11-21", "Harbour traffic", "Harbour traffic at Port Elin doubled after the harbour reopened."),
     ("v3", "The Verge", "2023-11-22", "Harbour fees", "The Port Elin harbour raised its fees for ferries and harbour tugs."),
     ("t1", "TechCrunch", "2023-11-25", "Port app", "A startup launched an app that books berths in Port Elin."),
