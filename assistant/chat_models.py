@@ -101,7 +101,8 @@ class LocalChatModel(BaseChatModel):
     def _llm_type(self) -> str:
         return "byline-llama-cpp"
 
-    def _messages(self, messages: list[BaseMessage]) -> list[dict]:
+    def chat_messages(self, messages: list[BaseMessage]) -> list[dict]:
+        """LangChain messages as llama.cpp's chat template takes them."""
         return [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
 
     def _call_args(self, stop: list[str] | None, kwargs: dict) -> dict:
@@ -123,7 +124,7 @@ class LocalChatModel(BaseChatModel):
         llm, lock = load_llama(self.model_path, self.n_ctx, self.n_threads, self.slot)
         with lock:
             completion = 0
-            stream = llm.create_chat_completion(self._messages(messages), stream=True, **self._call_args(stop, kwargs))
+            stream = llm.create_chat_completion(self.chat_messages(messages), stream=True, **self._call_args(stop, kwargs))
             for part in stream:
                 delta = part["choices"][0]["delta"].get("content") or ""
                 if not delta:

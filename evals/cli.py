@@ -77,6 +77,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     bar.close()
     summary = build_summary(rows)
     summary["dataset"], summary["retriever"] = title, settings.retrieval_mode
+    summary["answer_check_floor"] = settings.answer_check_floor
     comparison = compare(read_results(Path(args.compare)), rows) if args.compare else None
     if comparison:
         summary["compare"] = comparison
@@ -132,6 +133,22 @@ def cmd_sweep_topic_floor(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep_answer_check(args: argparse.Namespace) -> int:
+    from .refusal_curve import choose_floor, read_rows, refusal_curve
+
+    rows = read_rows([Path(p) for p in args.results])
+    points = refusal_curve(rows)
+    if not points[0].answerable and not points[0].unanswerable:
+        return fail("no scored answers in those results; run `byline eval ... --out FILE` with the local model first")
+    chosen = choose_floor(points, args.max_false_refusal)
+    print(f"answer_check_floor sweep over {len(rows)} results ({points[0].answerable} answerable, {points[0].unanswerable} not)")
+    print("  floor  correct_refusal  false_refusal")
+    for p in points:
+        print(f"  {p.floor:.2f}  {p.correct_refusal:15.3f}  {p.false_refusal:13.3f}{'  <- chosen' if p is chosen else ''}")
+    print(f"chosen: BYLINE_ANSWER_CHECK_FLOOR={chosen.floor:.2f} (the highest with false_refusal <= {args.max_false_refusal})")
+    return 0
+
+
 def register(sub) -> None:
     p = sub.add_parser("sweep-topic-floor", help="choose speaker_topic_floor on dev speakers, report test")
     p.add_argument("--corpus", help="JSONL corpus with title and category (default: MultiHop-RAG's)")
@@ -139,6 +156,11 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     add_answer_flags(p)
     p.set_defaults(func=cmd_sweep_topic_floor)
+
+    p = sub.add_parser("sweep-answer-check", help="choose answer_check_floor from dev results (refusal trade-off)")
+    p.add_argument("results", nargs="+", help="results JSONL files of `byline eval --out` on dev data (floor 0)")
+    p.add_argument("--max-false-refusal", type=float, default=0.15, help="false refusal budget (default 0.15)")
+    p.set_defaults(func=cmd_sweep_answer_check)
 
     p = sub.add_parser("eval", help="run a question set in batch and score it")
     p.add_argument("dataset", nargs="?", help="JSONL, CSV or a plain list of questions (default: the sample gold set)")

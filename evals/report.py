@@ -114,6 +114,13 @@ def _question_rows(rows: list[dict]) -> str:
     )
 
 
+def _check_section(rows: list[dict], summary: dict) -> str:
+    from .refusal_curve import curve_plot
+
+    plot = curve_plot(rows, summary.get("answer_check_floor", 0.0))
+    return f"<h2>Refusals against the answer check's floor</h2>{plot}" if plot else ""
+
+
 def write_report(path: Path, title: str, summary: dict, rows: list[dict], comparison: dict | None = None) -> None:
     latency = "".join(
         f"<tr><td>{escape(m)}</td><td>{v['p50']:.3f}</td><td>{v['p95']:.3f}</td><td>{v['n']}</td></tr>"
@@ -141,6 +148,7 @@ def write_report(path: Path, title: str, summary: dict, rows: list[dict], compar
 <p>{summary["questions"]} questions, {summary["passed"]} passed, {summary["errors"]} errors. Model: {escape(summary["model"] or "")}</p>
 <h2>Summary</h2>{_metric_table(summary["metrics"])}{metric_bars(summary)}
 <h2>By type</h2>{_type_table(summary["by_type"])}
+{_check_section(rows, summary)}
 <h2>Latency</h2><table><tr><th>stage</th><th>p50</th><th>p95</th><th>n</th></tr>{latency}</table>{latency_plot(rows)}
 {compare_html}
 <h2>What the metrics measure</h2><ul>{notes}</ul>

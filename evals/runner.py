@@ -106,6 +106,7 @@ def run_item(assistant: Assistant, item: Item, article_ids: set[str], answer_que
         "standalone_question": answer.standalone_question,
         "answer": answer.answer,
         "refused": answer.refused,
+        "answer_check": answer.answer_check,
         "citations": [c.model_dump() for c in answer.citations],
         "retrieved": ranking[:RETRIEVAL_DEPTH],
         "gold": {

@@ -171,3 +171,21 @@ def test_a_question_is_searched_once_and_scored_on_the_answers_ranking(scripted,
     calls.clear()
     assert run_item(scripted, speaker[0], set())["scores"]["hit@5"] == 1.0  # the speaker path has no ranking: searched to score
     assert len(calls) == 1
+
+
+def test_refusal_curve_and_the_chosen_floor():
+    from evals.refusal_curve import choose_floor, refusal_curve
+
+    rows = [
+        {"refused": False, "answer_check": 0.9, "gold": {"answerable": True}},
+        {"refused": False, "answer_check": 0.4, "gold": {"answerable": True}},
+        {"refused": True, "answer_check": None, "gold": {"answerable": True}},
+        {"refused": False, "answer_check": 0.3, "gold": {"answerable": False}},
+        {"refused": True, "answer_check": None, "gold": {"answerable": False}},
+    ]
+    points = {p.floor: p for p in refusal_curve(rows)}
+    assert (points[0.0].correct_refusal, points[0.0].false_refusal) == (0.5, pytest.approx(1 / 3))
+    assert (points[0.35].correct_refusal, points[0.35].false_refusal) == (1.0, pytest.approx(1 / 3))
+    assert (points[0.5].correct_refusal, points[0.5].false_refusal) == (1.0, pytest.approx(2 / 3))
+    assert choose_floor(list(points.values()), 0.4).floor == 0.4
+    assert choose_floor(list(points.values()), 0.1).floor == 0.0

@@ -1,0 +1,79 @@
+"""`byline sweep-answer-check`: the refusal floor for the local model's own answer check, set from dev results.
+
+Every answered question of an evaluation run records the check's probability (`answer_check`), so one run gives
+the whole curve: at floor t, an answer with a check below t would have been refused. The floor is the highest
+whose false refusals on answerable questions stay within the budget; the curve goes into the HTML report.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+FLOORS = [round(0.05 * i, 2) for i in range(21)]
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    floor: float
+    correct_refusal: float
+    false_refusal: float
+    unanswerable: int
+    answerable: int
+
+
+def _refused(row: dict, floor: float) -> bool:
+    check = row.get("answer_check")
+    return bool(row.get("refused")) or (check is not None and check < floor)
+
+
+def refusal_curve(rows: list[dict], floors: list[float] = FLOORS) -> list[CurvePoint]:
+    """Correct and false refusals had each floor been applied (rows from a run with the floor at 0)."""
+    scored = [r for r in rows if "refused" in r and r.get("gold", {}).get("answerable") is not None]
+    bad = [r for r in scored if r["gold"]["answerable"] is False]
+    good = [r for r in scored if r["gold"]["answerable"] is not False]
+    return [
+        CurvePoint(
+            floor,
+            sum(_refused(r, floor) for r in bad) / len(bad) if bad else 0.0,
+            sum(_refused(r, floor) for r in good) / len(good) if good else 0.0,
+            len(bad),
+            len(good),
+        )
+        for floor in floors
+    ]
+
+
+def choose_floor(points: list[CurvePoint], max_false_refusal: float) -> CurvePoint:
+    """The highest floor whose false refusal stays within the budget (the lowest floor if none does)."""
+    within = [p for p in points if p.false_refusal <= max_false_refusal]
+    return max(within, key=lambda p: p.floor) if within else min(points, key=lambda p: p.floor)
+
+
+def read_rows(paths: list[Path]) -> list[dict]:
+    return [json.loads(line) for path in paths for line in path.read_text().splitlines() if line.strip()]
+
+
+def curve_plot(rows: list[dict], floor: float) -> str:
+    """Correct refusals against false refusals as the floor rises; empty when the run has no checks."""
+    if not any(r.get("answer_check") is not None for r in rows):
+        return ""
+    from .report import _plot
+
+    points = refusal_curve(rows)
+
+    def draw(ax):
+        ax.plot([p.false_refusal for p in points], [p.correct_refusal for p in points], marker=".", color="#4a7ebb")
+        for p in points[::4]:
+            ax.annotate(f"{p.floor:.2f}", (p.false_refusal, p.correct_refusal), fontsize=7)
+        now = min(points, key=lambda p: abs(p.floor - floor))
+        ax.plot([now.false_refusal], [now.correct_refusal], "o", color="#c0392b", label=f"floor {floor:.2f}")
+        ax.set_xlabel("false refusal (answerable questions refused)")
+        ax.set_ylabel("correct refusal (unanswerable refused)")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.05)
+        ax.legend(loc="lower right", fontsize=8)
+        ax.set_title("Answer check: refusals as its floor rises")
+
+    return _plot(draw)
