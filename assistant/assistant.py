@@ -25,7 +25,7 @@ from .attribution import respelled
 from .chat_models import BackendError, LocalChatModel, backend_hint, make_chat_model
 from .citations import number_citations, verify_citations
 from .evidence import Evidence, select_evidence
-from .multi import asks_yes_no, evidence_from_each, outlet_parts, with_sources, with_verdict
+from .multi import asks_yes_no, evidence_from_each, outlet_parts, verdict_answer, with_sources, with_verdict
 from .overview import OverviewRequest, overview_evidence, overview_request
 from .prompts import ANSWER, ANSWER_YES_NO, REWRITE, answer_prompt_tokens, clean_rewrite, format_history, needs_rewrite
 from .quotes import not_quoted, speaker_evidence
@@ -198,8 +198,10 @@ class Assistant:
                 verified = verify_citations(generation.raw, evidence, self.judge, self.settings.support_threshold, standalone)
                 result.answer, result.citations = verified.answer, verified.citations
                 result.unsupported, result.refused = verified.unsupported, verified.refused
+                if yes_no and verified.refused and (bare := verdict_answer(generation.raw, evidence)):
+                    (result.answer, result.citations), result.refused = bare, False
                 result.markers_total, result.markers_valid = verified.markers_total, verified.markers_valid
-                if not verified.refused:
+                if not result.refused:
                     if yes_no:
                         result.answer = with_verdict(result.answer, generation.raw)
                     refusal = trap_refusal(standalone, evidence, passages, result, self.settings.question_names_cited_max)
@@ -342,7 +344,7 @@ class Assistant:
 def _answerable(question: str, passages: list[RetrievedPassage], evidence: list[Evidence], floor: float) -> bool:
     """Weak evidence, or a question about a name or number that no retrieved passage (nor its title or outlet)
     mentions, is refused without asking the model: it saves a generation and a small model's guess."""
-    if not evidence or evidence[0].score < floor:
+    if not evidence or max(e.score for e in evidence) < floor:
         return False
     names = names_and_numbers(question)
     haystack = " ".join(f"{p.title} {p.outlet or ''} {p.text}" for p in passages).lower()

@@ -15,6 +15,8 @@ import numpy as np
 from ingest.records import PassageFilter
 from ingest.settings import Settings
 
+from .answer import Citation
+from .citations import is_refusal, number_citations, parse_claims
 from .evidence import Evidence, select_evidence
 from .retrieval import HybridSearch, RetrievedPassage
 
@@ -46,6 +48,17 @@ def with_verdict(answer: str, raw: str) -> str:
     if said is None or verdict(answer) == said:
         return answer
     return f"{said}. {answer}"
+
+
+def verdict_answer(raw: str, evidence: list[Evidence]) -> tuple[str, list[Citation]] | None:
+    """A bare "No [2]." when verification kept none of the reasons: the verdict is the answer to a yes/no question,
+    and the sentences the model cited for it are shown so that a reader can check it. None without such markers."""
+    claims = parse_claims(raw)
+    said = verdict(raw)
+    if said is None or is_refusal(raw) or not claims or verdict(claims[0].text) != said or len(claims[0].text.split()) > 1:
+        return None
+    cited = [n for n in claims[0].markers if 1 <= n <= len(evidence)]
+    return number_citations([(said + ".", cited)], evidence) if cited else None
 
 
 def outlet_parts(where: PassageFilter) -> list[PassageFilter]:

@@ -143,8 +143,13 @@ def cmd_sweep_answer_check(args: argparse.Namespace) -> int:
     chosen = choose_floor(points, args.max_false_refusal)
     print(f"answer_check_floor sweep over {len(rows)} results ({points[0].answerable} answerable, {points[0].unanswerable} not)")
     print("  floor  correct_refusal  false_refusal")
-    for p in points:
-        print(f"  {p.floor:.2f}  {p.correct_refusal:15.3f}  {p.false_refusal:13.3f}{'  <- chosen' if p is chosen else ''}")
+    for before, p in zip([None, *points], points):
+        if (
+            before is None
+            or p is chosen
+            or (p.correct_refusal, p.false_refusal) != (before.correct_refusal, before.false_refusal)
+        ):
+            print(f"  {p.floor:.2f}  {p.correct_refusal:15.3f}  {p.false_refusal:13.3f}{'  <- chosen' if p is chosen else ''}")
     print(f"chosen: BYLINE_ANSWER_CHECK_FLOOR={chosen.floor:.2f} (the highest with false_refusal <= {args.max_false_refusal})")
     return 0
 

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-FLOORS = [round(0.05 * i, 2) for i in range(21)]
+FLOORS = [round(0.01 * i, 2) for i in range(101)]
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def curve_plot(rows: list[dict], floor: float) -> str:
 
     def draw(ax):
         ax.plot([p.false_refusal for p in points], [p.correct_refusal for p in points], marker=".", color="#4a7ebb")
-        for p in points[::4]:
+        for p in points[::10]:
             ax.annotate(f"{p.floor:.2f}", (p.false_refusal, p.correct_refusal), fontsize=7)
         now = min(points, key=lambda p: abs(p.floor - floor))
         ax.plot([now.false_refusal], [now.correct_refusal], "o", color="#c0392b", label=f"floor {floor:.2f}")

@@ -81,3 +81,25 @@ def test_one_article_keeps_its_short_lines(settings):
     events = list(assistant.stream("What fees did the harbour raise?", where=PassageFilter(article_ids=("v3",))))
     evidence = next(e.data for e in events if e.kind == "evidence")
     assert evidence and all(not e.prompt_line().split("] ", 1)[1].startswith("(") for e in evidence)
+
+
+@pytest.mark.model
+def test_the_local_model_answers_across_outlets_yes_first(settings):
+    assistant = Assistant(settings)
+    question = (
+        "Does The Verge report that the Port Elin harbour reopened, while TechCrunch reports an app that books berths there?"
+    )
+    answer = assistant.ask(question)
+    assert answer.answer.startswith("Yes"), answer.answer
+    assert {c.outlet for c in answer.citations} == {"The Verge", "TechCrunch"}, answer.citations
+    assert answer.answer_check is not None and 0.0 < answer.answer_check < 1.0
+
+
+def test_a_bare_verdict_keeps_the_sentences_it_cites(settings):
+    responses = ["No [1]. The Verge says the harbour was never built [2]."]
+    assistant = Assistant(settings, chat_model=FakeListChatModel(responses=responses), model_name="scripted")
+    answer = assistant.ask("Does The Verge report that the Port Elin harbour stayed closed, while TechCrunch reports an app?")
+    assert answer.answer.startswith("No [1]") and not answer.refused and len(answer.citations) == 1
+    assert answer.unsupported == ["The Verge says the harbour was never built."]
+    refusing = Assistant(settings, chat_model=FakeListChatModel(responses=["No, the articles do not say [1]."]), model_name="x")
+    assert refusing.ask("Does The Verge report that the harbour stayed closed?").refused
