@@ -69,7 +69,7 @@ class Answer(BaseModel):
     scope: str | None = Field(None, description="the filter the answer was limited to, in words")
     scope_from_question: bool = Field(False, description="the question itself named the outlet or the time")
     answer_check: float | None = Field(
-        None, description="the local model's probability that the evidence answers the question (asked after answering)"
+        None, description="the local model's probability that its answer is about exactly what the question asks"
     )
     _ranking: list[RetrievedPassage] = PrivateAttr(default_factory=list)
 

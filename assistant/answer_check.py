@@ -1,6 +1,8 @@
 """A second opinion on an answer that costs a few dozen tokens: the local model is asked, in the same llama.cpp
-context that just wrote the answer (its prompt and answer are already evaluated), whether the evidence really
-answers the question, and the probability of its "yes" against its "no" is read from the next-token logits.
+context that just wrote the answer (its prompt and answer are already evaluated), whether its answer is about
+exactly what the question asks, and the probability of "same" against "different" is read from the next-token
+logits. Of four wordings tried on squad8 questions (docs/EVALUATION.md), this one separated answerable from
+unanswerable questions best; "does the evidence answer the question? yes or no" barely did (the model says yes).
 
 SQuAD 2.0's unanswerable questions change one name, date or relation of an answerable one; the answer then reads
 fine and cites real sentences, and only a check that rereads the question against the evidence can catch it.
@@ -17,9 +19,11 @@ from langchain_core.messages import BaseMessage
 from .chat_models import LocalChatModel, load_llama
 
 CHECK = (
-    "Check your answer. Do the numbered evidence sentences state the answer to the question exactly as it was asked, "
-    "about the same people, places, dates and relations? Reply with one word: yes or no."
+    'Compare your answer with the question: "{question}" Is your answer about exactly what the question asks, or about '
+    "something else (another person, date, place, thing or direction)? Reply with one word: same or different."
 )
+_SAME = ["same", "Same", " same", " Same"]
+_DIFFERENT = ["different", "Different", " different", " Different"]
 
 
 @lru_cache(maxsize=4)
@@ -42,15 +46,20 @@ def _common_prefix(a, b) -> int:
     return n
 
 
-def yes_probability(model: LocalChatModel, messages: list[BaseMessage], answer: str) -> float:
-    """P("yes") / (P("yes") + P("no")) for CHECK asked after `answer`, given the prompt `messages` that produced it."""
+def same_probability(model: LocalChatModel, messages: list[BaseMessage], answer: str, question: str) -> float:
+    """P("same") / (P("same") + P("different")) for CHECK asked after `answer`, given the prompt `messages` that
+    produced it."""
     llm, lock = load_llama(model.model_path, model.n_ctx, model.n_threads, model.slot)
     eos, bos = (llm.detokenize([t], special=True).decode("utf-8", "ignore") for t in (llm.token_eos(), llm.token_bos()))
     formatter = _formatter(llm.metadata["tokenizer.chat_template"], eos, bos)
-    turns = [*model.chat_messages(messages), {"role": "assistant", "content": answer}, {"role": "user", "content": CHECK}]
+    turns = [
+        *model.chat_messages(messages),
+        {"role": "assistant", "content": answer},
+        {"role": "user", "content": CHECK.format(question=question)},
+    ]
     formatted = formatter(messages=turns)
     tokens = llm.tokenize(formatted.prompt.encode("utf-8"), add_bos=not formatted.added_special, special=True)
-    yes, no = _first_tokens(llm, ["yes", "Yes", " yes", " Yes"]), _first_tokens(llm, ["no", "No", " no", " No"])
+    same, different = _first_tokens(llm, _SAME), _first_tokens(llm, _DIFFERENT)
     with lock:
         if len(tokens) >= llm.n_ctx():
             return 1.0
@@ -58,5 +67,5 @@ def yes_probability(model: LocalChatModel, messages: list[BaseMessage], answer: 
         llm.n_tokens = keep
         llm.eval(tokens[keep:])
         logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm._n_vocab,))
-        best_yes, best_no = float(logits[yes].max()), float(logits[no].max())
-    return 1.0 / (1.0 + math.exp(best_no - best_yes))
+        best_same, best_different = float(logits[same].max()), float(logits[different].max())
+    return 1.0 / (1.0 + math.exp(best_different - best_same))

@@ -20,7 +20,7 @@ from ingest.settings import Settings
 from ingest.store import Store
 
 from .answer import Answer, Source, Timings, Usage
-from .answer_check import yes_probability
+from .answer_check import same_probability
 from .attribution import respelled
 from .chat_models import BackendError, LocalChatModel, backend_hint, make_chat_model
 from .citations import number_citations, verify_citations
@@ -329,7 +329,7 @@ class Assistant:
         """The local model's own check that the evidence answers the question; a refusal below the swept floor."""
         if not self.settings.answer_check or not isinstance(self.chat_model, LocalChatModel):
             return None
-        result.answer_check = yes_probability(self.chat_model, generation.messages, generation.raw)
+        result.answer_check = same_probability(self.chat_model, generation.messages, generation.raw, result.standalone_question)
         if result.answer_check >= self.settings.answer_check_floor:
             return None
         return "The articles don't say: read against the question, the closest sentences do not answer it."

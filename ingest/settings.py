@@ -80,7 +80,7 @@ class Settings(BaseSettings):
         0.35,
         description="a speaker's best sentence must be this relevant to the topic asked, or the answer says they spoke on other topics",
     )
-    answer_check: bool = Field(True, description="ask the local model whether the evidence answers the question")
+    answer_check: bool = Field(True, description="ask the local model whether its answer is about what the question asks")
     answer_check_floor: float = Field(0.0, description="refuse answers whose check is below this (swept on dev)")
     question_names_cited_max: int = Field(
         2,
