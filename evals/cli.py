@@ -134,7 +134,8 @@ def cmd_sweep_topic_floor(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep_answer_check(args: argparse.Namespace) -> int:
-    from .refusal_curve import choose_floor, read_rows, refusal_curve
+    from .refusal_curve import at_floor, choose_floor, read_rows, refusal_curve
+    from .summary import build_summary
 
     rows = read_rows([Path(p) for p in args.results])
     points = refusal_curve(rows)
@@ -151,6 +152,10 @@ def cmd_sweep_answer_check(args: argparse.Namespace) -> int:
         ):
             print(f"  {p.floor:.2f}  {p.correct_refusal:15.3f}  {p.false_refusal:13.3f}{'  <- chosen' if p is chosen else ''}")
     print(f"chosen: BYLINE_ANSWER_CHECK_FLOOR={chosen.floor:.2f} (the highest with false_refusal <= {args.max_false_refusal})")
+    if args.at is not None:
+        summary = build_summary(at_floor(rows, args.at))
+        summary["dataset"], summary["retriever"] = f"{', '.join(args.results)} at floor {args.at:.2f}", "as run"
+        print_summary(summary)
     return 0
 
 
@@ -165,6 +170,7 @@ def register(sub) -> None:
     p = sub.add_parser("sweep-answer-check", help="choose answer_check_floor from dev results (refusal trade-off)")
     p.add_argument("results", nargs="+", help="results JSONL files of `byline eval --out` on dev data (floor 0)")
     p.add_argument("--max-false-refusal", type=float, default=0.15, help="false refusal budget (default 0.15)")
+    p.add_argument("--at", type=float, help="also print every metric as a run with this floor would score it (for test)")
     p.set_defaults(func=cmd_sweep_answer_check)
 
     p = sub.add_parser("eval", help="run a question set in batch and score it")

@@ -51,6 +51,27 @@ def choose_floor(points: list[CurvePoint], max_false_refusal: float) -> CurvePoi
     return max(within, key=lambda p: p.floor) if within else min(points, key=lambda p: p.floor)
 
 
+def at_floor(rows: list[dict], floor: float) -> list[dict]:
+    """The rows as a run with this floor would have scored them: an answer whose check falls below it becomes a
+    refusal (its answer metrics 0, its citation metrics gone). The answers themselves do not depend on the floor,
+    so one run at floor 0 yields every floor's figures exactly."""
+    out = []
+    for row in rows:
+        if row.get("refused") or row.get("answer_check") is None or row["answer_check"] >= floor:
+            out.append(row)
+            continue
+        scores = {k: v for k, v in row["scores"].items() if not k.endswith("citation_precision") and k != "gold_support_recall"}
+        for name in ("answer_presence", "exact_match", "f1", "yes_no_first"):
+            if name in scores:
+                scores[name] = 0.0
+        if "false_refusal" in scores:
+            scores["false_refusal"] = 1.0
+        if "correct_refusal" in scores:
+            scores["correct_refusal"] = 1.0
+        out.append({**row, "refused": True, "citations": [], "scores": scores})
+    return out
+
+
 def read_rows(paths: list[Path]) -> list[dict]:
     return [json.loads(line) for path in paths for line in path.read_text().splitlines() if line.strip()]
 

@@ -189,3 +189,20 @@ def test_refusal_curve_and_the_chosen_floor():
     assert (points[0.5].correct_refusal, points[0.5].false_refusal) == (1.0, pytest.approx(2 / 3))
     assert choose_floor(list(points.values()), 0.4).floor == 0.4
     assert choose_floor(list(points.values()), 0.1).floor == 0.0
+
+
+def test_a_floor_turns_low_checked_answers_into_refusals():
+    from evals.refusal_curve import at_floor
+
+    rows = [
+        {
+            "refused": False,
+            "answer_check": 0.4,
+            "citations": [1],
+            "scores": {"answer_presence": 1.0, "false_refusal": 0.0, "gold_citation_precision": 1.0},
+        },
+        {"refused": False, "answer_check": 0.9, "citations": [1], "scores": {"answer_presence": 1.0, "false_refusal": 0.0}},
+    ]
+    low, high = at_floor(rows, 0.5)
+    assert low["refused"] and low["scores"] == {"answer_presence": 0.0, "false_refusal": 1.0} and high is rows[1]
+    assert at_floor(rows, 0.0) == rows
