@@ -60,7 +60,7 @@ def at_floor(rows: list[dict], floor: float) -> list[dict]:
         if row.get("refused") or row.get("answer_check") is None or row["answer_check"] >= floor:
             out.append(row)
             continue
-        scores = {k: v for k, v in row["scores"].items() if not k.endswith("citation_precision") and k != "gold_support_recall"}
+        scores = {k: v for k, v in row["scores"].items() if "citation" not in k and k != "gold_support_recall"}
         for name in ("answer_presence", "exact_match", "f1", "yes_no_first"):
             if name in scores:
                 scores[name] = 0.0

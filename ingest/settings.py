@@ -81,7 +81,9 @@ class Settings(BaseSettings):
         description="a speaker's best sentence must be this relevant to the topic asked, or the answer says they spoke on other topics",
     )
     answer_check: bool = Field(True, description="ask the local model whether its answer is about what the question asks")
-    answer_check_floor: float = Field(0.0, description="refuse answers whose check is below this (swept on dev)")
+    answer_check_floor: float = Field(
+        0.62, description="refuse answers whose check is below this (`byline sweep-answer-check` on dev)"
+    )
     question_names_cited_max: int = Field(
         2,
         description="a question naming at most this many names or numbers is refused when its answer's citations "
