@@ -117,13 +117,15 @@ def ingest_subprocess(corpus: Path, store: Path, chroma_url: str | None = None) 
     """End-to-end ingest as a user runs it (`python -m ingest`), with its wall time and peak memory."""
     cmd = [sys.executable, "-m", "ingest", str(corpus), "--json"]
     cmd += ["--chroma-url", chroma_url] if chroma_url else ["--store", str(store)]
-    env = {**os.environ, "BYLINE_STORE": str(store), "BYLINE_COLLECTION": "bench"}
+    env = {**os.environ, "BYLINE_STORE": str(store), "BYLINE_COLLECTION": "bench", "BYLINE_MAX_FILE_MB": "2000"}
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     peak = PeakRSS(proc.pid)
     out, _ = proc.communicate()
     seconds = time.perf_counter() - started
     report = json.loads(out)
+    if report["failed"]:
+        raise RuntimeError(f"the bench corpus did not ingest: {report['failed'][0]}")
     return {
         "passages": report["passages"],
         "articles": report["articles"],
