@@ -32,7 +32,7 @@ from .quotes import not_quoted, speaker_evidence
 from .retrieval import HybridSearch, RetrievedPassage
 from .scope import scope_from_question
 from .support import OverlapSimilarityJudge, SupportJudge, names_and_numbers
-from .traps import trap_refusal
+from .traps import asking_part, trap_refusal
 
 log = logging.getLogger("byline")
 MAX_QUESTION_CHARS = 2000
@@ -329,7 +329,8 @@ class Assistant:
         """The local model's own check that the evidence answers the question; a refusal below the swept floor."""
         if not self.settings.answer_check or not isinstance(self.chat_model, LocalChatModel):
             return None
-        result.answer_check = same_probability(self.chat_model, generation.messages, generation.raw, result.standalone_question)
+        question = asking_part(result.standalone_question)  # not the instructions around it
+        result.answer_check = same_probability(self.chat_model, generation.messages, generation.raw, question)
         if result.answer_check >= self.settings.answer_check_floor:
             return None
         return "The articles don't say: read against the question, the closest sentences do not answer it."
