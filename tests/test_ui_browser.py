@@ -102,10 +102,18 @@ def ask(page, question: str, timeout: float = 180) -> dict:
 def upload(page, path: Path) -> None:
     """Through the file chooser, as a person does (Gradio's hidden inputs ignore a direct set_input_files); returns
     once the page shows the file's name."""
-    with page.expect_file_chooser() as chooser:
-        page.locator("text=Click to Upload >> visible=true").first.click()
-    chooser.value.set_files(str(path))
-    shows_name(page, path.name)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(2):  # right after a tab switch the click can land on the tab being hidden; a person clicks again
+        with page.expect_file_chooser() as chooser:
+            page.locator("text=Click to Upload >> visible=true").first.click()
+        chooser.value.set_files(str(path))
+        try:
+            shows_name(page, path.name, 45)
+            return
+        except PlaywrightTimeout:
+            continue
+    shows_name(page, path.name, 45)
 
 
 def shows_name(page, name: str, timeout: float = 90) -> None:
