@@ -13,11 +13,10 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from assistant.assistant import Assistant
-
-from .datasets import DatasetError, load_dataset
-from .runner import gold_article_ids, run_item
-from .summary import build_summary
+from assistant.core.assistant import Assistant
+from evals.datasets import DatasetError, load_dataset
+from evals.runner import gold_article_ids, run_item
+from evals.summary import build_summary
 
 COLUMNS = ["id", "question", "answer", "citations", "refused", "scores"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -9,11 +9,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from assistant.cli import add_answer_flags, answer_settings
+from assistant.delivery.cli import add_answer_flags, answer_settings
+from evals.datasets import BENCHMARKS, SAMPLE_GOLD, DatasetError, benchmark_paths, load_dataset
 from ingest.cli import fail
 from ingest.records import IngestError
-
-from .datasets import BENCHMARKS, SAMPLE_GOLD, DatasetError, benchmark_paths, load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CORPUS = ROOT / "corpus"
@@ -46,11 +45,10 @@ def resolve_inputs(args: argparse.Namespace) -> tuple[list, Path | None, str]:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.assistant import Assistant
-
-    from .report import write_report
-    from .runner import prepare_corpus, read_results, run
-    from .summary import build_summary, check_floors, compare
+    from assistant.core.assistant import Assistant
+    from evals.report import write_report
+    from evals.runner import prepare_corpus, read_results, run
+    from evals.summary import build_summary, check_floors, compare
 
     try:
         floors = parse_floors(args.min)
@@ -113,7 +111,7 @@ def print_summary(summary: dict) -> None:
 
 
 def cmd_sweep_topic_floor(args: argparse.Namespace) -> int:
-    from .topic_floor import run
+    from evals.topic_floor import run
 
     corpus = (
         Path(args.corpus) if args.corpus else benchmark_paths("multihop-rag-500", Path(args.shared) if args.shared else SHARED)[0]
@@ -134,8 +132,8 @@ def cmd_sweep_topic_floor(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep_answer_check(args: argparse.Namespace) -> int:
-    from .refusal_curve import at_floor, choose_floor, read_rows, refusal_curve
-    from .summary import build_summary
+    from evals.refusal_curve import at_floor, choose_floor, read_rows, refusal_curve
+    from evals.summary import build_summary
 
     rows = read_rows([Path(p) for p in args.results])
     points = refusal_curve(rows)

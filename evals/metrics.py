@@ -13,7 +13,7 @@ from collections import Counter
 
 import numpy as np
 
-from assistant.citations import strip_markers
+from assistant.core.checks.citations import strip_markers
 
 RETRIEVAL = ("hit@5", "recall@5", "recall@10", "mrr@10", "ndcg@10")
 _RANX = {"hit@5": "hit_rate@5", "recall@5": "recall@5", "recall@10": "recall@10", "mrr@10": "mrr@10", "ndcg@10": "ndcg@10"}

@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from evals.plots import plot_png
+
 FLOORS = [round(0.01 * i, 2) for i in range(101)]
 
 
@@ -80,8 +82,6 @@ def curve_plot(rows: list[dict], floor: float) -> str:
     """Correct refusals against false refusals as the floor rises; empty when the run has no checks."""
     if not any(r.get("answer_check") is not None for r in rows):
         return ""
-    from .report import _plot
-
     points = refusal_curve(rows)
 
     def draw(ax):
@@ -97,4 +97,4 @@ def curve_plot(rows: list[dict], floor: float) -> str:
         ax.legend(loc="lower right", fontsize=8)
         ax.set_title("Answer check: refusals as its floor rises")
 
-    return _plot(draw)
+    return plot_png(draw)

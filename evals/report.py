@@ -5,32 +5,16 @@ Everything from a dataset or a model is escaped, so an article or answer contain
 
 from __future__ import annotations
 
-import base64
-import io
 from html import escape
 from pathlib import Path
 
-from .summary import COST, QUALITY
+from evals.plots import plot_png
+from evals.summary import COST, QUALITY
 
 _CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}
 td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left}th{background:#f3f3f3}
 .fail{background:#fff1f0}.pass{background:#f3fff1}.muted{color:#777;font-size:12px}blockquote{margin:2px 0 2px 1em;color:#444}
 img{max-width:100%}"""
-
-
-def _plot(draw) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8, 3.6))
-    draw(ax)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90)
-    plt.close(fig)
-    return f'<img alt="plot" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
 
 
 def metric_bars(summary: dict) -> str:
@@ -47,10 +31,10 @@ def metric_bars(summary: dict) -> str:
         ax.set_ylim(0, 1.05)
         ax.set_title("Metrics (mean, bootstrap 95% CI)")
 
-    return _plot(draw)
+    return plot_png(draw)
 
 
-def latency_plot(rows: list[dict]) -> str:
+def latencyplot_png(rows: list[dict]) -> str:
     series = {m: [r["scores"][m] for r in rows if m in r.get("scores", {})] for m in ("retrieve_s", "first_token_s", "total_s")}
     series = {k: v for k, v in series.items() if v}
     if not series:
@@ -61,7 +45,7 @@ def latency_plot(rows: list[dict]) -> str:
         ax.set_ylabel("seconds")
         ax.set_title("Latency per stage")
 
-    return _plot(draw)
+    return plot_png(draw)
 
 
 def _metric_table(metrics: dict) -> str:
@@ -115,8 +99,6 @@ def _question_rows(rows: list[dict]) -> str:
 
 
 def _check_section(rows: list[dict], summary: dict) -> str:
-    from .refusal_curve import curve_plot
-
     plot = curve_plot(rows, summary.get("answer_check_floor", 0.0))
     return f"<h2>Refusals against the answer check's floor</h2>{plot}" if plot else ""
 
@@ -149,7 +131,7 @@ def write_report(path: Path, title: str, summary: dict, rows: list[dict], compar
 <h2>Summary</h2>{_metric_table(summary["metrics"])}{metric_bars(summary)}
 <h2>By type</h2>{_type_table(summary["by_type"])}
 {_check_section(rows, summary)}
-<h2>Latency</h2><table><tr><th>stage</th><th>p50</th><th>p95</th><th>n</th></tr>{latency}</table>{latency_plot(rows)}
+<h2>Latency</h2><table><tr><th>stage</th><th>p50</th><th>p95</th><th>n</th></tr>{latency}</table>{latencyplot_png(rows)}
 {compare_html}
 <h2>What the metrics measure</h2><ul>{notes}</ul>
 <h2>Questions (failures first)</h2>{_question_rows(rows)}

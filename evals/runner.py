@@ -9,15 +9,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from assistant.answer import Answer
-from assistant.assistant import Assistant, QuestionError
+from assistant.core.answer import Answer
+from assistant.core.assistant import Assistant, QuestionError
+from evals.datasets import Item
+from evals.metrics import RETRIEVAL, retrieval_scores
+from evals.scoring import gold_ranking, passed, score
 from ingest.pipeline import ingest_paths
 from ingest.settings import Settings
-from ingest.store import Store
-
-from .datasets import Item
-from .metrics import RETRIEVAL, retrieval_scores
-from .scoring import gold_ranking, passed, score
+from ingest.store.store import Store
 
 RETRIEVAL_DEPTH = 10
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.answer import Answer
-from assistant.citations import parse_claims
-from assistant.retrieval import RetrievedPassage
-from assistant.support import SupportJudge
-
-from .datasets import Item
-from .metrics import answer_presence, exact_match, token_f1, yes_no_first
+from assistant.core.answer import Answer
+from assistant.core.checks.citations import parse_claims
+from assistant.core.retrieval import RetrievedPassage
+from assistant.core.support import SupportJudge
+from evals.datasets import Item
+from evals.metrics import answer_presence, exact_match, token_f1, yes_no_first
 
 
 def _contains(text: str, supports: list[str]) -> bool:

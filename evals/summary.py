@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .metrics import LOWER_IS_BETTER, RETRIEVAL, paired_delta, percentiles, summarize
+from evals.metrics import LOWER_IS_BETTER, RETRIEVAL, paired_delta, percentiles, summarize
 
 QUALITY = (
     *RETRIEVAL,

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.attribution import SpeakerQuestion
-from assistant.quotes import speaker_evidence, topic_fit
-from ingest.embedder import get_embedder
+from assistant.core.attribution import SpeakerQuestion
+from assistant.core.routes.speaker import speaker_evidence, topic_fit
+from ingest.embedding.embedder import get_embedder
 from ingest.records import PassageFilter
 from ingest.settings import Settings
-from ingest.store import Store
+from ingest.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def _split(name: str) -> str:
 
 
 def probes(store: Store, corpus: Path, seed: int = 13) -> list[Probe]:
-    from ingest.speakers import english_pipeline
+    from ingest.speakers.attribute import english_pipeline
 
     records = {r["id"]: r for r in (json.loads(line) for line in corpus.read_text().splitlines() if line.strip())}
     titles = {rid: r.get("title", "") for rid, r in records.items()}

@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from .records import IngestError
-from .settings import Settings
+from ingest.records import IngestError
+from ingest.settings import Settings
 
 
 def add_store_flags(parser: argparse.ArgumentParser) -> None:
@@ -58,9 +58,10 @@ def _merge(first, second):
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .pipeline import IngestReport, ingest_paths, ingest_urls
-    from .store import Store
-    from .web import is_url
+    from ingest.pipeline import ingest_paths, ingest_urls
+    from ingest.report import IngestReport
+    from ingest.store.store import Store
+    from ingest.web.fetch import is_url
 
     settings = settings_from_args(args, allow_private_urls=args.allow_private_urls or None)
     urls = [p for p in args.paths if is_url(p)]
@@ -76,8 +77,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
-    from .feeds import FeedList
-    from .pipeline import ingest_urls
+    from ingest.pipeline import ingest_urls
+    from ingest.web.feeds import FeedList
 
     settings = settings_from_args(args, allow_private_urls=getattr(args, "allow_private_urls", None) or None)
     feeds = FeedList(settings)
@@ -112,7 +113,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
-    from .store import Store
+    from ingest.store.store import Store
 
     try:
         articles = Store(settings_from_args(args)).articles()
@@ -131,7 +132,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from .store import Store
+    from ingest.store.store import Store
 
     try:
         removed = Store(settings_from_args(args)).remove(args.id)
@@ -144,8 +145,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_quotes(args: argparse.Namespace) -> int:
-    from .quotes import quotes_of, resolve_speaker, speakers
-    from .store import Store
+    from ingest.speakers.listing import quotes_of, resolve_speaker, speakers
+    from ingest.store.store import Store
 
     try:
         store = Store(settings_from_args(args))

@@ -9,57 +9,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
-from .embedder import get_embedder
-from .passages import make_passages
-from .readers import iter_files, read_articles
-from .records import Article, IngestError, Passage, SourceFile, StoredArticleState
-from .settings import Settings
-from .speakers import attribute
-from .store import Store
+from ingest.embedding.embedder import get_embedder
+from ingest.records import Article, IngestError, Passage, SourceFile, StoredArticleState
+from ingest.report import ArticleOutcome, IngestFailure, IngestReport
+from ingest.settings import Settings
+from ingest.speakers.attribute import attribute
+from ingest.store.store import Store
+from ingest.text.passages import make_passages
+from ingest.text.readers import iter_files, read_articles
+from ingest.web.sources import web_articles
 
 BATCH_PASSAGES = 256
 log = logging.getLogger("byline")
-
-
-@dataclass(frozen=True)
-class IngestFailure:
-    path: str
-    error: str
-
-
-@dataclass(frozen=True)
-class ArticleOutcome:
-    """What happened to one article or feed entry: added, updated or unchanged."""
-
-    source: str
-    status: str
-    title: str = ""
-
-
-@dataclass
-class IngestReport:
-    articles: int = 0
-    passages: int = 0
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: list[IngestFailure] = field(default_factory=list)
-    article_ids: list[str] = field(default_factory=list)
-    outcomes: list[ArticleOutcome] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        data.pop("article_ids")
-        return data
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
 
 
 def _articles(files: Iterable[SourceFile], max_bytes: int, max_chars: int, report: IngestReport) -> Iterator[Article]:
@@ -131,8 +96,6 @@ def ingest_urls(
     show_progress: bool = False,
 ) -> IngestReport:
     """Ingest pages and feeds; every URL that fails is named in the report while the others go in."""
-    from .web_sources import web_articles
-
     report = IngestReport()
     store = store or Store(settings)
     return _ingest(web_articles(urls, settings, store, report), settings, store, report, progress, show_progress)

@@ -84,7 +84,7 @@ def sample_settings(tmp_path_factory):
 @pytest.fixture(scope="session")
 def local_assistant(sample_settings):
     """The real assistant with the real local model, loaded once for the session."""
-    from assistant.assistant import Assistant
+    from assistant.core.assistant import Assistant
 
     return Assistant(sample_settings)
 
@@ -110,7 +110,7 @@ def wait_for_port(port: int, timeout: float = 60.0, proc: subprocess.Popen | Non
 def byline(*args: str, input: str | None = None, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run the real `byline` command as a user would."""
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
+        [sys.executable, "-m", "assistant.delivery.cli", *args],
         input=input,
         capture_output=True,
         text=True,
@@ -124,7 +124,7 @@ def serve_app(store: Path, *extra: str, env: dict | None = None) -> tuple[subpro
     """`byline serve` on a free loopback port, as a user starts it; returns the process and its URL."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--store", str(store), "--port", str(port), *extra],
+        [sys.executable, "-m", "assistant.delivery.cli", "serve", "--store", str(store), "--port", str(port), *extra],
         cwd=RUN_DIR,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -63,7 +63,7 @@ def test_follow_up_resolves_it(local_assistant):
 
 
 def test_injected_instruction_in_an_article_is_not_obeyed(tmp_path):
-    from assistant.assistant import Assistant
+    from assistant.core.assistant import Assistant
     from ingest.pipeline import ingest_paths
     from ingest.settings import Settings
 
@@ -101,8 +101,8 @@ def test_cli_ask_json_and_questions_from_stdin(sample_settings):
 
 def test_openai_backend_against_a_real_local_server(sample_settings):
     """llama-cpp-python's own OpenAI-compatible server, serving the same GGUF, started here."""
-    from assistant.assistant import Assistant
-    from assistant.model_files import chat_model_path
+    from assistant.core.assistant import Assistant
+    from assistant.models.model_files import chat_model_path
 
     port = free_port()
     server = subprocess.Popen(
@@ -141,7 +141,7 @@ def test_openai_backend_against_a_real_local_server(sample_settings):
 
 
 def test_unreachable_backend_names_the_setting(sample_settings):
-    from assistant.assistant import Assistant
+    from assistant.core.assistant import Assistant
 
     settings = sample_settings.with_overrides(
         backend="openai", openai_base_url=f"http://127.0.0.1:{free_port()}/v1", request_timeout_s=5

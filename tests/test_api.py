@@ -54,7 +54,7 @@ def _extra(obj, name):
 
 
 def _article_text(settings) -> str:
-    from ingest.readers import read_articles
+    from ingest.text.readers import read_articles
 
     (article,) = read_articles(SAMPLE, 10**9)
     return article.text
@@ -239,7 +239,18 @@ def test_api_is_off_beyond_localhost_without_a_key(tmp_path):
 
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--host", "0.0.0.0", "--port", str(port), "--store", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "assistant.delivery.cli",
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(port),
+            "--store",
+            str(tmp_path),
+        ],
         cwd=RUN_DIR,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -27,7 +27,7 @@ QUESTION_CASES = [
 
 @pytest.mark.parametrize("case,question,message", QUESTION_CASES, ids=[c[0] for c in QUESTION_CASES])
 def test_questions_through_the_python_api(sample_settings, case, question, message):
-    from assistant.assistant import Assistant, QuestionError
+    from assistant.core.assistant import Assistant, QuestionError
 
     assistant = Assistant(sample_settings, chat_model=FakeListChatModel(responses=["Vance saw a stalemate [1]."] * 3))
     if not message.startswith("="):
@@ -53,7 +53,7 @@ def test_questions_through_the_cli(sample_settings):
     from conftest import RUN_DIR
 
     out = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ask", "--json", *store],
+        [sys.executable, "-m", "assistant.delivery.cli", "ask", "--json", *store],
         input=raw,
         capture_output=True,
         cwd=RUN_DIR,
@@ -92,7 +92,7 @@ INGEST_CASES = [
 def test_articles_through_ingest(tmp_path, name, content, message):
     from ingest.pipeline import ingest_paths
     from ingest.settings import Settings
-    from ingest.store import Store
+    from ingest.store.store import Store
 
     path = tmp_path / name
     path.write_bytes(content)
@@ -123,8 +123,8 @@ def test_question_sets_through_the_cli(tmp_path, name, content, message):
 
 
 def test_model_file_missing_or_corrupt(tmp_path):
-    from assistant.chat_models import BackendError, make_chat_model
-    from assistant.model_files import MODEL_FILE, MODEL_SHA256, ModelFileError, chat_model_path
+    from assistant.models.chat_models import BackendError, make_chat_model
+    from assistant.models.model_files import MODEL_FILE, MODEL_SHA256, ModelFileError, chat_model_path
     from ingest.settings import Settings
 
     with pytest.raises(BackendError, match="BYLINE_CHAT_MODEL_PATH"):
@@ -141,7 +141,7 @@ def test_read_only_and_locked_store(tmp_path, sample_settings):
     import os
     import shutil
 
-    from assistant.assistant import Assistant
+    from assistant.core.assistant import Assistant
 
     store = tmp_path / "ro"
     shutil.copytree(sample_settings.store, store)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import psutil
 import pytest
 
-from assistant.chat_models import load_llama
-from assistant.model_files import chat_model_path
+from assistant.models.chat_models import load_llama
+from assistant.models.model_files import chat_model_path
 from ingest.settings import Settings
 
 pytestmark = pytest.mark.model

@@ -9,22 +9,23 @@ from __future__ import annotations
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.assistant import Assistant, QuestionError, clean_question
-from assistant.citations import parse_claims, verify_citations
-from assistant.evidence import select_evidence
-from assistant.prompts import needs_rewrite
+from assistant.core.assistant import Assistant
+from assistant.core.checks.citations import parse_claims, verify_citations
+from assistant.core.evidence import select_evidence
+from assistant.core.prompts import needs_rewrite
+from assistant.core.question import QuestionError, clean_question
 
 
 @pytest.fixture(scope="module")
 def search(sample_settings):
-    from assistant.retrieval import HybridSearch
+    from assistant.core.retrieval import HybridSearch
 
     return HybridSearch(sample_settings)
 
 
 @pytest.fixture(scope="module")
 def judge(search):
-    from assistant.support import OverlapSimilarityJudge
+    from assistant.core.support import OverlapSimilarityJudge
 
     return OverlapSimilarityJudge(search.embedder)
 
@@ -77,7 +78,7 @@ def test_refusal_phrases_are_refusals(search, judge):
 
 
 def test_quotes_are_exact_article_sentences(search, judge, sample_settings):
-    from ingest.readers import read_articles
+    from ingest.text.readers import read_articles
 
     from conftest import SAMPLE
 
@@ -154,7 +155,7 @@ def test_backend_failure_keeps_the_passages(sample_settings):
 
 
 def test_empty_store_is_a_clear_error(settings):
-    from ingest.store import Store
+    from ingest.store.store import Store
 
     Store(settings)
     with pytest.raises(QuestionError, match="store is empty"):

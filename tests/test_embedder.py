@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.embedder import embedding_model_files, get_embedder
-from ingest.passages import make_passages
-from ingest.readers import read_articles
+from ingest.embedding.embedder import embedding_model_files, get_embedder
 from ingest.records import IngestError
 from ingest.settings import Settings
+from ingest.text.passages import make_passages
+from ingest.text.readers import read_articles
 
 SAMPLE = Path(__file__).resolve().parents[1] / "corpus"
 

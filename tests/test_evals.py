@@ -77,7 +77,7 @@ def test_benchmark_files_load_with_splits():
 
 @pytest.fixture
 def scripted(sample_settings):
-    from assistant.assistant import Assistant
+    from assistant.core.assistant import Assistant
 
     answers = ["Vance said there is a stalemate in the situation [1]."] * 2 + [
         "Emmanuel Macron proposed a 30-day ceasefire [1]."
@@ -148,7 +148,7 @@ def test_compare_and_floors():
 
 
 def test_a_question_is_searched_once_and_scored_on_the_answers_ranking(scripted, monkeypatch):
-    from assistant.retrieval import HybridSearch
+    from assistant.core.retrieval import HybridSearch
     from evals.runner import run_item
 
     calls: list[str] = []

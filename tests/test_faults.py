@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.assistant import Assistant
+from assistant.core.assistant import Assistant
 
 
 class _Server:

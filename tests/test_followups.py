@@ -8,7 +8,7 @@ import statistics
 
 import pytest
 
-from assistant.prompts import needs_rewrite
+from assistant.core.prompts import needs_rewrite
 
 from conftest import ROOT
 

@@ -60,7 +60,7 @@ def test_report_runs_no_script_from_any_field(tmp_path):
 def test_batch_csv_neutralises_formulas(sample_settings, tmp_path):
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-    from assistant.assistant import Assistant
+    from assistant.core.assistant import Assistant
     from evals.batch_tab import run_batch
 
     questions = tmp_path / "q.csv"
@@ -77,7 +77,7 @@ def test_batch_csv_neutralises_formulas(sample_settings, tmp_path):
 
 def test_jsonl_id_of_another_sources_article_is_refused_not_overwritten(settings, tmp_path):
     from ingest.pipeline import ingest_paths
-    from ingest.store import Store
+    from ingest.store.store import Store
 
     assert ingest_paths([SAMPLE], settings).added == 1
     (sample,) = Store(settings).articles()
@@ -99,7 +99,7 @@ def test_jsonl_id_of_another_sources_article_is_refused_not_overwritten(settings
 
 def test_jsonl_bad_record_keeps_the_good_ones_after_it(settings, tmp_path):
     from ingest.pipeline import ingest_paths
-    from ingest.store import Store
+    from ingest.store.store import Store
 
     feed = tmp_path / "feed.jsonl"
     lines = [
@@ -122,9 +122,9 @@ RUN_ON = " ".join(
 
 
 def test_run_on_text_is_cut_into_bounded_sentences(settings, tmp_path):
-    from ingest.passages import MAX_SENTENCE_CHARS, split_sentences
     from ingest.pipeline import ingest_paths
-    from ingest.store import Store
+    from ingest.store.store import Store
+    from ingest.text.passages import MAX_SENTENCE_CHARS, split_sentences
 
     assert len(RUN_ON) > 40_000
     spans = split_sentences(RUN_ON)
@@ -139,8 +139,8 @@ def test_run_on_text_is_cut_into_bounded_sentences(settings, tmp_path):
 def test_prompt_is_fitted_to_the_context_window(sample_settings):
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-    from assistant.assistant import Assistant, QuestionError
-    from assistant.prompts import answer_prompt_tokens
+    from assistant.core.assistant import Assistant, QuestionError
+    from assistant.core.prompts import answer_prompt_tokens
 
     small = sample_settings.with_overrides(n_ctx=900, max_tokens=160)
     assistant = Assistant(small, chat_model=FakeListChatModel(responses=["Vance saw a stalemate [1]."] * 3))
@@ -158,7 +158,7 @@ def test_prompt_is_fitted_to_the_context_window(sample_settings):
 
 @pytest.mark.model
 def test_run_on_article_is_answered_by_the_local_model(tmp_path):
-    from assistant.assistant import Assistant
+    from assistant.core.assistant import Assistant
     from ingest.pipeline import ingest_paths
     from ingest.settings import Settings
 
@@ -172,7 +172,7 @@ def test_run_on_article_is_answered_by_the_local_model(tmp_path):
 
 
 def test_login_guessing_is_braked():
-    from assistant.ui.access import LoginGuard
+    from assistant.delivery.ui.access import LoginGuard
 
     guard = LoginGuard("ana", "s3cret", attempts=5, window_s=60, lockout_s=0.5)
     assert guard("ana", "s3cret")
@@ -185,7 +185,7 @@ def test_login_guessing_is_braked():
 
 
 def test_status_and_streaming_text_is_inert():
-    from assistant.ui.render import status_html, streaming_message
+    from assistant.delivery.ui.render import status_html, streaming_message
 
     hostile = "id`![x](http://127.0.0.1:9/logger)`<img src=x>[link](javascript:alert(1))"
     assert "<img" not in status_html(hostile) and "&lt;img src=x&gt;" in status_html(hostile)
@@ -206,7 +206,7 @@ def test_huge_csv_cell_is_a_specific_error(tmp_path):
 def test_sources_never_show_server_paths(settings, tmp_path, fake_embedder):
     from ingest.pipeline import ingest_files
     from ingest.records import SourceFile
-    from ingest.store import Store
+    from ingest.store.store import Store
 
     path = tmp_path / "story.txt"
     path.write_text("Quay repairs\nThe quay at Kilronan was repaired in March.\n")
@@ -217,13 +217,13 @@ def test_sources_never_show_server_paths(settings, tmp_path, fake_embedder):
 
 
 def test_a_reader_crash_is_named_and_the_rest_goes_in(settings, tmp_path, fake_embedder, monkeypatch):
-    import ingest.readers
+    import ingest.text.readers
     from ingest.pipeline import ingest_paths
 
     def broken(html, source):
         raise RuntimeError("parser exploded")
 
-    monkeypatch.setattr(ingest.readers, "_from_html", broken)
+    monkeypatch.setattr(ingest.text.readers, "_from_html", broken)
     (tmp_path / "bad.html").write_text("<html><body><p>Text</p></body></html>")
     (tmp_path / "good.txt").write_text("Bridge opens\nThe new bridge opened on Sunday.\n")
     report = ingest_paths([tmp_path / "bad.html", tmp_path / "good.txt"], settings)

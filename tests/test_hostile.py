@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.guard import looks_like_instruction
+from assistant.core.guard import looks_like_instruction
 
 HOSTILE = Path(__file__).parent / "hostile"
 
@@ -29,7 +29,7 @@ def test_instruction_detector(sentence, hostile):
 
 @pytest.fixture(scope="module")
 def hostile_assistant(tmp_path_factory):
-    from assistant.assistant import Assistant
+    from assistant.core.assistant import Assistant
     from ingest.pipeline import ingest_paths
     from ingest.settings import Settings
 
@@ -71,7 +71,7 @@ def test_upload_names_cannot_escape(tmp_path):
     from ingest.pipeline import ingest_files
     from ingest.records import SourceFile
     from ingest.settings import Settings
-    from ingest.store import Store
+    from ingest.store.store import Store
 
     upload = tmp_path / "upload"
     upload.mkdir()

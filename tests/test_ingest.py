@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.normalize import normalize_text
-from ingest.passages import make_passages
 from ingest.pipeline import ingest_paths
-from ingest.readers import read_articles
-from ingest.store import Store
+from ingest.store.store import Store
+from ingest.text.normalize import normalize_text
+from ingest.text.passages import make_passages
+from ingest.text.readers import read_articles
 
 from conftest import SAMPLE, SHARED, byline
 
@@ -198,7 +198,7 @@ def test_benchmark_corpus_ingests(settings):
 def test_the_one_sentence_shortcut_splits_as_pysbd_does():
     import pysbd
 
-    from ingest.passages import _line_spans
+    from ingest.text.passages import _line_spans
 
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
     texts = [

@@ -8,9 +8,9 @@ import bm25s
 import numpy as np
 import pytest
 
-from ingest.lexical import LexicalEntry, LexicalIndex, _stemmer, tokenize
 from ingest.pipeline import ingest_paths
-from ingest.store import Store
+from ingest.store.lexical import LexicalEntry, LexicalIndex, _stemmer, tokenize
+from ingest.store.store import Store
 
 from conftest import SAMPLE, SHARED
 

@@ -182,7 +182,7 @@ def test_binding_and_warning(tmp_path):
         [
             sys.executable,
             "-m",
-            "assistant.cli",
+            "assistant.delivery.cli",
             "serve",
             "--host",
             "0.0.0.0",

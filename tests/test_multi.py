@@ -7,8 +7,9 @@ import json
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.assistant import Assistant
-from assistant.multi import asks_yes_no, outlet_parts, with_verdict
+from assistant.core.assistant import Assistant
+from assistant.core.checks.yes_no import with_verdict
+from assistant.core.question import Question, asks_yes_no
 from ingest.pipeline import ingest_paths
 from ingest.records import PassageFilter
 from ingest.settings import Settings
@@ -63,7 +64,7 @@ def test_the_models_verdict_opens_the_verified_answer():
 
 
 def test_each_named_outlet_gets_its_own_search(settings):
-    assert outlet_parts(PassageFilter(outlets=("The Verge",))) == []
+    assert Question("q?", "q?", PassageFilter(outlets=("The Verge",))).outlet_parts == []
     responses = ["Yes. The Verge reported that the harbour reopened [1]. TechCrunch reported a berth app [2]."]
     assistant = Assistant(settings, chat_model=FakeListChatModel(responses=responses), model_name="scripted")
     question = "Does The Verge report that the Port Elin harbour reopened, while TechCrunch reports an app for it?"

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.assistant import Assistant
-from assistant.retrieval import HybridSearch
-from assistant.scope import named_outlets, relative_dates, scope_from_question
+from assistant.core.assistant import Assistant
+from assistant.core.retrieval import HybridSearch
+from assistant.core.scope import named_outlets, relative_dates, scope_from_question
 from ingest.pipeline import ingest_paths
 from ingest.records import PassageFilter
 from ingest.settings import Settings

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.assistant import Assistant
-from assistant.overview import overview_request
+from assistant.core.assistant import Assistant
+from assistant.core.question import overview_request
 from ingest.pipeline import ingest_paths
 from ingest.records import PassageFilter
 from ingest.settings import Settings
@@ -65,7 +65,7 @@ def test_one_article_gets_two_to_four_cited_sentences(sample_settings):
     answer, _ = results[0]
     assert 2 <= len(answer.citations) <= 4 and answer.citations[0].quote.startswith("On Monday")
     assert all(c.quote.rstrip(".!?") in answer.answer for c in answer.citations)  # quoted, not paraphrased
-    assert assistant._chat_model is None
+    assert assistant.generator._chat_model is None
 
 
 def test_many_articles_get_one_line_each_with_headline_and_date(tmp_path_factory):

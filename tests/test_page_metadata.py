@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from ingest.web import Fetched
-from ingest.web_articles import page_article
+from ingest.web.fetch import Fetched
+from ingest.web.pages import page_article
 
 TEXT = "<p>" + "Engineers began repairs on the Elin bridge on Monday after inspectors found cracks, the mayor said. " * 3 + "</p>"
 LD = {

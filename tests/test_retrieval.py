@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.retrieval import BylineRetriever, HybridSearch
+from assistant.core.retrieval import HybridSearch
 from ingest.pipeline import ingest_paths
 from ingest.records import PassageFilter
 
@@ -61,10 +61,3 @@ def test_filters_by_article_and_date(dated_store):
     assert recent and all(p.article_id in {"new", "copy"} for p in recent)
     early = dated_store.retrieve("Rotterdam strike", k=5, where=PassageFilter(published_before="2023-12-31"))
     assert [p.article_id for p in early] == ["old"]
-
-
-def test_langchain_retriever_returns_documents(dated_store):
-    retriever = BylineRetriever(search=dated_store, k=2)
-    docs = retriever.invoke("Who designated Amnesty International an undesirable organization?")
-    assert len(docs) == 2 and "Amnesty International" in docs[0].page_content
-    assert {"passage_id", "article_id", "title", "source", "start", "end"} <= set(docs[0].metadata)

@@ -41,7 +41,7 @@ def served(tmp_path_factory):
 def test_articles_added_later_can_be_deleted_from_a_fresh_session(served):
     from gradio_client import Client
 
-    from ingest.store import Store
+    from ingest.store.store import Store
 
     url, settings, _, _ = served
     Client(url, verbose=False)  # a page opened before the article exists

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.attribution import asked_speaker, attributed_names, cites_speaker, respelled
-from ingest.passages import make_passages
+from assistant.core.attribution import asked_speaker, attributed_names, cites_speaker, respelled
 from ingest.records import Article
-from ingest.speaker_index import SpeakerIndex
-from ingest.speakers import attribute
+from ingest.speakers.attribute import attribute
+from ingest.speakers.index import SpeakerIndex
+from ingest.text.passages import make_passages
 
 from conftest import SAMPLE, byline
 
@@ -149,7 +149,7 @@ def test_index_matches_names_and_corrects_spelling(tmp_path):
 def test_speakers_are_stored_and_the_index_follows_the_collection(tmp_path):
     from ingest.pipeline import ingest_paths
     from ingest.settings import Settings
-    from ingest.store import Store
+    from ingest.store.store import Store
 
     settings = Settings(store=tmp_path / "store")
     ingest_paths([SAMPLE], settings)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.store import Store
+from ingest.store.store import Store
 
 from conftest import RUN_DIR, SAMPLE, SHARED, byline, free_port, wait_for_port
 
@@ -44,7 +44,7 @@ def test_ingest_and_search_through_a_chroma_server(chroma_server, tmp_path):
     listed = json.loads(byline("articles", "--json", *flags, env=env).stdout)
     assert listed[0]["title"].startswith("US President seeks")
 
-    from assistant.retrieval import HybridSearch
+    from assistant.core.retrieval import HybridSearch
     from ingest.settings import Settings
 
     search = HybridSearch(Settings(chroma_url=chroma_server, store=tmp_path / "local"))

@@ -12,8 +12,8 @@ import pytest
 
 from ingest.pipeline import ingest_urls
 from ingest.settings import Settings
-from ingest.store import Store
-from ingest.web import FetchError, check_url, fetch
+from ingest.store.store import Store
+from ingest.web.fetch import FetchError, check_url, fetch
 
 from conftest import byline
 
@@ -180,13 +180,13 @@ def test_internal_addresses_and_other_schemes_are_refused(url):
 
 def test_a_redirect_to_an_internal_address_is_refused(site, settings, monkeypatch):
     """Every hop is checked: the loopback test server stands in for a public host, `localhost` for an internal one."""
-    import ingest.web
+    import ingest.web.fetch
 
     def policy(url, allow_private):
         if "//localhost" in url:
             raise FetchError(f"{url}: internal")
 
-    monkeypatch.setattr(ingest.web, "check_url", policy)
+    monkeypatch.setattr(ingest.web.fetch, "check_url", policy)
     Site.hits.clear()
     with pytest.raises(FetchError, match="internal"):
         fetch(f"{site}/to-internal", settings)

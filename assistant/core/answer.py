@@ -1,0 +1,93 @@
+"""The typed result of one question: what the CLI prints, the UI renders and the evaluation scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field, PrivateAttr
+
+if TYPE_CHECKING:
+    from assistant.core.retrieval import RetrievedPassage
+
+
+class Citation(BaseModel):
+    marker: int
+    passage_id: str
+    article_id: str
+    title: str
+    source: str
+    quote: str = Field(description="the supporting sentence exactly as it stands in the article")
+    start: int = Field(description="character offset of the quote in the normalized article")
+    end: int
+    published_at: str | None = None
+    outlet: str | None = None
+
+
+class Source(BaseModel):
+    """A retrieved passage, shown when the answer is refused or failed so the user still has the evidence."""
+
+    passage_id: str
+    article_id: str
+    title: str
+    source: str
+    text: str
+    start: int
+    end: int
+    score: float
+    published_at: str | None = None
+    outlet: str | None = None
+
+
+class Timings(BaseModel):
+    retrieve_s: float = 0.0
+    rewrite_s: float = 0.0
+    first_token_s: float | None = None
+    total_s: float = 0.0
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Answer(BaseModel):
+    question: str
+    standalone_question: str
+    answer: str
+    citations: list[Citation] = []
+    refused: bool = False
+    timings: Timings = Timings()
+    model: str = ""
+    sources: list[Source] = []
+    retrieved_ids: list[str] = []
+    unsupported: list[str] = Field(default=[], description="claims removed because no evidence supported them")
+    raw_answer: str = ""
+    markers_total: int = Field(0, description="[n] markers in the model's raw answer")
+    markers_valid: int = Field(0, description="of those, the ones that point at evidence that was shown")
+    usage: Usage = Usage()
+    error: str | None = None
+    scope: str | None = Field(None, description="the filter the answer was limited to, in words")
+    scope_from_question: bool = Field(False, description="the question itself named the outlet or the time")
+    answer_check: float | None = Field(
+        None, description="the local model's probability that its answer is about exactly what the question asks"
+    )
+    _ranking: list[RetrievedPassage] = PrivateAttr(default_factory=list)
+
+    @property
+    def ranking(self) -> list[RetrievedPassage]:
+        """Every passage the search ranked for this answer, best first; empty when the answer came another way
+        (an overview, a speaker's sentences). Kept out of the JSON: evaluations score it without searching again."""
+        return self._ranking
+
+    @ranking.setter
+    def ranking(self, passages: list[RetrievedPassage]) -> None:
+        self._ranking = passages
+
+
+@dataclass
+class Event:
+    """One step of a streamed answer: 'standalone', 'evidence', 'token' or 'answer' (always last)."""
+
+    kind: str
+    data: Any

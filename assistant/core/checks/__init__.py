@@ -1,0 +1,20 @@
+"""Judgements of a generated answer, in the order they run: each reads the answer the previous one left.
+
+A new judgement is a module here with a class that has `name`, `on_refused` and `run` (see `check.Check`), and
+one line in `CHECKS`.
+"""
+
+from __future__ import annotations
+
+from .answer_check import AnswerCheck
+from .check import Check
+from .citations import CitationCheck
+from .traps import CitedNamesCheck
+from .yes_no import YesNoFirst
+
+CHECKS: list[Check] = [
+    CitationCheck(),  # each claim supported by the sentence it cites (and said by whoever it says said it)
+    YesNoFirst(),  # a yes/no question's verdict first, or alone with its citations
+    CitedNamesCheck(),  # names and numbers the question asks about are in what the answer cites
+    AnswerCheck(),  # the local model: is the answer about exactly what was asked?
+]

@@ -1,0 +1,61 @@
+"""A second opinion on an answer that costs a few dozen tokens: the local model is asked, in the same llama.cpp
+context that just wrote the answer (its prompt and answer are already evaluated), whether its answer is about
+exactly what the question asks, and the probability of "same" against "different" is read from the next-token
+logits. Of four wordings tried on squad8 questions (docs/EVALUATION.md), this one separated answerable from
+unanswerable questions best; "does the evidence answer the question? yes or no" barely did (the model says yes).
+
+SQuAD 2.0's unanswerable questions change one name, date or relation of an answerable one; the answer then reads
+fine and cites real sentences, and only a check that rereads the question against the evidence can catch it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from langchain_core.messages import BaseMessage
+
+from assistant.models.chat_models import LocalChatModel
+from assistant.models.next_token import first_word_odds
+
+from .check import CheckContext, Draft, Verdict
+
+CHECK = (
+    'Compare your answer with the question: "{question}" Is your answer about exactly what the question asks, or about '
+    "something else (another person, date, place, thing or direction)? Reply with one word: same or different."
+)
+_SAME = ["same", "Same", " same", " Same"]
+_DIFFERENT = ["different", "Different", " different", " Different"]
+REFUSAL = "The articles don't say: read against the question, the closest sentences do not answer it."
+
+
+def same_probability(model: LocalChatModel, messages: list[BaseMessage], answer: str, question: str) -> float:
+    """P("same") / (P("same") + P("different")) for CHECK asked after `answer`, given the prompt `messages` that
+    produced it."""
+    turns = [
+        *model.chat_messages(messages),
+        {"role": "assistant", "content": answer},
+        {"role": "user", "content": CHECK.format(question=question)},
+    ]
+    return first_word_odds(model, turns, _SAME, _DIFFERENT)
+
+
+@dataclass(frozen=True)
+class AnswerCheckVerdict(Verdict):
+    probability: float | None = None
+    """P("same"); None when the check did not run (turned off, or a backend without next-token logits)."""
+
+
+class AnswerCheck:
+    """Refuses an answer the local model itself reads as being about something other than what was asked."""
+
+    name = "answer check"
+    on_refused = False
+
+    def run(self, draft: Draft, context: CheckContext) -> AnswerCheckVerdict:
+        model, settings = context.chat_model, context.settings
+        if not settings.answer_check or not isinstance(model, LocalChatModel):
+            return AnswerCheckVerdict(self.name, draft)
+        probability = same_probability(model, context.messages, context.raw, context.question.asking)
+        if probability >= settings.answer_check_floor:
+            return AnswerCheckVerdict(self.name, draft, probability)
+        return AnswerCheckVerdict(self.name, draft.refuse(REFUSAL), probability)

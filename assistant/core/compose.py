@@ -1,0 +1,88 @@
+"""The `Answer` record, composed once from what the question, the route, the generation and the checks produced."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from .answer import Answer, Event, Source, Timings
+from .checks.answer_check import AnswerCheckVerdict
+from .checks.check import Draft, Verdict
+from .checks.citations import CitationVerdict, number_citations
+from .question import Question
+from .retrieval import RetrievedPassage
+from .routes.route import Extract, Found
+
+if TYPE_CHECKING:
+    from .generation import Generation
+
+
+def refusal_text(question: str) -> str:
+    return f"The articles don't say. Nothing in them answers “{question}”; the closest passages are listed below."
+
+
+def _record(q: Question, found: Found, scope: str | None, timings: Timings) -> Answer:
+    answer = Answer(
+        question=q.asked,
+        standalone_question=q.standalone,
+        answer="",
+        sources=[source(p) for p in found.passages],
+        retrieved_ids=[p.id for p in found.passages],
+        error=q.error,
+        scope=scope,
+        scope_from_question=q.scope_from_question,
+        timings=timings,
+    )
+    answer.ranking = found.ranking
+    return answer
+
+
+def extracted_answer(q: Question, found: Found, extract: Extract, scope: str | None, timings: Timings, started: float) -> Answer:
+    answer = _record(q, found, scope, timings)
+    if extract.claims:
+        answer.answer, answer.citations = number_citations(extract.claims, found.evidence)
+    else:
+        answer.refused, answer.answer = True, extract.refusal
+    timings.total_s = time.perf_counter() - started
+    answer.model = extract.model
+    return answer
+
+
+def compose_answer(
+    q: Question, found: Found, generation: Generation, verdicts: list[Verdict], scope: str | None, timings: Timings
+) -> Answer:
+    """A generated answer as the last check left it; a refusal in the words of the check or route that refused."""
+    answer = _record(q, found, scope, timings)
+    answer.raw_answer, answer.usage = generation.raw, generation.usage
+    answer.error = answer.error or generation.error
+    draft = verdicts[-1].draft if verdicts else Draft("")
+    answer.answer, answer.citations, answer.unsupported = draft.text, draft.citations, draft.unsupported
+    answer.refused = draft.refused
+    for verdict in verdicts:
+        if isinstance(verdict, CitationVerdict):
+            answer.markers_total, answer.markers_valid = verdict.markers_total, verdict.markers_valid
+        elif isinstance(verdict, AnswerCheckVerdict):
+            answer.answer_check = verdict.probability
+    if not answer.answer and answer.error is None:
+        answer.refused, answer.answer = True, draft.refusal or found.refusal or refusal_text(q.standalone)
+    elif answer.error is not None and not answer.answer:
+        answer.answer = f"Could not generate an answer: {answer.error}"
+    return answer
+
+
+def source(p: RetrievedPassage) -> Source:
+    return Source(
+        passage_id=p.id,
+        article_id=p.article_id,
+        title=p.title,
+        source=p.source,
+        text=p.text,
+        start=p.start,
+        end=p.end,
+        score=p.score,
+        published_at=p.published_at,
+        outlet=p.outlet,
+    )
+
+
+__all__ = ["Event", "compose_answer", "extracted_answer", "refusal_text", "source"]

@@ -1,0 +1,132 @@
+"""The chat model's part of an answer: rewriting a follow-up, fitting the evidence to the context window, and
+streaming the answer's tokens. Backend failures become one readable message; details go to the log."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Generator as Yielding
+from dataclasses import dataclass, field
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+from langchain_core.output_parsers import StrOutputParser
+
+from assistant.models.chat_models import BackendError, LocalChatModel, backend_hint, make_chat_model
+from ingest.settings import Settings
+
+from .answer import Event, Timings, Usage
+from .evidence import Evidence
+from .prompts import ANSWER, ANSWER_YES_NO, REWRITE, answer_prompt_tokens, clean_rewrite, format_history, needs_rewrite
+from .question import Question, QuestionError
+
+log = logging.getLogger("byline")
+__all__ = ["BackendError", "Generation", "Generator"]
+
+
+@dataclass
+class Generation:
+    """What one streamed generation produced: the raw text, or the error that cut it short."""
+
+    raw: str = ""
+    usage: Usage = field(default_factory=Usage)
+    first_token_s: float | None = None
+    error: str | None = None
+    messages: list[BaseMessage] = field(default_factory=list)
+
+
+class Generator:
+    """Owns the chat model, loaded on first use."""
+
+    def __init__(self, settings: Settings, chat_model: BaseChatModel | None = None, model_name: str | None = None):
+        self.settings = settings
+        self._chat_model = chat_model
+        self._model_name = model_name or (type(chat_model).__name__ if chat_model else "")
+
+    @property
+    def chat_model(self) -> BaseChatModel:
+        if self._chat_model is None:
+            self._chat_model, self._model_name = make_chat_model(self.settings)
+        return self._chat_model
+
+    @property
+    def model_name(self) -> str:
+        return self._model_name or self.settings.backend
+
+    @property
+    def rewrite_model(self) -> BaseChatModel:
+        """The local model rewrites in a context of its own, so its prompt never evicts the answer prompt's prefix."""
+        model = self.chat_model
+        if isinstance(model, LocalChatModel):
+            return model.model_copy(update={"slot": "rewrite", "max_tokens": self.settings.rewrite_max_tokens})
+        return model
+
+    def warm_up(self) -> None:
+        self.chat_model.invoke(ANSWER.format_messages(evidence="[1] Nothing.", question="Nothing?"), max_tokens=1)
+
+    def standalone(self, question: str, history: list[tuple[str, str]], timings: Timings) -> str:
+        if not needs_rewrite(question, history):
+            return question
+        t0 = time.perf_counter()
+        chain = REWRITE | self.rewrite_model | StrOutputParser()
+        try:
+            history_text = format_history(history, self.settings.history_turns, self.settings.history_answer_chars)
+            text = chain.invoke({"history": history_text, "question": question}, stop=["\n"])
+        except BackendError:
+            raise
+        except Exception as err:
+            raise BackendError(self.backend_message(err)) from None
+        timings.rewrite_s = time.perf_counter() - t0
+        return clean_rewrite(text, question)
+
+    def fit_to_context(self, evidence: list[Evidence], question: str) -> list[Evidence]:
+        """The local model's context must hold the prompt and the answer: the weakest evidence goes first, and a
+        question that cannot fit even alone is an error that says so (not a backend failure)."""
+        if self.settings.backend != "local":
+            return evidence
+        budget = self.settings.n_ctx - self.settings.max_tokens
+        kept = list(evidence)
+        while kept and answer_prompt_tokens([e.prompt_line() for e in kept], question) > budget:
+            kept.pop()
+        if answer_prompt_tokens([e.prompt_line() for e in kept], question) > budget or not kept:
+            raise QuestionError(
+                f"the question and its evidence do not fit the local model's context window ({self.settings.n_ctx} "
+                f"tokens, {self.settings.max_tokens} of them kept for the answer); ask a shorter question or raise "
+                "BYLINE_N_CTX"
+            )
+        return kept
+
+    def generate(self, question: Question, evidence: list[Evidence], started: float) -> Yielding[Event, None, Generation]:
+        """Streams the model's tokens as events; returns the whole generation."""
+        prompt = ANSWER_YES_NO if question.yes_no else ANSWER
+        messages = prompt.format_messages(evidence="\n".join(e.prompt_line() for e in evidence), question=question.standalone)
+        result = Generation(messages=messages)
+        raw, finished = [], False
+        try:
+            for chunk in self.chat_model.stream(messages):
+                meta = chunk.response_metadata or {}
+                finished = finished or bool(meta.get("finish_reason") or meta.get("done_reason") or meta.get("done"))
+                if chunk.usage_metadata:
+                    result.usage = Usage(
+                        prompt_tokens=chunk.usage_metadata.get("input_tokens", 0),
+                        completion_tokens=chunk.usage_metadata.get("output_tokens", 0),
+                    )
+                if chunk.content:
+                    if result.first_token_s is None:
+                        result.first_token_s = time.perf_counter() - started
+                    raw.append(str(chunk.content))
+                    yield Event("token", str(chunk.content))
+        except BackendError as err:
+            result.error = str(err)
+        except Exception as err:
+            result.error = self.backend_message(err)
+        result.raw = "".join(raw).strip()
+        if result.error is None and self.settings.backend != "local" and not finished:
+            result.error = self.backend_message(ConnectionError("the stream ended before the answer was finished"))
+        return result
+
+    def backend_message(self, err: Exception) -> str:
+        """What the user reads; the exception's class and traceback go to the log only."""
+        log.info("chat backend %s failed", self.settings.backend, exc_info=err)
+        detail = str(err).strip() or "no detail"
+        return f"the '{self.settings.backend}' chat backend failed ({detail}); check {backend_hint(self.settings)}"

@@ -1,0 +1,26 @@
+"""Ways of answering, in the order they are tried: the first whose `applies` is true answers the question.
+
+A new kind of question is a module here with a class that has `name`, `applies` and `find` (see `route.Route`),
+and one line in `ROUTES`.
+"""
+
+from __future__ import annotations
+
+from ..question import Question
+from .outlets import OutletsRoute
+from .overview import OverviewRoute
+from .plain import PlainRoute
+from .route import Route
+from .speaker import SpeakerRoute, UnquotedSpeakerRoute
+
+ROUTES: list[Route] = [
+    OverviewRoute(),  # "Summarize the news": extracted, no generation
+    SpeakerRoute(),  # "What did Vance say?": only Vance's sentences
+    UnquotedSpeakerRoute(),  # "What did X say?" where no article quotes X: a refusal naming who is quoted
+    OutletsRoute(),  # a question naming several outlets: a search per outlet
+    PlainRoute(),  # everything else
+]
+
+
+def pick_route(question: Question, routes: list[Route] = ROUTES) -> Route:
+    return next(route for route in routes if route.applies(question))

@@ -1,0 +1,265 @@
+"""An OpenAI-compatible chat API served beside the UI: any OpenAI client gets Byline's cited answers.
+
+The answer's text carries the [n] markers; the message adds `citations` (and `refused`, `understood_as`,
+`filter`). A stream sends the answer only after its citations are verified, so no claim that verification drops
+is ever sent; the last chunk carries the citations. Article, outlet and date filters go in an extra `filters` field.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.core.answer import Answer
+from assistant.core.assistant import Assistant, QuestionError
+from assistant.delivery.turns import AnswerTurns, TooManyPending
+from ingest.records import PassageFilter
+from ingest.settings import Settings
+from ingest.text.dates import user_date
+
+MODEL_ID = "byline"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class ApiError(Exception):
+    """An OpenAI-style error: HTTP status, message, and the parameter it is about."""
+
+    def __init__(self, status: int, message: str, param: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.status, self.message, self.param, self.code = status, message, param, code
+
+    def response(self) -> JSONResponse:
+        kind = {401: "authentication_error", 403: "permission_error", 429: "rate_limit_error"}.get(
+            self.status, "invalid_request_error"
+        )
+        body = {"error": {"message": self.message, "type": kind, "param": self.param, "code": self.code}}
+        return JSONResponse(body, status_code=self.status)
+
+
+class MessageIn(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[dict[str, Any]] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return " ".join(str(part.get("text", "")) for part in self.content if part.get("type") == "text")
+        return self.content or ""
+
+
+class FiltersIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    articles: list[str] = Field(default_factory=list, description="only these article ids")
+    published_after: str | None = Field(None, description="YYYY-MM-DD, inclusive")
+    published_before: str | None = Field(None, description="YYYY-MM-DD, inclusive")
+    outlets: list[str] = Field(default_factory=list, description="only articles from these outlets")
+
+    def passage_filter(self) -> PassageFilter:
+        dates = {}
+        for name in ("published_after", "published_before"):
+            value = getattr(self, name)
+            try:
+                dates[name] = user_date(value) if value else None
+            except ValueError as err:
+                raise ApiError(400, str(err), f"filters.{name}") from None
+        return PassageFilter(tuple(self.articles), dates["published_after"], dates["published_before"], tuple(self.outlets))
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    model: str
+    messages: list[MessageIn]
+    stream: bool = False
+    filters: FiltersIn | None = None
+    n: int | None = None
+    tools: list | None = None
+    tool_choice: Any = None
+    functions: list | None = None
+    function_call: Any = None
+    logprobs: bool | None = None
+    response_format: dict | None = None
+
+
+def _check_supported(request: ChatRequest) -> None:
+    if request.model != MODEL_ID:
+        raise ApiError(404, f"The model '{request.model}' does not exist here; use '{MODEL_ID}'.", "model", "model_not_found")
+    if not request.messages:
+        raise ApiError(400, "'messages' is empty; send at least one user message.", "messages")
+    if request.n not in (None, 1):
+        raise ApiError(400, "Only n=1 is supported: Byline gives one cited answer.", "n")
+    for name in ("tools", "tool_choice", "functions", "function_call"):
+        if getattr(request, name):
+            raise ApiError(400, f"'{name}' is not supported: Byline answers from its articles only.", name)
+    if request.logprobs:
+        raise ApiError(400, "'logprobs' is not supported.", "logprobs")
+    if request.response_format and request.response_format.get("type") not in (None, "text"):
+        raise ApiError(400, "Only text responses are supported; the answer cites its sources inline.", "response_format")
+
+
+def conversation(messages: list[MessageIn]) -> tuple[str, list[tuple[str, str]]]:
+    """(the question, earlier (question, answer) pairs): the last message must be the user's question."""
+    turns = [m for m in messages if m.role in ("user", "assistant")]
+    if not turns or turns[-1].role != "user" or not turns[-1].text().strip():
+        raise ApiError(400, "The last message must be a user message with the question.", "messages")
+    history, question = [], None
+    for message in turns[:-1]:
+        if message.role == "user":
+            question = message.text()
+        elif question is not None:
+            history.append((question, message.text()))
+            question = None
+    return turns[-1].text(), history
+
+
+def _message_extras(answer: Answer) -> dict:
+    extras: dict[str, Any] = {
+        "citations": [c.model_dump() for c in answer.citations],
+        "refused": answer.refused,
+    }
+    if answer.standalone_question != answer.question:
+        extras["understood_as"] = answer.standalone_question
+    if answer.scope:
+        extras["filter"] = answer.scope
+    return extras
+
+
+def _chunk(completion_id: str, created: int, delta: dict, finish: str | None = None) -> str:
+    body = {
+        "id": completion_id,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": MODEL_ID,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
+    return f"data: {json.dumps(body)}\n\n"
+
+
+def _pieces(text: str, size: int = 24) -> Iterator[str]:
+    """The verified answer in small pieces, cut at spaces, so clients render it as a stream."""
+    start = 0
+    while start < len(text):
+        end = text.find(" ", start + size)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
+class OpenAIChat:
+    """The routes; one instance per server, sharing the chat's fair queue for the local model."""
+
+    def __init__(self, assistant: Assistant, settings: Settings, turns: AnswerTurns):
+        self.assistant, self.settings, self.turns = assistant, settings, turns
+
+    def authorize(self, request: Request) -> None:
+        key = self.settings.api_key
+        if not key:
+            if self.settings.host not in LOOPBACK:
+                raise ApiError(
+                    403,
+                    "The API is off: this server listens beyond localhost without an API key. "
+                    "Start it with --api-key KEY (BYLINE_API_KEY).",
+                    code="api_disabled",
+                )
+            return
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {key}".encode()):
+            raise ApiError(
+                401, "Missing or wrong API key: send 'Authorization: Bearer <key>' (BYLINE_API_KEY).", code="invalid_api_key"
+            )
+
+    def models(self) -> dict:
+        return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "byline"}]}
+
+    def _answer(self, request: ChatRequest, client: str) -> Answer:
+        question, history = conversation(request.messages)
+        where = request.filters.passage_filter() if request.filters else PassageFilter()
+        try:
+            ticket = self.turns.join(f"api:{client}")
+        except TooManyPending as err:
+            raise ApiError(429, str(err), code="too_many_pending") from None
+        try:
+            for _ in self.turns.wait(ticket):
+                pass
+            return self.assistant.ask(question, history, where)
+        except QuestionError as err:
+            raise ApiError(400, str(err), "messages") from None
+        finally:
+            self.turns.leave(ticket)
+
+    def complete(self, request: ChatRequest, client: str) -> Any:
+        _check_supported(request)
+        answer = self._answer(request, client)
+        completion_id, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
+        if not request.stream:
+            usage = answer.usage
+            return {
+                "id": completion_id,
+                "object": "chat.completion",
+                "created": created,
+                "model": MODEL_ID,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": answer.answer, **_message_extras(answer)},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": usage.prompt_tokens,
+                    "completion_tokens": usage.completion_tokens,
+                    "total_tokens": usage.prompt_tokens + usage.completion_tokens,
+                },
+            }
+
+        def events() -> Iterator[str]:
+            yield _chunk(completion_id, created, {"role": "assistant", "content": ""})
+            for piece in _pieces(answer.answer):
+                yield _chunk(completion_id, created, {"content": piece})
+            yield _chunk(completion_id, created, _message_extras(answer), "stop")
+            yield "data: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+
+def add_openai_routes(app: FastAPI, assistant: Assistant, settings: Settings, turns: AnswerTurns) -> None:
+    chat = OpenAIChat(assistant, settings, turns)
+    router = APIRouter(prefix="/v1", dependencies=[Depends(chat.authorize)])
+
+    @router.get("/models")
+    def list_models() -> dict:
+        return chat.models()
+
+    @router.get("/models/{model_id}")
+    def get_model(model_id: str) -> dict:
+        if model_id != MODEL_ID:
+            raise ApiError(404, f"The model '{model_id}' does not exist here; use '{MODEL_ID}'.", "model", "model_not_found")
+        return chat.models()["data"][0]
+
+    @router.post("/chat/completions")
+    def chat_completions(body: ChatRequest, request: Request) -> Any:
+        return chat.complete(body, request.client.host if request.client else "unknown")
+
+    app.include_router(router)
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, err: ApiError) -> JSONResponse:
+        return err.response()
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_body(request: Request, err: RequestValidationError) -> JSONResponse:
+        first = err.errors()[0] if err.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        if first.get("type") == "json_invalid":
+            message = "The request body is not valid JSON."
+        else:
+            message = f"Invalid request: {where or 'body'}: {first.get('msg', 'not valid')}."
+        return ApiError(400, message, where or None).response()

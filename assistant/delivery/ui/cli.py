@@ -1,0 +1,114 @@
+"""`byline serve`: the chat UI in the browser."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+from importlib.metadata import entry_points
+
+from starlette.middleware import Middleware
+
+from assistant.delivery.api import LOOPBACK
+from assistant.delivery.cli import add_answer_flags
+from assistant.delivery.ui.access import LoginGuard, SignedInOnly
+from ingest.cli import fail, settings_from_args
+from ingest.records import IngestError
+from ingest.settings import Settings
+
+
+def batch_runner():
+    """The evaluation harness's batch runner, found through an entry point so `assistant` never imports `evals`."""
+    for entry in entry_points(group="byline.batch"):
+        return entry.load()
+    return None
+
+
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    if not value:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise ValueError("--auth must look like USER:PASSWORD")
+    return user, password
+
+
+def launch(settings: Settings) -> None:
+    """One server on one port: the OpenAI-compatible API under /v1 and the Gradio app under /."""
+    import gradio as gr
+    import uvicorn
+    from fastapi import FastAPI
+
+    from assistant.core.assistant import Assistant
+    from assistant.delivery.api import add_openai_routes
+    from assistant.delivery.turns import AnswerTurns
+    from assistant.delivery.ui.app import build_app, theme
+    from assistant.delivery.ui.render import CSS
+
+    server_log = logging.getLogger("byline")
+    if not server_log.handlers:  # the server's log: failures' details, never shown to users
+        server_log.addHandler(logging.StreamHandler())
+        server_log.setLevel(logging.INFO)
+    credentials = parse_auth(settings.auth)
+    assistant = Assistant(settings)
+    threading.Thread(target=assistant.warm_up, daemon=True).start()
+    turns = AnswerTurns(settings.answer_concurrency, settings.max_pending_per_session)
+    blocks = build_app(settings, assistant, batch_runner(), turns)
+    blocks.queue(default_concurrency_limit=settings.answer_concurrency)
+    server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    add_openai_routes(server, assistant, settings, turns)
+    gr.mount_gradio_app(
+        server,
+        blocks,
+        path="/",
+        server_name=settings.host,
+        server_port=settings.port,
+        auth=LoginGuard(*credentials) if credentials else None,
+        theme=theme(),
+        css=CSS,
+        max_file_size=settings.max_file_bytes,
+        app_kwargs={"middleware": [Middleware(SignedInOnly)]},
+        ssr_mode=False,
+        show_error=False,
+        footer_links=[],
+        pwa=False,
+        mcp_server=False,
+    )
+    uvicorn.run(server, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=5)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        settings = settings_from_args(
+            args,
+            backend=args.backend,
+            top_k=args.top_k,
+            host=args.host,
+            port=args.port,
+            auth=args.auth,
+            api_key=args.api_key,
+        )
+        parse_auth(settings.auth)
+    except (ValueError, IngestError) as err:
+        return fail(str(err))
+    if settings.host not in LOOPBACK and not settings.auth:
+        print(
+            f"warning: serving on {settings.host} without --auth: anyone who can reach this machine can use "
+            "the app and change its articles",
+            file=sys.stderr,
+        )
+    api = "off (no --api-key beyond localhost)" if settings.host not in LOOPBACK and not settings.api_key else "/v1"
+    print(f"Byline is starting on http://{settings.host}:{settings.port} (API: {api}; Ctrl-C stops it)", flush=True)
+    launch(settings)
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("serve", help="start the chat UI in the browser")
+    p.add_argument("--host", help="address to bind (BYLINE_HOST, default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (BYLINE_PORT, default 7860)")
+    p.add_argument("--auth", help="USER:PASSWORD required for every page and UI route (BYLINE_AUTH)")
+    p.add_argument("--api-key", help="Bearer key the /v1 API requires (BYLINE_API_KEY); without one it is localhost-only")
+    add_answer_flags(p)
+    p.set_defaults(func=cmd_serve)

@@ -1,0 +1,101 @@
+"""The Articles tab's web part: add pages or feeds by URL, follow feeds and refresh them, with progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+import gradio as gr
+
+from assistant.core.assistant import Assistant
+from assistant.delivery.ui.render import status_html
+from ingest.pipeline import ingest_urls
+from ingest.records import IngestError
+from ingest.report import IngestReport
+from ingest.settings import Settings
+from ingest.web.feeds import FeedList
+
+
+def web_report(report: IngestReport) -> str:
+    head = f"<b>{report.added} added, {report.updated} updated, {report.unchanged} unchanged</b>"
+    rows = "".join(
+        f"<li>{escape(o.status)}: {escape(o.title or o.source)} <small>{escape(o.source)}</small></li>" for o in report.outcomes
+    )
+    failures = "".join(f"<li>⚠️ {status_html(f.error)}</li>" for f in report.failed)
+    return head + (f"<ul>{rows}{failures}</ul>" if rows or failures else "")
+
+
+def _urls(text: str | None) -> list[str]:
+    return [u for u in (text or "").split() if u.strip()]
+
+
+def web_section(
+    assistant: Assistant, settings: Settings, status: gr.HTML, refreshed: list, refreshed_values: Callable[[], tuple]
+) -> None:
+    """Builds the controls; `refreshed` are the components an ingest changes (table, article choices), and
+    `refreshed_values` gives their new values."""
+    feeds = FeedList(settings)
+    with gr.Row():
+        with gr.Column():
+            links = gr.Textbox(label="Add from the web: page or RSS/Atom feed URLs, one per line", lines=3, elem_id="byline-urls")
+            fetch_button = gr.Button("Fetch and add")
+        with gr.Column():
+            feed_url = gr.Textbox(label="Follow a feed (URL)", elem_id="byline-feed-url")
+            with gr.Row():
+                follow = gr.Button("Follow", size="sm")
+                unfollow = gr.Button("Stop following", size="sm")
+                refresh = gr.Button("Refresh all feeds", size="sm")
+            followed = gr.Markdown(lambda: _feed_list(feeds), elem_id="byline-feeds")
+
+    def run(urls: list[str], progress: gr.Progress):
+        progress(0, desc="Fetching")
+        done = [0]
+
+        def tick(n):
+            done[0] += n
+            progress((done[0], None), desc=f"{done[0]} passages")
+
+        report = ingest_urls(urls, settings, assistant.store, progress=tick)
+        return web_report(report), *refreshed_values()
+
+    def add_links(text, progress=gr.Progress()):
+        urls = _urls(text)
+        if not urls:
+            return "Paste one or more http(s) links first.", gr.update(), gr.update()
+        return run(urls, progress)
+
+    def refresh_all(progress=gr.Progress()):
+        try:
+            urls = [f.url for f in feeds.all()]
+        except IngestError as err:
+            return status_html(str(err)), gr.update(), gr.update()
+        if not urls:
+            return "No feeds to refresh: follow one first.", gr.update(), gr.update()
+        return run(urls, progress)
+
+    def change(url, adding: bool):
+        url = (url or "").strip()
+        try:
+            if adding:
+                message = f"Following {url}." if feeds.add(url) else f"Already following {url}."
+            else:
+                message = f"Stopped following {url}." if feeds.remove(url) else f"Not following {url}."
+        except IngestError as err:
+            message = str(err)
+        return status_html(message), _feed_list(feeds)
+
+    outputs = [status, *refreshed]
+    fetch_button.click(add_links, links, outputs, api_name="add_urls")
+    refresh.click(refresh_all, None, outputs, api_name="refresh_feeds")
+    follow.click(lambda u: change(u, True), feed_url, [status, followed], api_name="follow_feed")
+    unfollow.click(lambda u: change(u, False), feed_url, [status, followed], api_name="unfollow_feed")
+
+
+def _feed_list(feeds: FeedList) -> str:
+    try:
+        followed = feeds.all()
+    except IngestError as err:
+        return str(err)
+    if not followed:
+        return "*No feeds followed yet.*"
+    return "Following:\n" + "\n".join(f"- `{f.url}`" for f in followed)

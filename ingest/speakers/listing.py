@@ -1,0 +1,76 @@
+"""Who said what, read from the speaker index: what `byline quotes` prints and the UI's "Who said what" view shows."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ingest.speakers.index import SpeakerIndex
+from ingest.store.store import Store
+
+
+@dataclass(frozen=True)
+class QuotedSentence:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class SpeakerInArticle:
+    article_id: str
+    title: str
+    source: str
+    published_at: str | None
+    sentences: list[QuotedSentence] = field(default_factory=list)
+
+
+@dataclass
+class SpeakerQuotes:
+    speaker: str
+    kind: str
+    articles: list[SpeakerInArticle]
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SpeakerSummary:
+    speaker: str
+    kind: str
+    sentences: int
+    articles: int
+
+
+def speakers(index: SpeakerIndex) -> list[SpeakerSummary]:
+    """Every speaker, most quoted first."""
+    return [
+        SpeakerSummary(s, index.kinds.get(s, ""), len(index.quotes[s]), len({q.article_id for q in index.quotes[s]}))
+        for s in index.speakers()
+    ]
+
+
+def resolve_speaker(index: SpeakerIndex, name: str) -> list[str]:
+    """The speakers a typed name means, trying the closest spelling of each word when none matches as typed."""
+    found = index.match(name)
+    if found:
+        return found
+    corrected = " ".join(better or w for w, better in zip(name.split(), index.respell(name)))
+    return index.match(corrected) if corrected.lower() != name.lower() else []
+
+
+def quotes_of(store: Store, speaker: str) -> SpeakerQuotes:
+    """One speaker's sentences grouped by article, newest article first, sentences in reading order."""
+    index = store.speaker_index()
+    found = index.quotes.get(speaker, [])
+    passages = store.passages([q.passage_id for q in found])
+    by_article: dict[str, SpeakerInArticle] = {}
+    for q in sorted(found, key=lambda q: (q.article_id, q.start)):
+        p = passages.get(q.passage_id)
+        if p is None:
+            continue
+        entry = by_article.setdefault(q.article_id, SpeakerInArticle(p.article_id, p.title, p.source, p.published_at))
+        if all(s.start != q.start for s in entry.sentences):
+            entry.sentences.append(QuotedSentence(p.text[q.start - p.start : q.end - p.start], q.start, q.end))
+    articles = sorted(by_article.values(), key=lambda a: (a.published_at or "", a.title), reverse=True)
+    return SpeakerQuotes(speaker, index.kinds.get(speaker, ""), articles)

@@ -1,0 +1,449 @@
+"""The article store: passages and their embeddings in Chroma, plus the lexical index kept in step with it."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import threading
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import numpy as np
+
+from ingest.records import (
+    Article,
+    Attribution,
+    Hit,
+    IngestError,
+    Passage,
+    PassageFilter,
+    StoredArticleState,
+    StoredPassage,
+    public_source,
+)
+from ingest.settings import Settings
+from ingest.speakers.index import SpeakerIndex
+from ingest.store.lexical import LexicalEntry, LexicalIndex
+from ingest.text.dates import UNKNOWN_TS, timestamp
+
+_PAGE = 5000
+_GENERATION = "byline_generation"
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    id: str
+    title: str
+    source: str
+    published_at: str | None
+    passages: int
+    outlet: str | None = None
+
+
+def encode(article: Article, passage: Passage) -> dict:
+    """A passage's Chroma metadata. This and `decode` are the only code that knows the format."""
+    meta: dict = {
+        "article_id": article.id,
+        "title": article.title,
+        "source": article.source,
+        "position": passage.position,
+        "start": passage.start,
+        "end": passage.end,
+        "sentences": json.dumps(passage.sentences),
+        "article_hash": article.content_hash,
+        "published_ts": timestamp(article.published_at),
+        "origin": article.from_where,
+    }
+    if article.published_at:
+        meta["published_at"] = article.published_at
+    if article.url:
+        meta["url"] = article.url
+    if article.outlet:
+        meta["outlet"] = article.outlet
+    if article.author:
+        meta["author"] = article.author
+    if passage.speakers:
+        meta["speakers"] = json.dumps(
+            [[a.sentence_start, a.sentence_end, a.speaker, a.kind, a.start, a.end] for a in passage.speakers]
+        )
+    return meta
+
+
+def _speakers(meta: dict) -> tuple[Attribution, ...]:
+    return tuple(
+        Attribution(int(ss), int(se), str(n), str(k), int(a), int(b))
+        for ss, se, n, k, a, b in json.loads(meta.get("speakers", "[]"))
+    )
+
+
+def decode(passage_id: str, text: str, meta: dict) -> StoredPassage:
+    return StoredPassage(
+        id=passage_id,
+        article_id=meta["article_id"],
+        title=meta.get("title", ""),
+        source=public_source(meta.get("source", "")),
+        text=text,
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        sentences=tuple((int(a), int(b)) for a, b in json.loads(meta.get("sentences", "[]"))),
+        published_at=meta.get("published_at"),
+        url=meta.get("url"),
+        speakers=_speakers(meta),
+        outlet=meta.get("outlet"),
+        author=meta.get("author"),
+    )
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A passage as Chroma holds it, for the indexes kept beside the collection."""
+
+    id: str
+    text: str
+    meta: dict
+
+    @property
+    def lexical(self) -> LexicalEntry:
+        m = self.meta
+        return LexicalEntry(self.id, self.text, m["article_id"], float(m.get("published_ts", UNKNOWN_TS)), m.get("outlet", ""))
+
+    def _speaker_args(self) -> tuple[str, tuple[Attribution, ...], str, bool]:
+        m = self.meta
+        dated = float(m.get("published_ts", UNKNOWN_TS)) >= 0
+        return f"{m.get('title', '')}\n{self.text}", _speakers(m), m.get("outlet", ""), dated
+
+    def add_to(self, index: SpeakerIndex) -> None:
+        index.add(self.id, self.meta["article_id"], *self._speaker_args())
+
+    def remove_from(self, index: SpeakerIndex) -> None:
+        index.remove(self.id, *self._speaker_args())
+
+
+@dataclass(frozen=True)
+class _Range:
+    after: float | None
+    before: float | None
+
+
+def _range(where: PassageFilter) -> _Range:
+    after = max(timestamp(where.published_after), 0.0) if where.published_after else None
+    before = timestamp(where.published_before) if where.published_before else None
+    return _Range(after, before)
+
+
+def chroma_where(where: PassageFilter) -> dict | None:
+    """The filter as Chroma's `where`; undated articles match no date range."""
+    dates = _range(where)
+    clauses: list[dict] = []
+    if where.article_ids:
+        clauses.append({"article_id": {"$in": list(where.article_ids)}})
+    if where.outlets:
+        clauses.append({"outlet": {"$in": list(where.outlets)}})
+    if dates.after is not None:
+        clauses.append({"published_ts": {"$gte": dates.after}})
+    if dates.before is not None:
+        clauses.append({"published_ts": {"$lte": dates.before}})
+        if dates.after is None:
+            clauses.append({"published_ts": {"$gte": 0.0}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _client(settings: Settings):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}")
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as err:
+            raise IngestError(
+                f"cannot reach the Chroma server at {settings.chroma_url} ({err}); start it with "
+                "`chroma run --path DIR` or fix BYLINE_CHROMA_URL / --chroma-url"
+            ) from None
+    try:
+        settings.store.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise IngestError(f"cannot create the store folder {settings.store} ({err}); fix BYLINE_STORE / --store") from None
+    return chromadb.PersistentClient(path=str(settings.store), settings=chroma_settings)
+
+
+class Store:
+    """One collection of passages. Writes go article by article, so no article is ever half stored."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._client = _client(settings)
+        self._collection = self._client.get_or_create_collection(
+            settings.collection,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        self._lexical: LexicalIndex | None = None
+        self._speakers: SpeakerIndex | None = None
+        self._lock = threading.RLock()
+        self._write_base = ""
+        self._added: dict[str, _Stored] = {}
+        self._removed: dict[str, _Stored] = {}
+
+    # --- reading -----------------------------------------------------------------------------------
+
+    @property
+    def generation(self) -> str:
+        meta = self._client.get_collection(self.settings.collection, embedding_function=None).metadata or {}
+        return str(meta.get(_GENERATION, ""))
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def _pages(self, include: list[str], where: dict | None = None):
+        offset = 0
+        while True:
+            page = self._collection.get(where=where, include=include, limit=_PAGE, offset=offset)
+            if not page["ids"]:
+                return
+            yield page
+            offset += len(page["ids"])
+
+    def articles(self) -> list[StoredArticle]:
+        found: dict[str, dict] = {}
+        counts: dict[str, int] = defaultdict(int)
+        for page in self._pages(["metadatas"]):
+            for meta in page["metadatas"]:
+                counts[meta["article_id"]] += 1
+                found.setdefault(meta["article_id"], meta)
+        return sorted(
+            (
+                StoredArticle(
+                    aid,
+                    m.get("title", ""),
+                    public_source(m.get("source", "")),
+                    m.get("published_at"),
+                    counts[aid],
+                    m.get("outlet"),
+                )
+                for aid, m in found.items()
+            ),
+            key=lambda a: (a.title.lower(), a.id),
+        )
+
+    def passages(self, ids: list[str], where: PassageFilter = PassageFilter()) -> dict[str, StoredPassage]:
+        """The passages of those ids that exist (and pass the filter), by id."""
+        if not ids:
+            return {}
+        got = self._collection.get(ids=list(dict.fromkeys(ids)), where=chroma_where(where), include=["documents", "metadatas"])
+        return {i: decode(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+
+    def article_passages(self, article_id: str) -> list[StoredPassage]:
+        """One article's passages in reading order."""
+        found = [
+            decode(i, d, m)
+            for page in self._pages(["documents", "metadatas"], {"article_id": article_id})
+            for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])
+        ]
+        return sorted(found, key=lambda p: p.start)
+
+    def leads(self, where: PassageFilter, limit: int) -> list[StoredPassage]:
+        """The first passage of each article in scope, newest article first (undated last)."""
+        scope = chroma_where(where)
+        first = {"position": 0}
+        found = [
+            decode(i, d, m)
+            for page in self._pages(["documents", "metadatas"], {"$and": [scope, first]} if scope else first)
+            for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])
+        ]
+        found.sort(key=lambda p: (p.published_at or "", p.title), reverse=True)
+        return found[:limit]
+
+    def titles(self, ids: list[str]) -> dict[str, str]:
+        """The titles of those of these articles that are stored (one query, no scan of the collection)."""
+        if not ids:
+            return {}
+        got = self._collection.get(where={"article_id": {"$in": list(ids)}}, include=["metadatas"])
+        return {m["article_id"]: m.get("title", "") for m in got["metadatas"]}
+
+    def existing_article_ids(self, ids: list[str]) -> set[str]:
+        return set(self.titles(ids))
+
+    def ids_containing(self, text: str) -> list[str]:
+        """Passages whose text contains `text` exactly (Chroma's full-text filter)."""
+        return self._collection.get(where_document={"$contains": text}, include=[])["ids"]
+
+    def dense_search(self, vector: np.ndarray, k: int, where: PassageFilter = PassageFilter()) -> list[Hit]:
+        """Nearest passages by cosine similarity, best first."""
+        res = self._collection.query(
+            query_embeddings=[vector.tolist()],
+            n_results=k,
+            where=chroma_where(where),
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            Hit(decode(i, doc, meta), 1.0 - float(dist))
+            for i, dist, doc, meta in zip(res["ids"][0], res["distances"][0], res["documents"][0], res["metadatas"][0])
+        ]
+
+    def lexical_search(self, query: str, k: int, where: PassageFilter = PassageFilter()) -> list[Hit]:
+        """Best BM25 passages, best first (passages with no query word are left out)."""
+        index = self.lexical()
+        mask = None
+        if where:
+            dates = _range(where)
+            mask = index.filter_mask(list(where.article_ids), dates.after, dates.before, list(where.outlets))
+        scored = index.search(query, k, mask)
+        found = self.passages([pid for pid, _ in scored])
+        return [Hit(found[pid], score) for pid, score in scored if pid in found]
+
+    def lexical(self) -> LexicalIndex:
+        """The persisted BM25 index, rebuilt from the collection when it does not reflect the collection's state."""
+        with self._lock:
+            generation = self.generation
+            if self._lexical is not None and self._lexical.generation == generation:
+                return self._lexical
+            index = LexicalIndex.load(self.settings.lexical_dir)
+            if index is None or index.generation != generation or len(index) != self.count():
+                self._rebuild_indexes(generation)
+            else:
+                self._lexical = index
+            assert self._lexical is not None
+            return self._lexical
+
+    def speaker_index(self) -> SpeakerIndex:
+        """Who speaks where, kept in step with the collection like the lexical index."""
+        with self._lock:
+            generation = self.generation
+            if self._speakers is not None and self._speakers.generation == generation:
+                return self._speakers
+            index = SpeakerIndex.load(self._speaker_path)
+            if index is None or index.generation != generation:
+                self._rebuild_indexes(generation)
+            else:
+                self._speakers = index
+            assert self._speakers is not None
+            return self._speakers
+
+    @property
+    def _speaker_path(self):
+        return self.settings.lexical_dir.with_name(self.settings.lexical_dir.name + ".speakers.json")
+
+    def _rebuild_indexes(self, generation: str) -> None:
+        entries: list[_Stored] = []
+        for page in self._pages(["documents", "metadatas"]):
+            entries.extend(_Stored(i, doc, meta) for i, doc, meta in zip(page["ids"], page["documents"], page["metadatas"]))
+        speakers = SpeakerIndex(generation)
+        for entry in entries:
+            entry.add_to(speakers)
+        self._save_indexes(LexicalIndex.build([e.lexical for e in entries], generation), speakers)
+
+    def _update_indexes(self, generation: str) -> bool:
+        """Apply this write's additions and removals to indexes that were in step before it; False if they were not."""
+        base, added, removed = self._write_base, self._added, self._removed
+        lexical, speakers = self._lexical, self._speakers
+        if lexical is None or speakers is None or not base or lexical.generation != base or speakers.generation != base:
+            return False
+        speakers = copy.deepcopy(speakers)  # readers may hold the current one
+        for entry in removed.values():
+            entry.remove_from(speakers)
+        for entry in added.values():
+            entry.add_to(speakers)
+        speakers.generation = generation
+        self._save_indexes(lexical.apply([e.lexical for e in added.values()], set(removed), generation), speakers)
+        return True
+
+    def _save_indexes(self, lexical: LexicalIndex, speakers: SpeakerIndex) -> None:
+        with contextlib.suppress(OSError):  # a read-only store still answers; the index is rebuilt in memory next time
+            lexical.save(self.settings.lexical_dir)
+            speakers.save(self._speaker_path)
+        self._lexical, self._speakers = lexical, speakers
+
+    # --- writing -----------------------------------------------------------------------------------
+
+    def stored_state(self, article_ids: list[str]) -> dict[str, StoredArticleState]:
+        """What is stored under each of these article ids (ids with nothing stored are left out)."""
+        hashes: dict[str, set[str]] = defaultdict(set)
+        counts: dict[str, int] = defaultdict(int)
+        first: dict[str, dict] = {}
+        for page in self._pages(["metadatas"], where={"article_id": {"$in": list(article_ids)}}):
+            for meta in page["metadatas"]:
+                aid = meta["article_id"]
+                hashes[aid].add(meta["article_hash"])
+                counts[aid] += 1
+                first.setdefault(aid, meta)
+        return {
+            aid: StoredArticleState(
+                frozenset(hashes[aid]), counts[aid], m.get("title", ""), m.get("origin") or m.get("source", "")
+            )
+            for aid, m in first.items()
+        }
+
+    def begin_write(self) -> None:
+        """Mark the collection changed before touching it, so a write cut short leaves the indexes stale; the
+        indexes are loaded first so that `finish_write` can update them in place."""
+        with self._lock:
+            self.lexical()
+            self.speaker_index()
+            self._write_base = self.generation
+            self._added, self._removed = {}, {}
+            self._set_generation(uuid.uuid4().hex)
+
+    def write(
+        self, batch: list[tuple[Article, list[Passage]]], vectors: np.ndarray, replacing: frozenset[str] | set[str] = frozenset()
+    ) -> None:
+        """Store whole articles in one call, then drop the passages of their previous versions (`replacing`:
+        the ids of articles that had some stored, so new articles cost no delete)."""
+        ids, docs, metas = [], [], []
+        for article, passages in batch:
+            for p in passages:
+                ids.append(p.id)
+                docs.append(p.text)
+                metas.append(encode(article, p))
+        replaced = [a.id for a, _ in batch if a.id in replacing]
+        if replaced:
+            self._note_removed(self._collection.get(where={"article_id": {"$in": replaced}}, include=["documents", "metadatas"]))
+        if ids:
+            self._collection.upsert(ids=ids, embeddings=vectors, documents=docs, metadatas=metas)
+            self._added.update((i, _Stored(i, d, m)) for i, d, m in zip(ids, docs, metas))
+        for article, _ in batch:
+            if article.id not in replacing:
+                continue
+            self._collection.delete(where={"$and": [{"article_id": article.id}, {"article_hash": {"$ne": article.content_hash}}]})
+
+    def _note_removed(self, got) -> None:
+        for i, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+            self._removed[i] = _Stored(i, doc, meta)
+            self._added.pop(i, None)
+
+    def remove(self, article_id: str) -> int:
+        with self._lock:
+            existing = self._collection.get(where={"article_id": article_id}, include=["documents", "metadatas"])
+            if not existing["ids"]:
+                return 0
+            self.begin_write()
+            self._note_removed(existing)
+            self._collection.delete(ids=existing["ids"])
+            self.finish_write()
+            return len(existing["ids"])
+
+    def finish_write(self) -> None:
+        """Bring the lexical and speaker indexes up to date with what was just written: in place when they
+        were in step before it, else rebuilt from the collection."""
+        with self._lock:
+            generation = self.generation
+            if not self._update_indexes(generation):
+                self._rebuild_indexes(generation)
+            self._write_base = ""
+
+    def _set_generation(self, token: str) -> None:
+        meta = dict(self._collection.metadata or {})
+        meta[_GENERATION] = token
+        self._collection.modify(metadata=meta)
