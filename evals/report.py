@@ -9,6 +9,7 @@ from html import escape
 from pathlib import Path
 
 from evals.plots import plot_png
+from evals.refusal_curve import curve_plot
 from evals.summary import COST, QUALITY
 
 _CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}
