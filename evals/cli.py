@@ -74,8 +74,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     rows = run(assistant, items, out, progress=progress, answer_questions=not args.retrieval_only)
     bar.close()
     summary = build_summary(rows)
-    summary["dataset"], summary["retriever"] = title, settings.retrieval_mode
-    summary["answer_check_floor"] = settings.answer_check_floor
+    summary["dataset"], summary["retriever"] = title, settings.retrieval.retrieval_mode
+    summary["answer_check_floor"] = settings.answering.answer_check_floor
     comparison = compare(read_results(Path(args.compare)), rows) if args.compare else None
     if comparison:
         summary["compare"] = comparison

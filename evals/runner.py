@@ -96,7 +96,7 @@ def run_item(assistant: Assistant, item: Item, article_ids: set[str], answer_que
     if item.turns:
         last.type = item.type
     ranking, retrieval = score_retrieval(assistant, item.id, last, answer.standalone_question, article_ids, answer)
-    scores = score(last, answer, retrieval, assistant.judge, assistant.settings.support_threshold)
+    scores = score(last, answer, retrieval, assistant.judge, assistant.settings.answering.support_threshold)
     return {
         "id": item.id,
         "type": item.type,
@@ -164,7 +164,7 @@ def run(
 
     try:
         settings = assistant.settings
-        workers = settings.answer_concurrency if answer_questions else max(1, settings.concurrency)
+        workers = settings.answer_concurrency if answer_questions else max(1, settings.serving.concurrency)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(work, todo))
     finally:

@@ -75,7 +75,9 @@ def fits(store: Store, settings: Settings, items: list[Probe]) -> np.ndarray:
         vector = embedder.embed([question])[0]
         found = speaker_evidence(asked, question, vector, index, store, embedder, settings, PassageFilter())
         scores.append(
-            topic_fit(probe.topic, found.evidence, embedder, settings.evidence_cosine_weight, store) if found.evidence else 0.0
+            topic_fit(probe.topic, found.evidence, embedder, settings.retrieval.evidence_cosine_weight, store)
+            if found.evidence
+            else 0.0
         )
     return np.array(scores)
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ingest.records import IngestError
-from ingest.settings import Settings
+from ingest.settings import PROFILES, Settings
 
 
 def add_store_flags(parser: argparse.ArgumentParser) -> None:
@@ -18,13 +18,17 @@ def add_store_flags(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--chroma-url", help="Chroma server URL (BYLINE_CHROMA_URL)")
     group.add_argument("--collection", help="collection name (BYLINE_COLLECTION)")
     group.add_argument(
+        "--profile", choices=sorted(PROFILES), help="a named set of settings: local, openai, ollama, test (BYLINE_PROFILE)"
+    )
+    group.add_argument(
         "--embedding-backend", choices=["onnx-int8", "onnx", "torch"], help="embedding runtime (BYLINE_EMBEDDING_BACKEND)"
     )
 
 
 def settings_from_args(args: argparse.Namespace, **extra: object) -> Settings:
     flags = {k: getattr(args, k, None) for k in ("store", "chroma_url", "collection", "embedding_backend")}
-    return Settings().with_overrides(**flags, **extra)
+    profile = getattr(args, "profile", None)
+    return (Settings(profile=profile) if profile else Settings()).with_overrides(**flags, **extra)
 
 
 def fail(message: str, code: int = 2) -> int:

@@ -63,7 +63,7 @@ def _batches(articles: Iterator[Article], settings: Settings) -> Iterator[list[t
     batch: list[tuple[Article, list[Passage]]] = []
     size = 0
     for article in articles:
-        passages = make_passages(article, settings.passage_max_tokens, settings.passage_max_sentences)
+        passages = make_passages(article, settings.ingest.passage_max_tokens, settings.ingest.passage_max_sentences)
         if not passages:
             continue
         batch.append((article, passages))
@@ -84,7 +84,7 @@ def ingest_files(
 ) -> IngestReport:
     """Ingest files; failures are reported, never raised."""
     report = IngestReport()
-    articles = _articles(files, settings.max_file_bytes, settings.max_article_chars, report)
+    articles = _articles(files, settings.ingest.max_file_bytes, settings.ingest.max_article_chars, report)
     return _ingest(articles, settings, store or Store(settings), report, progress, show_progress)
 
 

@@ -1,34 +1,42 @@
-"""The one typed settings object for all of Byline.
+"""The one typed settings tree for all of Byline, nested by component, with named profiles.
 
-It lives in `ingest`, the bottom layer, because every package needs it and nothing may import upwards.
-Values come from `BYLINE_*` environment variables (or a `.env` file); CLI flags override them through
-`Settings.with_overrides`. No other module reads `os.environ`.
+It lives in `ingest`, the bottom layer, because every package needs it and nothing may import upwards. Each
+field keeps the flat `BYLINE_*` name it always had (`BYLINE_TOP_K` sets `retrieval.top_k`; `BYLINE_STORE` sets
+`store.path`); `BYLINE_RETRIEVAL__TOP_K` works too. A profile (`BYLINE_PROFILE` or `--profile`) sets several
+fields at once: `local` (the default), `openai`, `ollama`, `test`. Precedence, highest first: CLI flags
+(`Settings.with_overrides`), constructor arguments, environment, `.env`, the profile, the defaults. No other
+module reads `os.environ`.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 EmbeddingBackend = Literal["onnx-int8", "onnx", "torch"]
+Profile = Literal["local", "openai", "ollama", "test"]
+PREFIX = "BYLINE_"
 
 
 def _default_cache() -> Path:
     return Path.home() / ".cache" / "byline"
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="BYLINE_", env_file=".env", extra="ignore")
-
-    # Store
-    store: Path = Field(Path(".byline/store"), description="Directory of the embedded Chroma store and lexical index")
+class StoreSettings(BaseModel):
+    path: Path = Field(Path(".byline/store"), description="Directory of the embedded Chroma store and lexical index")
     chroma_url: str | None = Field(None, description="URL of a Chroma server; overrides the embedded store")
     collection: str = "articles"
 
-    # Models
+    @property
+    def lexical_dir(self) -> Path:
+        return self.path / "lexical" / self.collection
+
+
+class ModelSettings(BaseModel):
     cache_dir: Path = Field(
         default_factory=_default_cache, description="Where the joined chat model and the ONNX embedding model are built"
     )
@@ -38,12 +46,11 @@ class Settings(BaseSettings):
     embedding_backend: EmbeddingBackend = Field(
         "onnx-int8", description="runtime of the embedding model; all three compute all-MiniLM-L6-v2"
     )
-
-    # Chat backends
     backend: Literal["local", "openai", "ollama"] = "local"
     n_ctx: int = 2048
     n_threads: int = 2
     max_tokens: int = 160
+    rewrite_max_tokens: int = 48
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_api_key: str = "not-needed"
     openai_model: str = "local-model"
@@ -51,13 +58,19 @@ class Settings(BaseSettings):
     ollama_model: str = "qwen2.5:1.5b"
     request_timeout_s: float = 120.0
 
-    # Ingest
+
+class IngestSettings(BaseModel):
     max_file_mb: float = 20.0
     max_article_chars: int = 1_000_000
     passage_max_tokens: int = 120
     passage_max_sentences: int = 4
 
-    # Retrieval
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1e6)
+
+
+class RetrievalSettings(BaseModel):
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
     top_k: int = 5
     candidate_k: int = 20
@@ -72,7 +85,10 @@ class Settings(BaseSettings):
         0.65, description="share of a relevant sentence's score that the sentence right after it inherits"
     )
 
-    # Answering and verification (set on dev data: see docs/EVALUATION.md)
+
+class AnsweringSettings(BaseModel):
+    """Refusal and verification thresholds, set on dev data (docs/EVALUATION.md)."""
+
     min_evidence_score: float = 0.30
     support_threshold: float = 0.45
     support_cosine_weight: float = Field(0.5, description="support = w * cosine + (1 - w) * content-word recall")
@@ -90,19 +106,22 @@ class Settings(BaseSettings):
         "leave one of them unmentioned (0 turns the check off; questions naming more compare several articles)",
     )
     name_match_cutoff: float = Field(0.8, description="spelling similarity a misspelt name needs to a name in the articles")
-
-    # Follow-ups
-    rewrite_max_tokens: int = 48
     history_turns: int = Field(2, description="earlier turns shown to the follow-up rewrite")
     history_answer_chars: int = Field(300, description="each earlier answer is cut to this length for the rewrite")
 
-    # Fetching pages and feeds
+
+class FetchingSettings(BaseModel):
     fetch_timeout_s: float = Field(15.0, description="seconds to wait for one page or feed")
     max_fetch_mb: float = Field(10.0, description="largest page or feed fetched")
     fetch_max_redirects: int = 5
     allow_private_urls: bool = Field(False, description="fetch loopback, private and link-local addresses too")
 
-    # Serving
+    @property
+    def max_fetch_bytes(self) -> int:
+        return int(self.max_fetch_mb * 1e6)
+
+
+class ServingSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str | None = Field(None, description="USER:PASSWORD required for every page and UI route")
@@ -111,24 +130,139 @@ class Settings(BaseSettings):
     max_pending_per_session: int = Field(2, description="questions one browser session may have waiting or running")
     max_batch_questions: int = Field(500, description="largest question set the Batch tab accepts (the CLI has no limit)")
 
+
+SECTIONS: dict[str, type[BaseModel]] = {
+    "store": StoreSettings,
+    "models": ModelSettings,
+    "ingest": IngestSettings,
+    "retrieval": RetrievalSettings,
+    "answering": AnsweringSettings,
+    "fetching": FetchingSettings,
+    "serving": ServingSettings,
+}
+FLAT_NAMES: dict[str, tuple[str, str]] = {
+    ("store" if (section, name) == ("store", "path") else name): (section, name)
+    for section, model in SECTIONS.items()
+    for name in model.model_fields
+}
+"""Each field's flat name (the `BYLINE_` variable less its prefix, and the CLI's keyword) → (section, field)."""
+
+PROFILES: dict[str, dict[str, Any]] = {
+    "local": {},
+    "openai": {"backend": "openai", "concurrency": 4},
+    "ollama": {"backend": "ollama", "concurrency": 2},
+    "test": {"max_tokens": 96, "request_timeout_s": 10.0, "fetch_timeout_s": 2.0, "max_batch_questions": 20},
+}
+"""Named sets of flat values. `test` keeps runs short and time-outs tight; the thresholds stay as swept."""
+
+
+def nest(flat: dict[str, Any]) -> dict[str, Any]:
+    """Flat names to the nested tree; nested sections (dicts or section models) pass through."""
+    tree: dict[str, Any] = {}
+    for key, value in flat.items():
+        if key in SECTIONS and (isinstance(value, dict | BaseModel)):
+            given = value.model_dump(exclude_unset=True) if isinstance(value, BaseModel) else value
+            tree.setdefault(key, {}).update(given)
+        elif key in FLAT_NAMES:
+            section, name = FLAT_NAMES[key]
+            tree.setdefault(section, {})[name] = value
+        elif key == "profile":
+            tree[key] = value
+    return tree
+
+
+def _read(environ: dict[str, str | None]) -> dict[str, Any]:
+    """BYLINE_TOP_K and BYLINE_RETRIEVAL__TOP_K alike, as flat names."""
+    flat: dict[str, Any] = {}
+    for key, value in environ.items():
+        if value is None or not key.upper().startswith(PREFIX):
+            continue
+        name = key[len(PREFIX) :].lower()
+        section, _, field = name.partition("__")
+        if field and section in SECTIONS:
+            name = next((flat_name for flat_name, where in FLAT_NAMES.items() if where == (section, field)), "")
+        if name in FLAT_NAMES or name == "profile":
+            flat[name] = value
+    return flat
+
+
+class _FlatSource(PydanticBaseSettingsSource):
+    """The environment or a `.env` file, read by flat name; the chosen profile's values sit under both."""
+
+    def __init__(self, settings_cls: type[BaseSettings], values: dict[str, Any]):
+        super().__init__(settings_cls)
+        self.values = values
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return nest(self.values)
+
+
+def _dotenv(path: str = ".env") -> dict[str, Any]:
+    if not os.path.isfile(path):
+        return {}
+    from dotenv import dotenv_values
+
+    return _read(dict(dotenv_values(path)))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    profile: Profile = "local"
+    store: StoreSettings = StoreSettings()
+    models: ModelSettings = ModelSettings()
+    ingest: IngestSettings = IngestSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    answering: AnsweringSettings = AnsweringSettings()
+    fetching: FetchingSettings = FetchingSettings()
+    serving: ServingSettings = ServingSettings()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat_names(cls, data: Any) -> Any:
+        """`Settings(store=path, top_k=8)` as well as `Settings(retrieval={"top_k": 8})`."""
+        return nest(data) if isinstance(data, dict) else data
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        environ, dotenv = _read(dict(os.environ)), _dotenv()
+        init = getattr(init_settings, "init_kwargs", {}) or {}
+        profile = init.get("profile") or environ.get("profile") or dotenv.get("profile") or "local"
+        if profile not in PROFILES:
+            raise ValueError(f"BYLINE_PROFILE={profile!r} is not a profile; use one of {', '.join(PROFILES)}")
+        return (
+            _FlatSource(settings_cls, init),
+            _FlatSource(settings_cls, environ),
+            _FlatSource(settings_cls, dotenv),
+            _FlatSource(settings_cls, {**PROFILES[profile], "profile": profile}),
+        )
+
     def with_overrides(self, **values: object) -> Settings:
-        """A copy with CLI flags applied; flags left at None keep the environment's value."""
-        changed = {k: v for k, v in values.items() if v is not None}
-        return self.model_validate({**self.model_dump(), **changed}) if changed else self
+        """A copy with CLI flags (flat names) applied; flags left at None keep the value they override."""
+        changed = nest({k: v for k, v in values.items() if v is not None})
+        if not changed:
+            return self
+        if changed.get("profile", self.profile) != self.profile:
+            raise ValueError("a profile is chosen when settings are first read: Settings(profile=...) or BYLINE_PROFILE")
+        tree = self.model_dump()
+        for section, fields in changed.items():
+            if isinstance(fields, dict):
+                tree[section].update(fields)
+            else:
+                tree[section] = fields
+        return type(self).model_validate(tree)
 
     @property
     def answer_concurrency(self) -> int:
         """The local model generates one answer at a time (one llama.cpp context); remote backends may do more."""
-        return 1 if self.backend == "local" else max(1, self.concurrency)
-
-    @property
-    def max_file_bytes(self) -> int:
-        return int(self.max_file_mb * 1e6)
-
-    @property
-    def max_fetch_bytes(self) -> int:
-        return int(self.max_fetch_mb * 1e6)
-
-    @property
-    def lexical_dir(self) -> Path:
-        return self.store / "lexical" / self.collection
+        return 1 if self.models.backend == "local" else max(1, self.serving.concurrency)

@@ -81,7 +81,7 @@ def test_injected_instruction_in_an_article_is_not_obeyed(tmp_path):
 
 
 def test_cli_ask_json_and_questions_from_stdin(sample_settings):
-    store = ["--store", str(sample_settings.store)]
+    store = ["--store", str(sample_settings.store.path)]
     one = byline("ask", "Where did Russian and Ukrainian delegates meet?", "--json", *store)
     assert one.returncode == 0, one.stderr
     result = json.loads(one.stdout)
@@ -155,7 +155,7 @@ def test_unreachable_backend_names_the_setting(sample_settings):
 
 def test_chat_export_in_the_terminal(sample_settings, tmp_path):
     """`byline chat --export` writes the conversation with its citations, as Markdown and as JSON."""
-    store = ["--store", str(sample_settings.store)]
+    store = ["--store", str(sample_settings.store.path)]
     for name in ("talk.md", "talk.json"):
         out = byline("chat", *store, "--export", str(tmp_path / name), input="What did Macron propose?\n\n")
         assert out.returncode == 0, out.stderr

@@ -37,7 +37,7 @@ def api(tmp_path_factory):
     )
     settings = Settings(store=root / "store")
     ingest_paths([SAMPLE, feed], settings)
-    proc, url = serve_app(settings.store, "--api-key", KEY, env={"BYLINE_TOP_K": "20"})
+    proc, url = serve_app(settings.store.path, "--api-key", KEY, env={"BYLINE_TOP_K": "20"})
     yield url.rstrip("/"), settings
     proc.terminate()
     proc.wait(timeout=30)

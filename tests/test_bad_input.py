@@ -41,7 +41,7 @@ def test_questions_through_the_python_api(sample_settings, case, question, messa
 
 
 def test_questions_through_the_cli(sample_settings):
-    store = ["--store", str(sample_settings.store)]
+    store = ["--store", str(sample_settings.store.path)]
     for question, message in [("", "empty"), ("x" * 100_000, "characters long")]:
         out = byline("ask", question, *store, env={"BYLINE_BACKEND": "openai", "BYLINE_OPENAI_BASE_URL": "http://127.0.0.1:9/v1"})
         assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
@@ -144,7 +144,7 @@ def test_read_only_and_locked_store(tmp_path, sample_settings):
     from assistant.core.assistant import Assistant
 
     store = tmp_path / "ro"
-    shutil.copytree(sample_settings.store, store)
+    shutil.copytree(sample_settings.store.path, store)
     for root, _dirs, files in os.walk(store):
         for f in files:
             os.chmod(os.path.join(root, f), 0o444)

@@ -20,7 +20,11 @@ SAMPLE = Path(__file__).resolve().parents[1] / "corpus"
 def sample_passages() -> list[str]:
     settings = Settings()
     articles = [a for path in sorted(SAMPLE.iterdir()) for a in read_articles(path, 10**9)]
-    texts = [p.text for a in articles for p in make_passages(a, settings.passage_max_tokens, settings.passage_max_sentences)]
+    texts = [
+        p.text
+        for a in articles
+        for p in make_passages(a, settings.ingest.passage_max_tokens, settings.ingest.passage_max_sentences)
+    ]
     assert len(texts) >= 5
     return [*texts, "What did Vance say?", "ceasefire", "a" * 3000]
 

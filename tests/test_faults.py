@@ -82,7 +82,7 @@ def test_locked_store_still_answers(sample_settings):
     """A second process holding the store (another Byline, an ingest) does not stop questions."""
     import sqlite3
 
-    lock = sqlite3.connect(sample_settings.store / "chroma.sqlite3", timeout=1)
+    lock = sqlite3.connect(sample_settings.store.path / "chroma.sqlite3", timeout=1)
     lock.execute("BEGIN IMMEDIATE")  # a writer holds the database
     try:
         answer = Assistant(sample_settings, chat_model=FakeListChatModel(responses=["Vance saw a stalemate [1]."])).ask(

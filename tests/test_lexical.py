@@ -89,8 +89,8 @@ def test_save_and_load_keep_every_segment_and_removal(entries, tmp_path):
 def test_an_unreadable_index_is_rebuilt(settings):
     ingest_paths([SAMPLE], settings)
     store = Store(settings)
-    (settings.lexical_dir / "manifest.json").write_text("{not json")
-    assert LexicalIndex.load(settings.lexical_dir) is None
+    (settings.store.lexical_dir / "manifest.json").write_text("{not json")
+    assert LexicalIndex.load(settings.store.lexical_dir) is None
     assert store.lexical().search("Vance stalemate", 3)
 
 

@@ -203,4 +203,4 @@ def test_binding_and_warning(tmp_path):
         proc.wait(timeout=30)
     from ingest.settings import Settings
 
-    assert Settings().host == "127.0.0.1"
+    assert Settings().serving.host == "127.0.0.1"

@@ -115,7 +115,13 @@ def test_a_question_naming_an_outlet_and_a_time_is_answered_within_them(settings
 def test_cli_outlet_flag_and_stated_scope(settings):
     """Refused without a generation (nobody called Zorblax is quoted), so the sources show what the filter let in."""
     out = byline(
-        "ask", "What did Zorblax say about the harbour?", "--outlet", "Wire Service", "--store", str(settings.store), "--json"
+        "ask",
+        "What did Zorblax say about the harbour?",
+        "--outlet",
+        "Wire Service",
+        "--store",
+        str(settings.store.path),
+        "--json",
     )
     answer = json.loads(out.stdout)
     assert answer["refused"] and answer["scope"] == "from Wire Service" and not answer["scope_from_question"]

@@ -32,7 +32,7 @@ def served(tmp_path_factory):
     ingest_paths([SAMPLE], settings)
     uploads = root / "gradio"
     uploads.mkdir()
-    proc, url = serve_app(settings.store, env={"GRADIO_TEMP_DIR": str(uploads), "BYLINE_MAX_BATCH_QUESTIONS": "3"})
+    proc, url = serve_app(settings.store.path, env={"GRADIO_TEMP_DIR": str(uploads), "BYLINE_MAX_BATCH_QUESTIONS": "3"})
     yield url, settings, uploads, root
     proc.terminate()
     proc.wait(timeout=30)

@@ -172,7 +172,7 @@ def test_speakers_are_stored_and_the_index_follows_the_collection(tmp_path):
 
 
 def test_quotes_command(sample_settings):
-    store = ["--store", str(sample_settings.store)]
+    store = ["--store", str(sample_settings.store.path)]
     everyone = byline("quotes", *store)
     assert everyone.returncode == 0 and "JD Vance  (2 sentences in 1 article)" in everyone.stdout
     one = byline("quotes", "Vanse", "--json", *store)
@@ -180,3 +180,24 @@ def test_quotes_command(sample_settings):
     assert found["speaker"] == "JD Vance" and len(found["articles"][0]["sentences"]) == 2
     missing = byline("quotes", "Angela Merkel", *store)
     assert missing.returncode == 1 and "quote no one called 'Angela Merkel'" in missing.stderr
+
+
+def test_every_verb_ingest_attributes_is_checked_in_a_claim():
+    """One lexicon: a claim "X <verb>ed …" names X as its speaker for every reporting verb ingest attributes."""
+    from ingest.speakers.lexicon import CLAUSE_VERBS, REPORTING_VERBS, finite_forms
+
+    missed = [
+        form
+        for verb in sorted(REPORTING_VERBS | CLAUSE_VERBS - {"call"})
+        for form in sorted(finite_forms(verb))
+        if attributed_names(f"Maria Lopez {form} that the port would reopen.") != ["Maria Lopez"]
+    ]
+    assert not missed
+    assert attributed_names("Maria Lopez called for a strike.") == ["Maria Lopez"]
+    assert attributed_names("Maria Lopez condemned the attack.") == ["Maria Lopez"]
+    assert not cites_speaker("Maria Lopez condemned the attack.", ("David Brooks",))
+
+
+def test_clause_verbs_need_a_clause_in_claims():
+    assert attributed_names("Maria Lopez spoke with the mayor.") == []
+    assert attributed_names("Maria Lopez called the mayor.") == []

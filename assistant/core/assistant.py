@@ -48,7 +48,7 @@ class Assistant:
     @property
     def judge(self) -> SupportJudge:
         if self._judge is None:
-            self._judge = OverlapSimilarityJudge(self.search.embedder, self.settings.support_cosine_weight)
+            self._judge = OverlapSimilarityJudge(self.search.embedder, self.settings.answering.support_cosine_weight)
         return self._judge
 
     @property
@@ -97,7 +97,9 @@ class Assistant:
         evidence = with_sources(found.evidence)
         yield Event("evidence", evidence)
         generation, verdicts = None, []
-        if q.error is None and evidence_answers(q.standalone, found.passages, evidence, self.settings.min_evidence_score):
+        if q.error is None and evidence_answers(
+            q.standalone, found.passages, evidence, self.settings.answering.min_evidence_score
+        ):
             evidence = self.generator.fit_to_context(evidence, q.standalone)
             generation = yield from self.generator.generate(q, evidence, started)
             if generation.error is None:
@@ -119,7 +121,7 @@ class Assistant:
         except BackendError as err:
             error, standalone = str(err), asked
         index = self.store.speaker_index()
-        return understand(asked, standalone, where, index, self.settings.name_match_cutoff, date.today(), error)
+        return understand(asked, standalone, where, index, self.settings.answering.name_match_cutoff, date.today(), error)
 
     def describe(self, where: PassageFilter) -> str | None:
         """The filter in words, as answers state it: "only “Title”, …; published 2024-01-01 to 2024-06-30"."""

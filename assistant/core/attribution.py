@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.speakers.index import SpeakerIndex
-from ingest.speakers.lexicon import GROUP_WORDS, HONORIFICS, QUESTION_VERBS, claim_verbs
+from ingest.speakers.lexicon import GROUP_WORDS, HONORIFICS, QUESTION_VERBS, claim_verb_pattern
 
 _SPEECH = "|".join(v.replace(" ", r"\s+") for v in sorted(QUESTION_VERBS, key=len, reverse=True))
 _STANCE = r"position|view|views|stance|response|reaction|message|argument|proposal|comments?|remarks?|statement|claims?|opinion|take|words"
@@ -27,7 +27,7 @@ _QUESTIONS = [
 ]
 """Questions about what someone said. Verbs are matched in lower case only, so "the United States" is no verb."""
 _NAME_JOINERS = {"of", "de", "da", "van", "von", "bin", "al", "la", "le", "du", "der", "and", "&"}
-_SPOKE = "|".join(v.replace(" ", r"\s+") for v in claim_verbs())
+_SPOKE = claim_verb_pattern()
 """Reporting verbs as an answer writes them (inflected, so that "Russian state media" is not "Russian" stating)."""
 _CLAIM_SPEECH = re.compile(
     rf"(?P<name>(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*)\s+(?:also\s+|further\s+|then\s+|has\s+|had\s+)?(?:{_SPOKE})\b"

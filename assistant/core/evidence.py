@@ -72,14 +72,14 @@ def select_evidence(
     if not rows:
         return []
     vectors = embedder.embed([t for *_, t in rows])
-    scores = relevance(question, q_vector, [t for *_, t in rows], vectors, settings.evidence_cosine_weight)
+    scores = relevance(question, q_vector, [t for *_, t in rows], vectors, settings.retrieval.evidence_cosine_weight)
     ends = {(p.article_id, e): i for i, (p, _, e, _) in enumerate(rows)}
     for i, (p, start, _, _) in enumerate(rows):
         before = ends.get((p.article_id, start - 1), ends.get((p.article_id, start - 2)))
         if before is not None:
-            scores[i] = max(scores[i], settings.evidence_follower_share * scores[before])
-    floor = settings.evidence_relative_floor * scores.max()
-    order = [i for i in np.argsort(-scores)[: settings.evidence_sentences] if scores[i] >= floor]
+            scores[i] = max(scores[i], settings.retrieval.evidence_follower_share * scores[before])
+    floor = settings.retrieval.evidence_relative_floor * scores.max()
+    order = [i for i in np.argsort(-scores)[: settings.retrieval.evidence_sentences] if scores[i] >= floor]
     return [
         Evidence(n, rows[i][0], rows[i][1], rows[i][2], rows[i][3], float(scores[i]), vectors[i])
         for n, i in enumerate(order, start=1)

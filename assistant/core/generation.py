@@ -51,14 +51,14 @@ class Generator:
 
     @property
     def model_name(self) -> str:
-        return self._model_name or self.settings.backend
+        return self._model_name or self.settings.models.backend
 
     @property
     def rewrite_model(self) -> BaseChatModel:
         """The local model rewrites in a context of its own, so its prompt never evicts the answer prompt's prefix."""
         model = self.chat_model
         if isinstance(model, LocalChatModel):
-            return model.model_copy(update={"slot": "rewrite", "max_tokens": self.settings.rewrite_max_tokens})
+            return model.model_copy(update={"slot": "rewrite", "max_tokens": self.settings.models.rewrite_max_tokens})
         return model
 
     def warm_up(self) -> None:
@@ -70,7 +70,9 @@ class Generator:
         t0 = time.perf_counter()
         chain = REWRITE | self.rewrite_model | StrOutputParser()
         try:
-            history_text = format_history(history, self.settings.history_turns, self.settings.history_answer_chars)
+            history_text = format_history(
+                history, self.settings.answering.history_turns, self.settings.answering.history_answer_chars
+            )
             text = chain.invoke({"history": history_text, "question": question}, stop=["\n"])
         except BackendError:
             raise
@@ -82,16 +84,16 @@ class Generator:
     def fit_to_context(self, evidence: list[Evidence], question: str) -> list[Evidence]:
         """The local model's context must hold the prompt and the answer: the weakest evidence goes first, and a
         question that cannot fit even alone is an error that says so (not a backend failure)."""
-        if self.settings.backend != "local":
+        if self.settings.models.backend != "local":
             return evidence
-        budget = self.settings.n_ctx - self.settings.max_tokens
+        budget = self.settings.models.n_ctx - self.settings.models.max_tokens
         kept = list(evidence)
         while kept and answer_prompt_tokens([e.prompt_line() for e in kept], question) > budget:
             kept.pop()
         if answer_prompt_tokens([e.prompt_line() for e in kept], question) > budget or not kept:
             raise QuestionError(
-                f"the question and its evidence do not fit the local model's context window ({self.settings.n_ctx} "
-                f"tokens, {self.settings.max_tokens} of them kept for the answer); ask a shorter question or raise "
+                f"the question and its evidence do not fit the local model's context window ({self.settings.models.n_ctx} "
+                f"tokens, {self.settings.models.max_tokens} of them kept for the answer); ask a shorter question or raise "
                 "BYLINE_N_CTX"
             )
         return kept
@@ -121,12 +123,12 @@ class Generator:
         except Exception as err:
             result.error = self.backend_message(err)
         result.raw = "".join(raw).strip()
-        if result.error is None and self.settings.backend != "local" and not finished:
+        if result.error is None and self.settings.models.backend != "local" and not finished:
             result.error = self.backend_message(ConnectionError("the stream ended before the answer was finished"))
         return result
 
     def backend_message(self, err: Exception) -> str:
         """What the user reads; the exception's class and traceback go to the log only."""
-        log.info("chat backend %s failed", self.settings.backend, exc_info=err)
+        log.info("chat backend %s failed", self.settings.models.backend, exc_info=err)
         detail = str(err).strip() or "no detail"
-        return f"the '{self.settings.backend}' chat backend failed ({detail}); check {backend_hint(self.settings)}"
+        return f"the '{self.settings.models.backend}' chat backend failed ({detail}); check {backend_hint(self.settings)}"

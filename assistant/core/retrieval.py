@@ -57,7 +57,7 @@ class HybridSearch:
         vector: np.ndarray | None = None,
     ) -> list[RetrievedPassage]:
         """The k best passages; `vector` is the query's embedding when the caller already has it."""
-        k = k or self.settings.top_k
+        k = k or self.settings.retrieval.top_k
         return self.rank(query, k, where, mode, vector)[:k]
 
     def rank(
@@ -70,8 +70,8 @@ class HybridSearch:
     ) -> list[RetrievedPassage]:
         """Every candidate (at least `candidate_k`), fused and without near-duplicates, best first: the top k
         of it is `retrieve`'s answer, and the rest lets an evaluation score deeper without searching again."""
-        mode = mode or self.settings.retrieval_mode
-        depth = max(self.settings.candidate_k, depth)
+        mode = mode or self.settings.retrieval.retrieval_mode
+        depth = max(self.settings.retrieval.candidate_k, depth)
         runs: dict[str, list[Hit]] = {}
         if mode in ("hybrid", "dense"):
             runs["dense"] = self.store.dense_search(self.embedder.embed([query])[0] if vector is None else vector, depth, where)
@@ -84,12 +84,12 @@ class HybridSearch:
                 passages.setdefault(hit.passage.id, hit.passage)
                 ranks.setdefault(hit.passage.id, {})[name] = rank
         fused = [
-            RetrievedPassage.of(passages[pid], sum(1.0 / (self.settings.rrf_k + 1 + r) for r in rk.values()), rk)
+            RetrievedPassage.of(passages[pid], sum(1.0 / (self.settings.retrieval.rrf_k + 1 + r) for r in rk.values()), rk)
             for pid, rk in ranks.items()
         ]
         kept: list[RetrievedPassage] = []
         for p in sorted(fused, key=lambda p: p.score, reverse=True):
-            if not any(_near_duplicate(p.text, q.text, self.settings.duplicate_similarity) for q in kept):
+            if not any(_near_duplicate(p.text, q.text, self.settings.retrieval.duplicate_similarity) for q in kept):
                 kept.append(p)
             if len(kept) == depth:
                 break

@@ -160,9 +160,9 @@ class OpenAIChat:
         self.assistant, self.settings, self.turns = assistant, settings, turns
 
     def authorize(self, request: Request) -> None:
-        key = self.settings.api_key
+        key = self.settings.serving.api_key
         if not key:
-            if self.settings.host not in LOOPBACK:
+            if self.settings.serving.host not in LOOPBACK:
                 raise ApiError(
                     403,
                     "The API is off: this server listens beyond localhost without an API key. "

@@ -143,39 +143,42 @@ class LocalChatModel(BaseChatModel):
 
 def make_chat_model(settings: Settings) -> tuple[BaseChatModel, str]:
     """The configured backend and a label for it; errors name the setting that needs fixing."""
-    if settings.backend == "local":
+    if settings.models.backend == "local":
         try:
             path = chat_model_path(settings)
         except ModelFileError as err:
             raise BackendError(str(err)) from None
         local = LocalChatModel(
-            model_path=str(path), n_ctx=settings.n_ctx, n_threads=settings.n_threads, max_tokens=settings.max_tokens
+            model_path=str(path),
+            n_ctx=settings.models.n_ctx,
+            n_threads=settings.models.n_threads,
+            max_tokens=settings.models.max_tokens,
         )
         return local, MODEL_NAME
-    if settings.backend == "openai":
+    if settings.models.backend == "openai":
         from langchain_openai import ChatOpenAI
 
         remote = ChatOpenAI(
-            base_url=settings.openai_base_url,
-            api_key=settings.openai_api_key,
-            model=settings.openai_model,
+            base_url=settings.models.openai_base_url,
+            api_key=settings.models.openai_api_key,
+            model=settings.models.openai_model,
             temperature=0,
-            max_tokens=settings.max_tokens,
-            timeout=settings.request_timeout_s,
+            max_tokens=settings.models.max_tokens,
+            timeout=settings.models.request_timeout_s,
             max_retries=1,
             stream_usage=True,
         )
-        return remote, f"{settings.openai_model} @ {settings.openai_base_url}"
+        return remote, f"{settings.models.openai_model} @ {settings.models.openai_base_url}"
     from langchain_ollama import ChatOllama
 
     model = ChatOllama(
-        base_url=settings.ollama_url,
-        model=settings.ollama_model,
+        base_url=settings.models.ollama_url,
+        model=settings.models.ollama_model,
         temperature=0,
-        num_predict=settings.max_tokens,
-        client_kwargs={"timeout": settings.request_timeout_s},
+        num_predict=settings.models.max_tokens,
+        client_kwargs={"timeout": settings.models.request_timeout_s},
     )
-    return model, f"{settings.ollama_model} @ {settings.ollama_url} (ollama)"
+    return model, f"{settings.models.ollama_model} @ {settings.models.ollama_url} (ollama)"
 
 
 def backend_hint(settings: Settings) -> str:
@@ -183,4 +186,4 @@ def backend_hint(settings: Settings) -> str:
         "local": "BYLINE_CHAT_MODEL_PATH (or run `byline setup-model`)",
         "openai": "BYLINE_OPENAI_BASE_URL / BYLINE_OPENAI_MODEL / BYLINE_OPENAI_API_KEY",
         "ollama": "BYLINE_OLLAMA_URL / BYLINE_OLLAMA_MODEL",
-    }[settings.backend]
+    }[settings.models.backend]

@@ -71,11 +71,11 @@ def build_model(cache_dir: Path) -> Path:
 
 def chat_model_path(settings: Settings) -> Path:
     """The GGUF to load: an explicit BYLINE_CHAT_MODEL_PATH, else the bundled model (built on first use)."""
-    if settings.chat_model_path:
-        if not settings.chat_model_path.exists():
-            raise ModelFileError(f"chat model {settings.chat_model_path} does not exist; fix BYLINE_CHAT_MODEL_PATH")
-        return settings.chat_model_path
-    path = build_model(settings.cache_dir)
+    if settings.models.chat_model_path:
+        if not settings.models.chat_model_path.exists():
+            raise ModelFileError(f"chat model {settings.models.chat_model_path} does not exist; fix BYLINE_CHAT_MODEL_PATH")
+        return settings.models.chat_model_path
+    path = build_model(settings.models.cache_dir)
     if path.stat().st_size != sum(_part_path(i).stat().st_size for i in range(1, PARTS + 1)):
         raise ModelFileError(f"{path} has the wrong size (changed after it was built); delete it and {_FIX}")
     return path

@@ -44,11 +44,13 @@ def run_size(n: int, shared: Path, settings, work: Path, with_server: bool) -> d
     from assistant.core.retrieval import HybridSearch
     from evals.bench.baseline import Baseline
 
-    corpus, _expected = bench.build_corpus(n, shared, work, settings.passage_max_tokens, settings.passage_max_sentences)
+    corpus, _expected = bench.build_corpus(
+        n, shared, work, settings.ingest.passage_max_tokens, settings.ingest.passage_max_sentences
+    )
     ours = bench.ingest_subprocess(corpus, work / f"store-{n}")
     theirs = bench.baseline_ingest_subprocess(corpus, work / f"baseline-{n}")
     result: dict[str, Any] = {"target_passages": n, "corpus": str(corpus.name), "ingest": {"byline": ours, "baseline": theirs}}
-    speakers = bench.speaker_time(corpus, settings.passage_max_tokens, settings.passage_max_sentences)
+    speakers = bench.speaker_time(corpus, settings.ingest.passage_max_tokens, settings.ingest.passage_max_sentences)
     spent = speakers["load_s"] + speakers["extract_s"]
     speakers["added_to_ingest"] = spent / max(ours["seconds"] - spent, 1e-9)
     result["speakers"] = speakers
@@ -77,7 +79,9 @@ def run_large(n: int, shared: Path, settings, work: Path) -> dict:
     """A size measured for Byline alone (the baseline would take longer than the rest of the benchmark)."""
     from assistant.core.retrieval import HybridSearch
 
-    corpus, _expected = bench.build_corpus(n, shared, work, settings.passage_max_tokens, settings.passage_max_sentences)
+    corpus, _expected = bench.build_corpus(
+        n, shared, work, settings.ingest.passage_max_tokens, settings.ingest.passage_max_sentences
+    )
     result: dict[str, Any] = {"target_passages": n, "ingest": {"byline": bench.ingest_subprocess(corpus, work / f"store-{n}")}}
     result["add_one"] = bench.add_one_article(work / f"store-{n}")
     search = HybridSearch(settings.with_overrides(store=work / f"store-{n}", collection="bench"))

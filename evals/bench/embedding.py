@@ -19,11 +19,11 @@ BACKENDS = ("torch", "onnx", "onnx-int8")
 
 def bench_passages(shared: Path, n: int, settings: Settings) -> list[str]:
     with tempfile.TemporaryDirectory() as work:
-        corpus, _ = build_corpus(n, shared, Path(work), settings.passage_max_tokens, settings.passage_max_sentences)
+        corpus, _ = build_corpus(n, shared, Path(work), settings.ingest.passage_max_tokens, settings.ingest.passage_max_sentences)
         texts = [
             p.text
             for article in read_articles(corpus, 10**9)
-            for p in make_passages(article, settings.passage_max_tokens, settings.passage_max_sentences)
+            for p in make_passages(article, settings.ingest.passage_max_tokens, settings.ingest.passage_max_sentences)
         ]
     return texts[:n]
 

@@ -133,18 +133,18 @@ def get_embedder(settings: Settings) -> Embedder:
     """One model per process and configuration: loading takes a second or more and ~100 MB."""
     with _LOADING:
         return _load(
-            settings.embedding_model_path,
-            settings.embedding_batch_size,
-            settings.embedding_backend,
-            settings.cache_dir,
+            settings.models.embedding_model_path,
+            settings.models.embedding_batch_size,
+            settings.models.embedding_backend,
+            settings.models.cache_dir,
         )
 
 
 def embedding_model_files(settings: Settings) -> list[Path]:
     """Both ONNX variants for `byline setup-model`, so switching the backend later needs no export."""
-    if settings.embedding_backend == "torch":
+    if settings.models.embedding_backend == "torch":
         return []
     from ingest.embedding.onnx_model import export_model
 
-    model_dir = _model_dir(settings.embedding_model_path)
-    return [export_model(model_dir, settings.cache_dir, quantized) for quantized in (False, True)]
+    model_dir = _model_dir(settings.models.embedding_model_path)
+    return [export_model(model_dir, settings.models.cache_dir, quantized) for quantized in (False, True)]

@@ -82,8 +82,17 @@ def finite_forms(verb: str) -> set[str]:
     return {f for f in verb_forms(verb, base=False) if not f.endswith("ing")}
 
 
-def claim_verbs() -> list[str]:
-    """Every reporting verb as a claim writes it, longest first ("call" only as "called for")."""
-    forms = set().union(*(finite_forms(v) for v in REPORTING_VERBS | CLAUSE_VERBS - {"call"}))
-    forms |= {"called for", "calls for"}
-    return sorted(forms, key=len, reverse=True)
+_NOT_SPEECH_AFTER = r"(?!\s+(?:with|to|at|in|on|about|by|from|up|out|into|off|over)\b)"
+"""A clause verb followed by one of these is not reporting speech ("Putin spoke with Trump", "added to")."""
+
+
+def claim_verb_pattern() -> str:
+    """A regex alternation of every reporting verb as a claim writes it after its speaker: reporting verbs in any
+    form, clause verbs unless a preposition follows, "call" only as "called for"."""
+    reporting = set().union(*(finite_forms(v) for v in REPORTING_VERBS))
+    clause = set().union(*(finite_forms(v) for v in CLAUSE_VERBS - {"call"})) - reporting
+
+    def alternation(words: set[str]) -> str:
+        return "|".join(w.replace(" ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+    return rf"(?:{alternation(reporting)})|(?:{alternation(clause)}){_NOT_SPEECH_AFTER}|call(?:ed|s)\s+for"

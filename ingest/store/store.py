@@ -158,8 +158,8 @@ def _client(settings: Settings):
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}")
+    if settings.store.chroma_url:
+        url = urlparse(settings.store.chroma_url if "://" in settings.store.chroma_url else f"http://{settings.store.chroma_url}")
         try:
             return chromadb.HttpClient(
                 host=url.hostname or "127.0.0.1",
@@ -169,14 +169,14 @@ def _client(settings: Settings):
             )
         except Exception as err:
             raise IngestError(
-                f"cannot reach the Chroma server at {settings.chroma_url} ({err}); start it with "
+                f"cannot reach the Chroma server at {settings.store.chroma_url} ({err}); start it with "
                 "`chroma run --path DIR` or fix BYLINE_CHROMA_URL / --chroma-url"
             ) from None
     try:
-        settings.store.mkdir(parents=True, exist_ok=True)
+        settings.store.path.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise IngestError(f"cannot create the store folder {settings.store} ({err}); fix BYLINE_STORE / --store") from None
-    return chromadb.PersistentClient(path=str(settings.store), settings=chroma_settings)
+        raise IngestError(f"cannot create the store folder {settings.store.path} ({err}); fix BYLINE_STORE / --store") from None
+    return chromadb.PersistentClient(path=str(settings.store.path), settings=chroma_settings)
 
 
 class Store:
@@ -186,7 +186,7 @@ class Store:
         self.settings = settings
         self._client = _client(settings)
         self._collection = self._client.get_or_create_collection(
-            settings.collection,
+            settings.store.collection,
             embedding_function=None,
             configuration={"hnsw": {"space": "cosine"}},
         )
@@ -201,7 +201,7 @@ class Store:
 
     @property
     def generation(self) -> str:
-        meta = self._client.get_collection(self.settings.collection, embedding_function=None).metadata or {}
+        meta = self._client.get_collection(self.settings.store.collection, embedding_function=None).metadata or {}
         return str(meta.get(_GENERATION, ""))
 
     def count(self) -> int:
@@ -310,7 +310,7 @@ class Store:
             generation = self.generation
             if self._lexical is not None and self._lexical.generation == generation:
                 return self._lexical
-            index = LexicalIndex.load(self.settings.lexical_dir)
+            index = LexicalIndex.load(self.settings.store.lexical_dir)
             if index is None or index.generation != generation or len(index) != self.count():
                 self._rebuild_indexes(generation)
             else:
@@ -334,7 +334,7 @@ class Store:
 
     @property
     def _speaker_path(self):
-        return self.settings.lexical_dir.with_name(self.settings.lexical_dir.name + ".speakers.json")
+        return self.settings.store.lexical_dir.with_name(self.settings.store.lexical_dir.name + ".speakers.json")
 
     def _rebuild_indexes(self, generation: str) -> None:
         entries: list[_Stored] = []
@@ -362,7 +362,7 @@ class Store:
 
     def _save_indexes(self, lexical: LexicalIndex, speakers: SpeakerIndex) -> None:
         with contextlib.suppress(OSError):  # a read-only store still answers; the index is rebuilt in memory next time
-            lexical.save(self.settings.lexical_dir)
+            lexical.save(self.settings.store.lexical_dir)
             speakers.save(self._speaker_path)
         self._lexical, self._speakers = lexical, speakers
 

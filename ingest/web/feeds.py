@@ -21,7 +21,7 @@ class Feed:
 class FeedList:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.path: Path = settings.store / "feeds.json"
+        self.path: Path = settings.store.path / "feeds.json"
 
     def all(self) -> list[Feed]:
         try:

@@ -61,9 +61,11 @@ def fetch(
 
     headers = {"User-Agent": USER_AGENT, "Accept": accept}
     current = url
-    with httpx.Client(timeout=settings.fetch_timeout_s, follow_redirects=False, headers=headers, trust_env=False) as client:
-        for _ in range(settings.fetch_max_redirects + 1):
-            check_url(current, settings.allow_private_urls)
+    with httpx.Client(
+        timeout=settings.fetching.fetch_timeout_s, follow_redirects=False, headers=headers, trust_env=False
+    ) as client:
+        for _ in range(settings.fetching.fetch_max_redirects + 1):
+            check_url(current, settings.fetching.allow_private_urls)
             try:
                 with client.stream("GET", current) as response:
                     if response.is_redirect:
@@ -74,14 +76,14 @@ def fetch(
                         continue
                     if response.status_code >= 400:
                         raise FetchError(f"{url}: the server answered HTTP {response.status_code}; check the link")
-                    body = _read_capped(response, url, settings.max_fetch_bytes)
+                    body = _read_capped(response, url, settings.fetching.max_fetch_bytes)
                     return Fetched(str(response.url), response.headers.get("content-type", "").lower(), body)
             except httpx.TimeoutException:
-                raise FetchError(f"{url}: no answer within {settings.fetch_timeout_s:g} s; try again later") from None
+                raise FetchError(f"{url}: no answer within {settings.fetching.fetch_timeout_s:g} s; try again later") from None
             except httpx.HTTPError as err:
                 raise FetchError(f"{url}: could not be fetched ({err}); check the link and the network") from None
     raise FetchError(
-        f"{url}: more than {settings.fetch_max_redirects} redirects; open the link in a browser and use the final address"
+        f"{url}: more than {settings.fetching.fetch_max_redirects} redirects; open the link in a browser and use the final address"
     )
 
 

@@ -53,9 +53,9 @@ class AnswerCheck:
 
     def run(self, draft: Draft, context: CheckContext) -> AnswerCheckVerdict:
         model, settings = context.chat_model, context.settings
-        if not settings.answer_check or not isinstance(model, LocalChatModel):
+        if not settings.answering.answer_check or not isinstance(model, LocalChatModel):
             return AnswerCheckVerdict(self.name, draft)
         probability = same_probability(model, context.messages, context.raw, context.question.asking)
-        if probability >= settings.answer_check_floor:
+        if probability >= settings.answering.answer_check_floor:
             return AnswerCheckVerdict(self.name, draft, probability)
         return AnswerCheckVerdict(self.name, draft.refuse(REFUSAL), probability)

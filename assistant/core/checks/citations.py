@@ -71,7 +71,8 @@ def is_refusal(answer: str) -> bool:
 
 def verify_citations(raw: str, evidence: list[Evidence], judge: SupportJudge, threshold: float, question: str = "") -> Verified:
     """Drop markers that point at nothing, re-point or drop unsupported ones, remove claims nothing supports.
-    A claim that puts words in someone's mouth is supported only by a sentence that person speaks in."""
+    A claim that puts words in someone's mouth is supported only by a sentence that person speaks in (or, for an
+    outlet, a sentence of its own article: "The Verge reported …")."""
     claims = parse_claims(raw)
     total = sum(len(c.markers) for c in claims)
     valid = total - sum(1 for c in claims for n in c.markers if not 1 <= n <= len(evidence))
@@ -81,7 +82,7 @@ def verify_citations(raw: str, evidence: list[Evidence], judge: SupportJudge, th
     scores = judge.scores([c.text for c in claims], texts, np.stack([e.vector for e in evidence]), question)
     for i, claim in enumerate(claims):
         for j, e in enumerate(evidence):
-            if not cites_speaker(claim.text, e.speakers):
+            if not cites_speaker(claim.text, (*e.speakers, *([e.passage.outlet] if e.passage.outlet else []))):
                 scores[i, j] = 0.0
     kept: list[tuple[str, list[int]]] = []
     unsupported: list[str] = []
@@ -154,7 +155,7 @@ class CitationCheck:
     on_refused = False
 
     def run(self, draft: Draft, context: CheckContext) -> CitationVerdict:
-        threshold = context.settings.support_threshold
+        threshold = context.settings.answering.support_threshold
         verified = verify_citations(draft.text, context.evidence, context.judge, threshold, context.question.standalone)
         checked = Draft(verified.answer, verified.citations, verified.unsupported, verified.refused)
         return CitationVerdict(self.name, checked, verified.markers_total, verified.markers_valid)

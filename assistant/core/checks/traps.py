@@ -24,7 +24,7 @@ class CitedNamesCheck:
             context.evidence,
             context.passages,
             draft.citations,
-            context.settings.question_names_cited_max,
+            context.settings.answering.question_names_cited_max,
         )
         return Verdict(self.name, draft.refuse(refusal) if refusal else draft)
 

@@ -27,9 +27,11 @@ def evidence_from_each(
     passages: list[RetrievedPassage] = []
     groups: list[list[Evidence]] = []
     for part in parts:
-        found = search.retrieve(question, settings.multi_passages_per_part, part, vector=vector)
+        found = search.retrieve(question, settings.retrieval.multi_passages_per_part, part, vector=vector)
         passages.extend(p for p in found if p.id not in {q.id for q in passages})
-        groups.append(select_evidence(question, vector, found, search.embedder, settings)[: settings.multi_sentences_per_part])
+        groups.append(
+            select_evidence(question, vector, found, search.embedder, settings)[: settings.retrieval.multi_sentences_per_part]
+        )
     ordered = [g[i] for i in range(max((len(g) for g in groups), default=0)) for g in groups if i < len(g)]
     return passages, [replace(e, number=n) for n, e in enumerate(ordered, start=1)]
 

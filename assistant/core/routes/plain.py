@@ -15,7 +15,7 @@ class PlainRoute:
 
     def find(self, context: RouteContext) -> Found:
         q, settings = context.question, context.settings
-        ranking = context.search.rank(q.standalone, settings.top_k, q.where, vector=context.vector)
-        passages = ranking[: settings.top_k]
+        ranking = context.search.rank(q.standalone, settings.retrieval.top_k, q.where, vector=context.vector)
+        passages = ranking[: settings.retrieval.top_k]
         evidence = select_evidence(q.standalone, context.vector, passages, context.search.embedder, settings)
         return Found(passages, evidence, ranking=ranking)

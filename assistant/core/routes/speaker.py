@@ -99,11 +99,11 @@ def speaker_evidence(
         return SpeakerEvidence(
             passages, [], f"The articles quoted here don't quote {asked.name}" + (" within the filter." if where else ".")
         )
-    floor = settings.speaker_topic_floor
+    floor = settings.answering.speaker_topic_floor
     if (
         asked.topic
         and content_words(asked.topic)
-        and topic_fit(asked.topic, evidence, embedder, settings.evidence_cosine_weight, store) < floor
+        and topic_fit(asked.topic, evidence, embedder, settings.retrieval.evidence_cosine_weight, store) < floor
     ):
         samples = "; ".join(f"“{_gist(e, wanted)}”" for e in evidence[:3])
         speaker = _names(list(asked.speakers))
@@ -153,7 +153,7 @@ class UnquotedSpeakerRoute:
         return question.speaker is not None
 
     def find(self, context: RouteContext) -> Found:
-        q, top_k = context.question, context.settings.top_k
+        q, top_k = context.question, context.settings.retrieval.top_k
         assert q.speaker is not None
         ranking = context.search.rank(q.standalone, top_k, q.where, vector=context.vector)
         passages = ranking[:top_k]

@@ -120,7 +120,7 @@ def build_app(
     turns: AnswerTurns | None = None,
 ) -> gr.Blocks:
     assistant = assistant or Assistant(settings)
-    turns = turns or AnswerTurns(settings.answer_concurrency, settings.max_pending_per_session)
+    turns = turns or AnswerTurns(settings.answer_concurrency, settings.serving.max_pending_per_session)
     with gr.Blocks(title="Byline", analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         gr.Markdown("# Byline\nAnswers from your news articles, with every claim cited to its sentence.")
         with gr.Tab("Chat"):

@@ -40,7 +40,7 @@ def batch_tab(assistant: Assistant, settings: Settings, batch_runner: BatchRunne
             yield "Upload a question set first.", None, None
             return
         try:
-            batch = batch_runner(assistant, Path(path), settings.max_batch_questions)
+            batch = batch_runner(assistant, Path(path), settings.serving.max_batch_questions)
         except (ValueError, IngestError) as err:
             yield f"⚠️ {status_html(str(err))}", None, None
             return

@@ -50,10 +50,10 @@ def launch(settings: Settings) -> None:
     if not server_log.handlers:  # the server's log: failures' details, never shown to users
         server_log.addHandler(logging.StreamHandler())
         server_log.setLevel(logging.INFO)
-    credentials = parse_auth(settings.auth)
+    credentials = parse_auth(settings.serving.auth)
     assistant = Assistant(settings)
     threading.Thread(target=assistant.warm_up, daemon=True).start()
-    turns = AnswerTurns(settings.answer_concurrency, settings.max_pending_per_session)
+    turns = AnswerTurns(settings.answer_concurrency, settings.serving.max_pending_per_session)
     blocks = build_app(settings, assistant, batch_runner(), turns)
     blocks.queue(default_concurrency_limit=settings.answer_concurrency)
     server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
@@ -62,12 +62,12 @@ def launch(settings: Settings) -> None:
         server,
         blocks,
         path="/",
-        server_name=settings.host,
-        server_port=settings.port,
+        server_name=settings.serving.host,
+        server_port=settings.serving.port,
         auth=LoginGuard(*credentials) if credentials else None,
         theme=theme(),
         css=CSS,
-        max_file_size=settings.max_file_bytes,
+        max_file_size=settings.ingest.max_file_bytes,
         app_kwargs={"middleware": [Middleware(SignedInOnly)]},
         ssr_mode=False,
         show_error=False,
@@ -75,7 +75,7 @@ def launch(settings: Settings) -> None:
         pwa=False,
         mcp_server=False,
     )
-    uvicorn.run(server, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=5)
+    uvicorn.run(server, host=settings.serving.host, port=settings.serving.port, log_level="warning", timeout_graceful_shutdown=5)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -89,17 +89,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
             auth=args.auth,
             api_key=args.api_key,
         )
-        parse_auth(settings.auth)
+        parse_auth(settings.serving.auth)
     except (ValueError, IngestError) as err:
         return fail(str(err))
-    if settings.host not in LOOPBACK and not settings.auth:
+    if settings.serving.host not in LOOPBACK and not settings.serving.auth:
         print(
-            f"warning: serving on {settings.host} without --auth: anyone who can reach this machine can use "
+            f"warning: serving on {settings.serving.host} without --auth: anyone who can reach this machine can use "
             "the app and change its articles",
             file=sys.stderr,
         )
-    api = "off (no --api-key beyond localhost)" if settings.host not in LOOPBACK and not settings.api_key else "/v1"
-    print(f"Byline is starting on http://{settings.host}:{settings.port} (API: {api}; Ctrl-C stops it)", flush=True)
+    api = (
+        "off (no --api-key beyond localhost)" if settings.serving.host not in LOOPBACK and not settings.serving.api_key else "/v1"
+    )
+    print(
+        f"Byline is starting on http://{settings.serving.host}:{settings.serving.port} (API: {api}; Ctrl-C stops it)", flush=True
+    )
     launch(settings)
     return 0
 
