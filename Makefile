@@ -43,6 +43,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	@if [ -f ../shared/tools/import_cycles.py ]; then python3 ../shared/tools/import_cycles.py; else echo 'import circles: ../shared/tools/import_cycles.py not found, skipped'; fi
 
 clean:
 	rm -rf $(VENV) .byline .pytest_cache

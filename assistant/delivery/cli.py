@@ -6,11 +6,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest import cli as ingest_cli
 from ingest.cli import add_store_flags, fail, settings_from_args
 from ingest.records import IngestError, PassageFilter
 from ingest.text.dates import user_date
+
+if TYPE_CHECKING:
+    from assistant.core.answer import Answer
 
 
 def add_answer_flags(parser: argparse.ArgumentParser) -> None:
@@ -95,8 +99,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from assistant.core.answer import Answer
-    from assistant.core.assistant import QuestionError
+    from assistant.core.question import QuestionError
     from assistant.delivery.export import write_conversation
 
     try:
@@ -122,23 +125,33 @@ def cmd_chat(args: argparse.Namespace) -> int:
             answers.clear()
             continue
         try:
-            printed = False
-            for event in assistant.stream(question, history, where):
-                if event.kind == "standalone":
-                    print(f"(understood as: {event.data})")
-                elif event.kind == "token":
-                    print(event.data, end="", flush=True)
-                    printed = True
-                elif event.kind == "answer":
-                    if printed:
-                        print("\n")
-                    print_answer(event.data.model_copy(update={"standalone_question": event.data.question}))
-                    history.append((question, event.data.answer))
-                    answers.append(event.data)
-                    if args.export:
-                        write_conversation(answers, args.export)
+            answer = _chat_turn(assistant.stream(question, history, where))
         except QuestionError as err:
             print(f"byline: {err}")
+            continue
+        history.append((question, answer.answer))
+        answers.append(answer)
+        if args.export:
+            write_conversation(answers, args.export)
+
+
+def _chat_turn(events) -> Answer:
+    """Prints one answer as it streams; returns it."""
+    from assistant.core.question import QuestionError
+
+    printed = False
+    for event in events:
+        if event.kind == "standalone":
+            print(f"(understood as: {event.data})")
+        elif event.kind == "token":
+            print(event.data, end="", flush=True)
+            printed = True
+        elif event.kind == "answer":
+            if printed:
+                print("\n")
+            print_answer(event.data.model_copy(update={"standalone_question": event.data.question}))
+            return event.data
+    raise QuestionError("no answer came back")
 
 
 def cmd_setup_model(args: argparse.Namespace) -> int:

@@ -1,0 +1,141 @@
+"""Checks, each with fakes: what each one keeps, re-points or refuses, and the order they run in."""
+
+from __future__ import annotations
+
+import pytest
+from test_routes import passage
+
+import assistant.core.checks.answer_check as answer_check
+from assistant.core.answer import Timings
+from assistant.core.checks import CHECKS
+from assistant.core.checks.answer_check import AnswerCheck
+from assistant.core.checks.check import CheckContext, Draft, Verdict, run_checks
+from assistant.core.checks.citations import CitationCheck
+from assistant.core.checks.traps import CitedNamesCheck
+from assistant.core.checks.yes_no import YesNoFirst
+from assistant.core.compose import compose_answer
+from assistant.core.evidence import Evidence, evidence_answers
+from assistant.core.generation import Generation
+from assistant.core.question import Question
+from assistant.core.routes.route import Found
+from assistant.core.support import OverlapSimilarityJudge
+from assistant.models.chat_models import LocalChatModel
+from ingest.records import PassageFilter
+from ingest.settings import Settings
+
+from conftest import FakeEmbedder
+
+EMBEDDER = FakeEmbedder()
+
+
+def evidence(*texts: str, speaker: str | None = None) -> list[Evidence]:
+    rows = []
+    for n, text in enumerate(texts, start=1):
+        p = passage(f"p{n}", text, speaker=speaker)
+        rows.append(Evidence(n, p, 0, len(text), text, 1.0, EMBEDDER.embed([text])[0]))
+    return rows
+
+
+def context(standalone: str, shown: list[Evidence], raw: str, model=None, yes_no: bool = False) -> CheckContext:
+    q = Question(standalone, standalone, PassageFilter(), yes_no=yes_no, asking=standalone)
+    judge = OverlapSimilarityJudge(EMBEDDER)
+    return CheckContext(q, shown, [e.passage for e in shown], raw, [], Settings(), judge, model)
+
+
+def test_citation_check_repoints_a_wrong_marker_and_drops_what_nothing_supports():
+    shown = evidence("The harbour reopened on Monday after repairs.", "Fishing boats returned on Tuesday.")
+    raw = "The harbour reopened on Monday [2]. The mayor resigned over the scandal [1]."
+    verdict = CitationCheck().run(Draft(raw), context("When did the harbour reopen?", shown, raw))
+    assert verdict.passed and verdict.draft.text == "The harbour reopened on Monday [1]."
+    assert verdict.draft.citations[0].quote == shown[0].text
+    assert verdict.draft.unsupported == ["The mayor resigned over the scandal."]
+    assert (verdict.markers_total, verdict.markers_valid) == (2, 2)
+
+
+def test_citation_check_holds_words_to_the_person_who_spoke_them():
+    shown = evidence("The port will reopen on Monday, Tomas Berg said.", speaker="Tomas Berg")
+    raw = "Elena Varga said the port will reopen on Monday [1]."
+    verdict = CitationCheck().run(Draft(raw), context("What did Varga say?", shown, raw))
+    assert not verdict.passed and verdict.draft.unsupported
+
+
+def test_yes_no_first_keeps_the_verdict_and_a_bare_verdict_its_citations():
+    shown = evidence("The harbour stayed shut all week.")
+    kept = YesNoFirst().run(
+        Draft("The harbour stayed shut [1]."), context("Did it reopen?", shown, "No. The harbour stayed shut [1].", yes_no=True)
+    )
+    assert kept.draft.text == "No. The harbour stayed shut [1]."
+    bare = YesNoFirst().run(Draft("", refused=True), context("Did it reopen?", shown, "No [1].", yes_no=True))
+    assert bare.passed and bare.draft.text == "No [1]." and bare.draft.citations
+    plain = YesNoFirst().run(Draft("x", refused=True), context("When?", shown, "No [1]."))
+    assert not plain.passed
+
+
+def test_cited_names_check_refuses_an_answer_about_another_year():
+    shown = evidence("The Huguenots fled France in 1551.")
+    ctx = context("Who fled France in 1690?", shown, "The Huguenots fled France [1].")
+    draft = CitationCheck().run(Draft(ctx.raw), ctx).draft
+    verdict = CitedNamesCheck().run(draft, ctx)
+    assert not verdict.passed and "1690" in (verdict.draft.refusal or "")
+    assert verdict.draft.unsupported[-1] == draft.text
+
+
+def test_answer_check_refuses_below_its_floor_and_records_the_probability(monkeypatch):
+    shown = evidence("The harbour reopened on Monday.")
+    model = LocalChatModel(model_path="unused.gguf")
+    monkeypatch.setattr(answer_check, "same_probability", lambda *args: 0.3)
+    low = AnswerCheck().run(Draft("It reopened [1]."), context("When?", shown, "It reopened [1].", model))
+    assert not low.passed and low.probability == 0.3 and low.draft.refusal == answer_check.REFUSAL
+    monkeypatch.setattr(answer_check, "same_probability", lambda *args: 0.9)
+    assert AnswerCheck().run(Draft("It reopened [1]."), context("When?", shown, "x", model)).passed
+    remote = AnswerCheck().run(Draft("It reopened [1]."), context("When?", shown, "x", model=object()))
+    assert remote.passed and remote.probability is None
+
+
+def test_checks_after_a_refusal_run_only_if_they_rescue():
+    ran = []
+
+    class Refuses:
+        name, on_refused = "refuses", False
+
+        def run(self, draft, context):
+            ran.append(self.name)
+            return Verdict(self.name, draft.refuse("no"))
+
+    class Later:
+        def __init__(self, name, on_refused):
+            self.name, self.on_refused = name, on_refused
+
+        def run(self, draft, context):
+            ran.append(self.name)
+            return Verdict(self.name, draft)
+
+    verdicts = run_checks([Refuses(), Later("rescuer", True), Later("judge", False)], Draft("x"), None)  # type: ignore[list-item, arg-type]
+    assert ran == ["refuses", "rescuer"] and [v.check for v in verdicts] == ["refuses", "rescuer"]
+    assert [c.name for c in CHECKS] == ["citations", "yes or no first", "cited names and numbers", "answer check"]
+
+
+@pytest.mark.parametrize(
+    ("question", "score", "answerable"),
+    [
+        ("When did the harbour reopen?", 0.9, True),
+        ("When did the harbour reopen?", 0.1, False),
+        ("When did Oslo reopen?", 0.9, False),
+    ],
+)
+def test_evidence_gate(question, score, answerable):
+    shown = evidence("The harbour reopened on Monday.")
+    shown[0].score = score
+    assert evidence_answers(question, [e.passage for e in shown], shown, 0.3) is answerable
+
+
+def test_the_answer_is_composed_from_the_last_verdict():
+    q = Question("Who?", "Who?", PassageFilter())
+    found = Found([], [], refusal=None)
+    refused = Verdict("x", Draft("", refused=True, refusal="Not said."))
+    answer = compose_answer(q, found, Generation(raw="raw"), [refused], None, Timings())
+    assert answer.refused and answer.answer == "Not said." and answer.raw_answer == "raw"
+    failed = compose_answer(q, found, Generation(error="down"), [], None, Timings())
+    assert failed.answer == "Could not generate an answer: down" and not failed.refused
+    default = compose_answer(q, found, Generation(), [], None, Timings())
+    assert default.refused and "Nothing in them answers “Who?”" in default.answer
