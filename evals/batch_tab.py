@@ -80,9 +80,7 @@ class BatchRun:
         metrics = ", ".join(f"{k} {v['mean']:.2f}" for k, v in summary["metrics"].items())
         stopped = f" Stopped after {len(self.rows)} of {len(self.items)}." if len(self.rows) < len(self.items) else ""
         text = f"{summary['questions']} questions, {summary['passed']} passed.{stopped} {metrics}"
-        import pandas as pd
-
-        table = pd.DataFrame([_row(r) for r in self.rows], columns=COLUMNS)
+        table = {"headers": list(COLUMNS), "data": [_row(r) for r in self.rows]}
         return table, text, [str(out / "results.csv"), str(out / "results.json")]
 
 

@@ -91,7 +91,8 @@ def test_an_unreadable_index_is_rebuilt(settings):
     store = Store(settings)
     (settings.store.lexical_dir / "manifest.json").write_text("{not json")
     assert LexicalIndex.load(settings.store.lexical_dir) is None
-    assert store.lexical().search("Vance stalemate", 3)
+    assert store.lexical().search("Vance stalemate", 3) and store.speaker_index().quotes
+    assert (settings.store.lexical_dir / "manifest.json").read_text() == "{not json"  # reading never writes
 
 
 def test_one_more_article_updates_both_indexes_without_a_rebuild(settings, tmp_path, monkeypatch):
@@ -99,7 +100,7 @@ def test_one_more_article_updates_both_indexes_without_a_rebuild(settings, tmp_p
     other = tmp_path / "other.txt"
     other.write_text("Volcano erupts\nThe volcano erupted near Grindavik, Mayor Fannar Jonasson said.\n")
     store = Store(settings)
-    monkeypatch.setattr(Store, "_rebuild_indexes", lambda self, generation: pytest.fail("rebuilt the indexes"))
+    monkeypatch.setattr(Store, "_rebuild_indexes", lambda self, generation, persist=True: pytest.fail("rebuilt the indexes"))
     ingest_paths([other], settings, store=store)
     other.write_text("Volcano erupts\nThe volcano is quiet near Vogar, Mayor Jon Jonsson said.\n")
     ingest_paths([other], settings, store=store)

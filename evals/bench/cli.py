@@ -13,7 +13,7 @@ from typing import Any
 
 from evals.bench import bench
 from evals.bench.embedding import compare_backends, print_comparison
-from ingest.cli import settings_from_args
+from ingest.cli import fail, settings_from_args
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 
@@ -175,6 +175,10 @@ def print_table(results: dict) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    if args.passages and importlib.util.find_spec("langchain_chroma") is None:
+        return fail("the LangChain baseline needs the bench extra: pip install -e '.[bench]' (make install does)")
     settings = settings_from_args(args)
     shared = Path(args.shared) if args.shared else SHARED
     work = Path(tempfile.mkdtemp(prefix="byline-bench-"))

@@ -305,14 +305,15 @@ class Store:
         return [Hit(found[pid], score) for pid, score in scored if pid in found]
 
     def lexical(self) -> LexicalIndex:
-        """The persisted BM25 index, rebuilt from the collection when it does not reflect the collection's state."""
+        """The persisted BM25 index, rebuilt in memory from the collection when it does not reflect the
+        collection's state. Reading never writes: only a write saves indexes."""
         with self._lock:
             generation = self.generation
             if self._lexical is not None and self._lexical.generation == generation:
                 return self._lexical
             index = LexicalIndex.load(self.settings.store.lexical_dir)
             if index is None or index.generation != generation or len(index) != self.count():
-                self._rebuild_indexes(generation)
+                self._rebuild_indexes(generation, persist=False)
             else:
                 self._lexical = index
             assert self._lexical is not None
@@ -326,7 +327,7 @@ class Store:
                 return self._speakers
             index = SpeakerIndex.load(self._speaker_path)
             if index is None or index.generation != generation:
-                self._rebuild_indexes(generation)
+                self._rebuild_indexes(generation, persist=False)
             else:
                 self._speakers = index
             assert self._speakers is not None
@@ -336,14 +337,18 @@ class Store:
     def _speaker_path(self):
         return self.settings.store.lexical_dir.with_name(self.settings.store.lexical_dir.name + ".speakers.json")
 
-    def _rebuild_indexes(self, generation: str) -> None:
+    def _rebuild_indexes(self, generation: str, persist: bool = True) -> None:
         entries: list[_Stored] = []
         for page in self._pages(["documents", "metadatas"]):
             entries.extend(_Stored(i, doc, meta) for i, doc, meta in zip(page["ids"], page["documents"], page["metadatas"]))
         speakers = SpeakerIndex(generation)
         for entry in entries:
             entry.add_to(speakers)
-        self._save_indexes(LexicalIndex.build([e.lexical for e in entries], generation), speakers)
+        lexical = LexicalIndex.build([e.lexical for e in entries], generation)
+        if persist:
+            self._save_indexes(lexical, speakers)
+        else:
+            self._lexical, self._speakers = lexical, speakers
 
     def _update_indexes(self, generation: str) -> bool:
         """Apply this write's additions and removals to indexes that were in step before it; False if they were not."""
