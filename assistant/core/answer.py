@@ -7,36 +7,49 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, PrivateAttr
 
+from ingest.records import StoredPassage
+
 if TYPE_CHECKING:
     from assistant.core.retrieval import RetrievedPassage
 
 
-class Citation(BaseModel):
-    marker: int
+class PassageRef(BaseModel):
+    """Where a cited sentence or a shown passage stands: the article, and character offsets in its normalized text."""
+
     passage_id: str
     article_id: str
     title: str
     source: str
-    quote: str = Field(description="the supporting sentence exactly as it stands in the article")
-    start: int = Field(description="character offset of the quote in the normalized article")
+    start: int = Field(description="character offset in the normalized article")
     end: int
     published_at: str | None = None
     outlet: str | None = None
 
+    @classmethod
+    def fields_of(cls, passage: StoredPassage) -> dict:
+        """The reference fields of a stored passage (its own span; a citation narrows it to one sentence)."""
+        return {
+            "passage_id": passage.id,
+            "article_id": passage.article_id,
+            "title": passage.title,
+            "source": passage.source,
+            "start": passage.start,
+            "end": passage.end,
+            "published_at": passage.published_at,
+            "outlet": passage.outlet,
+        }
 
-class Source(BaseModel):
+
+class Citation(PassageRef):
+    marker: int
+    quote: str = Field(description="the supporting sentence exactly as it stands in the article")
+
+
+class Source(PassageRef):
     """A retrieved passage, shown when the answer is refused or failed so the user still has the evidence."""
 
-    passage_id: str
-    article_id: str
-    title: str
-    source: str
     text: str
-    start: int
-    end: int
     score: float
-    published_at: str | None = None
-    outlet: str | None = None
 
 
 class Timings(BaseModel):

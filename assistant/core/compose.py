@@ -71,18 +71,7 @@ def compose_answer(
 
 
 def source(p: RetrievedPassage) -> Source:
-    return Source(
-        passage_id=p.id,
-        article_id=p.article_id,
-        title=p.title,
-        source=p.source,
-        text=p.text,
-        start=p.start,
-        end=p.end,
-        score=p.score,
-        published_at=p.published_at,
-        outlet=p.outlet,
-    )
+    return Source(**Source.fields_of(p), text=p.text, score=p.score)
 
 
 __all__ = ["Event", "compose_answer", "extracted_answer", "refusal_text", "source"]

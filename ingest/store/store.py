@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import json
 import threading
 import uuid
 from collections import defaultdict
@@ -15,7 +14,6 @@ import numpy as np
 
 from ingest.records import (
     Article,
-    Attribution,
     Hit,
     IngestError,
     Passage,
@@ -26,8 +24,8 @@ from ingest.records import (
 )
 from ingest.settings import Settings
 from ingest.speakers.index import SpeakerIndex
-from ingest.store.lexical import LexicalEntry, LexicalIndex
-from ingest.text.dates import UNKNOWN_TS, timestamp
+from ingest.store.lexical import LexicalIndex
+from ingest.store.metadata import ChromaPassage, chroma_where, date_range, decode, encode
 
 _PAGE = 5000
 _GENERATION = "byline_generation"
@@ -41,116 +39,6 @@ class StoredArticle:
     published_at: str | None
     passages: int
     outlet: str | None = None
-
-
-def encode(article: Article, passage: Passage) -> dict:
-    """A passage's Chroma metadata. This and `decode` are the only code that knows the format."""
-    meta: dict = {
-        "article_id": article.id,
-        "title": article.title,
-        "source": article.source,
-        "position": passage.position,
-        "start": passage.start,
-        "end": passage.end,
-        "sentences": json.dumps(passage.sentences),
-        "article_hash": article.content_hash,
-        "published_ts": timestamp(article.published_at),
-        "origin": article.from_where,
-    }
-    if article.published_at:
-        meta["published_at"] = article.published_at
-    if article.url:
-        meta["url"] = article.url
-    if article.outlet:
-        meta["outlet"] = article.outlet
-    if article.author:
-        meta["author"] = article.author
-    if passage.speakers:
-        meta["speakers"] = json.dumps(
-            [[a.sentence_start, a.sentence_end, a.speaker, a.kind, a.start, a.end] for a in passage.speakers]
-        )
-    return meta
-
-
-def _speakers(meta: dict) -> tuple[Attribution, ...]:
-    return tuple(
-        Attribution(int(ss), int(se), str(n), str(k), int(a), int(b))
-        for ss, se, n, k, a, b in json.loads(meta.get("speakers", "[]"))
-    )
-
-
-def decode(passage_id: str, text: str, meta: dict) -> StoredPassage:
-    return StoredPassage(
-        id=passage_id,
-        article_id=meta["article_id"],
-        title=meta.get("title", ""),
-        source=public_source(meta.get("source", "")),
-        text=text,
-        start=int(meta["start"]),
-        end=int(meta["end"]),
-        sentences=tuple((int(a), int(b)) for a, b in json.loads(meta.get("sentences", "[]"))),
-        published_at=meta.get("published_at"),
-        url=meta.get("url"),
-        speakers=_speakers(meta),
-        outlet=meta.get("outlet"),
-        author=meta.get("author"),
-    )
-
-
-@dataclass(frozen=True)
-class _Stored:
-    """A passage as Chroma holds it, for the indexes kept beside the collection."""
-
-    id: str
-    text: str
-    meta: dict
-
-    @property
-    def lexical(self) -> LexicalEntry:
-        m = self.meta
-        return LexicalEntry(self.id, self.text, m["article_id"], float(m.get("published_ts", UNKNOWN_TS)), m.get("outlet", ""))
-
-    def _speaker_args(self) -> tuple[str, tuple[Attribution, ...], str, bool]:
-        m = self.meta
-        dated = float(m.get("published_ts", UNKNOWN_TS)) >= 0
-        return f"{m.get('title', '')}\n{self.text}", _speakers(m), m.get("outlet", ""), dated
-
-    def add_to(self, index: SpeakerIndex) -> None:
-        index.add(self.id, self.meta["article_id"], *self._speaker_args())
-
-    def remove_from(self, index: SpeakerIndex) -> None:
-        index.remove(self.id, *self._speaker_args())
-
-
-@dataclass(frozen=True)
-class _Range:
-    after: float | None
-    before: float | None
-
-
-def _range(where: PassageFilter) -> _Range:
-    after = max(timestamp(where.published_after), 0.0) if where.published_after else None
-    before = timestamp(where.published_before) if where.published_before else None
-    return _Range(after, before)
-
-
-def chroma_where(where: PassageFilter) -> dict | None:
-    """The filter as Chroma's `where`; undated articles match no date range."""
-    dates = _range(where)
-    clauses: list[dict] = []
-    if where.article_ids:
-        clauses.append({"article_id": {"$in": list(where.article_ids)}})
-    if where.outlets:
-        clauses.append({"outlet": {"$in": list(where.outlets)}})
-    if dates.after is not None:
-        clauses.append({"published_ts": {"$gte": dates.after}})
-    if dates.before is not None:
-        clauses.append({"published_ts": {"$lte": dates.before}})
-        if dates.after is None:
-            clauses.append({"published_ts": {"$gte": 0.0}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def _client(settings: Settings):
@@ -194,8 +82,8 @@ class Store:
         self._speakers: SpeakerIndex | None = None
         self._lock = threading.RLock()
         self._write_base = ""
-        self._added: dict[str, _Stored] = {}
-        self._removed: dict[str, _Stored] = {}
+        self._added: dict[str, ChromaPassage] = {}
+        self._removed: dict[str, ChromaPassage] = {}
 
     # --- reading -----------------------------------------------------------------------------------
 
@@ -298,7 +186,7 @@ class Store:
         index = self.lexical()
         mask = None
         if where:
-            dates = _range(where)
+            dates = date_range(where)
             mask = index.filter_mask(list(where.article_ids), dates.after, dates.before, list(where.outlets))
         scored = index.search(query, k, mask)
         found = self.passages([pid for pid, _ in scored])
@@ -338,9 +226,9 @@ class Store:
         return self.settings.store.lexical_dir.with_name(self.settings.store.lexical_dir.name + ".speakers.json")
 
     def _rebuild_indexes(self, generation: str, persist: bool = True) -> None:
-        entries: list[_Stored] = []
+        entries: list[ChromaPassage] = []
         for page in self._pages(["documents", "metadatas"]):
-            entries.extend(_Stored(i, doc, meta) for i, doc, meta in zip(page["ids"], page["documents"], page["metadatas"]))
+            entries.extend(ChromaPassage(i, doc, meta) for i, doc, meta in zip(page["ids"], page["documents"], page["metadatas"]))
         speakers = SpeakerIndex(generation)
         for entry in entries:
             entry.add_to(speakers)
@@ -417,7 +305,7 @@ class Store:
             self._note_removed(self._collection.get(where={"article_id": {"$in": replaced}}, include=["documents", "metadatas"]))
         if ids:
             self._collection.upsert(ids=ids, embeddings=vectors, documents=docs, metadatas=metas)
-            self._added.update((i, _Stored(i, d, m)) for i, d, m in zip(ids, docs, metas))
+            self._added.update((i, ChromaPassage(i, d, m)) for i, d, m in zip(ids, docs, metas))
         for article, _ in batch:
             if article.id not in replacing:
                 continue
@@ -425,7 +313,7 @@ class Store:
 
     def _note_removed(self, got) -> None:
         for i, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
-            self._removed[i] = _Stored(i, doc, meta)
+            self._removed[i] = ChromaPassage(i, doc, meta)
             self._added.pop(i, None)
 
     def remove(self, article_id: str) -> int:

@@ -122,20 +122,8 @@ def number_citations(kept: list[tuple[str, list[int]]], evidence: list[Evidence]
     citations = []
     for old, new in sorted(new_number.items(), key=lambda kv: kv[1]):
         e = evidence[old - 1]
-        citations.append(
-            Citation(
-                marker=new,
-                passage_id=e.passage.id,
-                article_id=e.passage.article_id,
-                title=e.passage.title,
-                source=e.passage.source,
-                quote=e.text,
-                start=e.start,
-                end=e.end,
-                published_at=e.passage.published_at,
-                outlet=e.passage.outlet,
-            )
-        )
+        fields = {**Citation.fields_of(e.passage), "start": e.start, "end": e.end}
+        citations.append(Citation(**fields, marker=new, quote=e.text))
     return " ".join(parts), citations
 
 
