@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -13,7 +13,7 @@ from assistant.core.routes import ROUTES, pick_route
 from assistant.core.routes.outlets import OutletsRoute
 from assistant.core.routes.plain import PlainRoute
 from assistant.core.routes.route import RouteContext
-from assistant.core.routes.speaker import UnquotedSpeakerRoute
+from assistant.core.routes.speaker import SpeakerRoute, UnquotedSpeakerRoute
 from ingest.records import Attribution, PassageFilter
 from ingest.settings import Settings
 
@@ -116,3 +116,32 @@ def test_the_question_vector_is_embedded_once():
 
     ctx = context(question(standalone="Where?"), FakeSearch([], CountingEmbedder()))
     assert ctx.vector is ctx.vector and calls == [["Where?"]]
+
+
+class FakeStore:
+    def __init__(self, passages: list[RetrievedPassage]):
+        self.by_id = {p.id: p for p in passages}
+
+    def passages(self, ids: list[str], where: PassageFilter = PassageFilter()) -> dict[str, RetrievedPassage]:
+        return {i: self.by_id[i] for i in ids if i in self.by_id}
+
+    def article_passages(self, article_id: str) -> list[RetrievedPassage]:
+        return [p for p in self.by_id.values() if p.article_id == article_id]
+
+
+def test_a_speaker_question_sees_only_that_speakers_sentences():
+    from ingest.speakers.index import Quote
+
+    berg = passage("b", "The port will reopen on Monday, Tomas Berg said.", speaker="Tomas Berg")
+    varga = passage("v", "The port stays shut until repairs end, Elena Varga said.", speaker="Elena Varga")
+
+    class Index(FakeIndex):
+        quotes = {"Tomas Berg": [Quote("b", "b", 0, len(berg.text))], "Elena Varga": [Quote("v", "v", 0, len(varga.text))]}
+
+    q = question(standalone="What did Berg say about the port?", speaker=SpeakerQuestion("Berg", ("Tomas Berg",), "the port"))
+    ctx = RouteContext(q, FakeSearch([berg, varga]), FakeStore([berg, varga]), Index(), Settings())  # type: ignore[arg-type]
+    found = SpeakerRoute().find(ctx)
+    assert [e.passage.id for e in found.evidence] == ["b"] and found.refusal is None
+    off_topic = replace(q, speaker=SpeakerQuestion("Berg", ("Tomas Berg",), "the election result in Peru"))
+    refused = SpeakerRoute().find(replace(ctx, question=off_topic))
+    assert refused.evidence == [] and "only on other topics" in (refused.refusal or "")
