@@ -200,8 +200,8 @@ class _FlatSource(PydanticBaseSettingsSource):
         return nest(self.values)
 
 
-def _dotenv(path: str = ".env") -> dict[str, Any]:
-    if not os.path.isfile(path):
+def _dotenv(path: Any) -> dict[str, Any]:
+    if not path or not os.path.isfile(path):
         return {}
     from dotenv import dotenv_values
 
@@ -209,7 +209,7 @@ def _dotenv(path: str = ".env") -> dict[str, Any]:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore")
+    model_config = SettingsConfigDict(extra="ignore", env_file=".env")
 
     profile: Profile = "local"
     store: StoreSettings = StoreSettings()
@@ -235,7 +235,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        environ, dotenv = _read(dict(os.environ)), _dotenv()
+        environ, dotenv = _read(dict(os.environ)), _dotenv(settings_cls.model_config.get("env_file"))
         init = getattr(init_settings, "init_kwargs", {}) or {}
         profile = init.get("profile") or environ.get("profile") or dotenv.get("profile") or "local"
         if profile not in PROFILES:
