@@ -111,7 +111,10 @@ class AnsweringSettings(BaseModel):
 
 
 class FetchingSettings(BaseModel):
-    fetch_timeout_s: float = Field(15.0, description="seconds to wait for one page or feed")
+    fetch_timeout_s: float = Field(15.0, description="seconds to wait for each read of a page or feed")
+    fetch_deadline_s: float = Field(60.0, description="seconds one fetch may take in all, redirects and a slow body included")
+    refresh_deadline_s: float = Field(600.0, description="seconds one refresh of the followed feeds may take in all")
+    max_feed_entries: int = Field(200, description="entries taken from one feed per refresh (the newest first)")
     max_fetch_mb: float = Field(10.0, description="largest page or feed fetched")
     fetch_max_redirects: int = 5
     allow_private_urls: bool = Field(False, description="fetch loopback, private and link-local addresses too")
