@@ -45,6 +45,8 @@ def _print_report(report, args: argparse.Namespace, each: bool) -> int:
             print(f"{outcome.status:9s} {outcome.source}  {outcome.title}")
     for failure in report.failed:
         print(f"error: {failure.error}", file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
     print(
         f"{report.articles} articles, {report.passages} passages: "
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, {len(report.failed)} failed"
@@ -56,6 +58,7 @@ def _merge(first, second):
     for name in ("articles", "passages", "added", "updated", "unchanged"):
         setattr(first, name, getattr(first, name) + getattr(second, name))
     first.failed += second.failed
+    first.notes += second.notes
     first.outcomes += second.outcomes
     first.article_ids += second.article_ids
     return first

@@ -30,6 +30,8 @@ class IngestReport:
     failed: list[IngestFailure] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
     outcomes: list[ArticleOutcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the user should know that is not a failure (a feed cut to its first entries)."""
 
     def to_json(self) -> dict:
         data = asdict(self)

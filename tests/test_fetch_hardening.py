@@ -162,3 +162,60 @@ def test_embedded_ipv4_forms():
     assert str(embedded_ipv4(ipaddress.ip_address("64:ff9b::7f00:1"))) == "127.0.0.1"
     assert str(embedded_ipv4(ipaddress.ip_address("2002:7f00:1::1"))) == "127.0.0.1"
     assert embedded_ipv4(ipaddress.ip_address("2606:4700::1111")) is None
+
+
+class Feeds(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        host = f"http://{self.headers['Host']}"
+        if self.path == "/bad-entry.xml":
+            links = ["http://127.0.0.1:99999/x", f"{host}/story-1", "ftp://example.org/x", f"{host}/story-2"]
+        elif self.path == "/huge.xml":
+            links = [f"{host}/story-{n}" for n in range(1, 60)]
+        else:
+            n = self.path.rsplit("-", 1)[-1]
+            text = f"Story {n} reports the harbour reopened on Tuesday, the port said. " * 4
+            body = f"<html><head><title>Story {n}</title></head><body><article><p>{text}</p></article></body></html>"
+            return self._send(body.encode(), "text/html")
+        items = "".join(f"<item><title>E{i}</title><link>{link}</link></item>" for i, link in enumerate(links))
+        self._send(
+            f"<?xml version='1.0'?><rss version='2.0'><channel><title>F</title>{items}</channel></rss>".encode(),
+            "application/rss+xml",
+        )
+
+    def _send(self, body: bytes, kind: str):
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def feeds():
+    server = _serve(Feeds)
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_one_bad_feed_entry_fails_alone(feeds, tmp_path):
+    from ingest.pipeline import ingest_urls
+
+    report = ingest_urls([f"{feeds}/bad-entry.xml"], settings(store=tmp_path / "store"), show_progress=False)
+    assert report.added == 2
+    assert {f.path for f in report.failed} == {"http://127.0.0.1:99999/x", "ftp://example.org/x"}
+    assert any("port is not a number" in f.error for f in report.failed)
+
+
+def test_a_huge_feed_is_cut_and_a_refresh_has_a_deadline(feeds, tmp_path):
+    from ingest.pipeline import ingest_urls
+
+    capped = settings(store=tmp_path / "store", max_feed_entries=5)
+    report = ingest_urls([f"{feeds}/huge.xml"], capped, show_progress=False)
+    assert report.added == 5 and report.notes == [
+        f"{feeds}/huge.xml: 59 entries; the first 5 were taken (BYLINE_MAX_FEED_ENTRIES)"
+    ]
+    late = ingest_urls([f"{feeds}/huge.xml"], settings(store=tmp_path / "late", refresh_deadline_s=0.0), show_progress=False)
+    assert late.added == 0 and "the refresh ran past 0 s" in late.failed[0].error

@@ -22,6 +22,7 @@ def web_report(report: IngestReport) -> str:
         f"<li>{escape(o.status)}: {escape(o.title or o.source)} <small>{escape(o.source)}</small></li>" for o in report.outcomes
     )
     failures = "".join(f"<li>⚠️ {status_html(f.error)}</li>" for f in report.failed)
+    failures += "".join(f"<li>ℹ️ {status_html(note)}</li>" for note in report.notes)
     return head + (f"<ul>{rows}{failures}</ul>" if rows or failures else "")
 
 
