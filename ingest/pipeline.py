@@ -33,7 +33,7 @@ def _articles(files: Iterable[SourceFile], max_bytes: int, max_chars: int, repor
             report.failed.append(IngestFailure(file.label, str(file.error)))
             continue
         try:
-            for article in read_articles(file.path, max_bytes, name=file.name):
+            for article in read_articles(file.path, max_bytes, name=file.name, max_chars=max_chars):
                 if len(article.text) > max_chars:
                     raise IngestError(
                         f"{article.source}: the article is {len(article.text):,} characters long, over the "

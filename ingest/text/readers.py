@@ -27,7 +27,11 @@ def iter_files(paths: list[Path]) -> Iterator[SourceFile]:
             yield SourceFile(path)
 
 
-def read_articles(path: Path, max_bytes: int, *, name: str | None = None) -> Iterator[Article]:
+MAX_PDF_PAGES = 1000
+PDF_SECONDS = 30.0
+
+
+def read_articles(path: Path, max_bytes: int, *, name: str | None = None, max_chars: int = 10**9) -> Iterator[Article]:
     """Articles in one file; `name` replaces the path as the source (an upload's original file name).
 
     The file-size limit is checked here and nowhere else (uploads included)."""
@@ -45,7 +49,7 @@ def read_articles(path: Path, max_bytes: int, *, name: str | None = None) -> Ite
         )
     data = path.read_bytes()
     if suffix == ".pdf":
-        yield _from_pdf(data, source)
+        yield _from_pdf(data, source, max_chars)
         return
     text = _decode(data, source)
     if suffix == ".jsonl":
@@ -109,7 +113,9 @@ def _from_html(html: str, source: str, article_id: str | None = None, url: str |
     )
 
 
-def _from_pdf(data: bytes, source: str) -> Article:
+def _from_pdf(data: bytes, source: str, max_chars: int) -> Article:
+    """Text page by page, bounded while it is extracted: pages, characters and time (a small PDF whose pages
+    share one large content stream would otherwise take minutes and gigabytes)."""
     import io
 
     from pypdf import PdfReader
@@ -117,8 +123,10 @@ def _from_pdf(data: bytes, source: str) -> Article:
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        text = _pdf_text(reader, source, max_chars)
         title = (reader.metadata.title if reader.metadata else None) or ""
+    except IngestError:
+        raise
     except (PdfReadError, ValueError, KeyError) as err:
         raise IngestError(f"{source}: not a readable PDF ({err}); re-export the PDF or paste its text") from None
     if not text.strip():
@@ -126,6 +134,25 @@ def _from_pdf(data: bytes, source: str) -> Article:
     if title:
         return _article(text, title, source)
     return _from_plain(text, source, Path(source).stem)
+
+
+def _pdf_text(reader, source: str, max_chars: int) -> str:
+    import time
+
+    if len(reader.pages) > MAX_PDF_PAGES:
+        raise IngestError(f"{source}: {len(reader.pages):,} pages, over the {MAX_PDF_PAGES:,} pages Byline reads; split the PDF")
+    deadline, parts, size = time.monotonic() + PDF_SECONDS, [], 0
+    for number, page in enumerate(reader.pages, start=1):
+        parts.append(page.extract_text() or "")
+        size += len(parts[-1]) + 1
+        if size > max_chars:
+            raise IngestError(
+                f"{source}: over {max_chars:,} characters by page {number}, the limit for one article; split the PDF "
+                "or raise BYLINE_MAX_ARTICLE_CHARS"
+            )
+        if time.monotonic() > deadline:
+            raise IngestError(f"{source}: text extraction took over {PDF_SECONDS:g} s by page {number}; split the PDF")
+    return "\n".join(parts)
 
 
 def _from_jsonl(text: str, source: str) -> Iterator[Article]:
