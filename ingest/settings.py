@@ -127,6 +127,9 @@ class FetchingSettings(BaseModel):
 class ServingSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 7860
+    allowed_hosts: str = Field(
+        "", description="more host names the server answers to, comma-separated (loopback and the bound address always)"
+    )
     auth: str | None = Field(None, description="USER:PASSWORD required for every page and UI route")
     api_key: str | None = Field(None, description="Bearer key the /v1 API requires; without one it is localhost-only")
     concurrency: int = Field(1, description="answers generated at once by a remote backend")

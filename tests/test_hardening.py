@@ -171,17 +171,28 @@ def test_run_on_article_is_answered_by_the_local_model(tmp_path):
     assert "sandbag" in answer.answer.lower() and answer.citations
 
 
-def test_login_guessing_is_braked():
-    from assistant.delivery.ui.access import LoginGuard
+def test_login_guessing_is_braked_per_client_not_for_everyone():
+    from assistant.delivery.access import _CLIENT, Brake, LoginGuard
 
-    guard = LoginGuard("ana", "s3cret", attempts=5, window_s=60, lockout_s=0.5)
-    assert guard("ana", "s3cret")
+    guard = LoginGuard("ana", "s3cret", Brake(free=3, base_s=0.3, max_s=2.0))
+    _CLIENT.set("10.0.0.9")  # the guesser
     assert not any(guard("ana", f"guess{i}") for i in range(30))
-    assert not guard("ana", "s3cret")  # locked: even the right password waits
-    import time
-
-    time.sleep(0.6)
+    assert not guard("ana", "s3cret")  # braked: even the right password waits
+    assert guard.brake.wait_s("client:10.0.0.9") > 0
+    _CLIENT.set("10.0.0.1")  # the owner, elsewhere, is not locked out by the guesser
     assert guard("ana", "s3cret") and not guard("bob", "s3cret")
+
+
+def test_the_brake_grows_exponentially_and_wears_off():
+    from assistant.delivery.access import Brake
+
+    brake = Brake(free=2, base_s=1.0, max_s=8.0, window_s=100.0)
+    waits = []
+    for n in range(6):
+        brake.failed("k", now=float(n))
+        waits.append(round(brake.wait_s("k", now=float(n)), 3))
+    assert waits == [0.0, 1.0, 2.0, 4.0, 8.0, 8.0]
+    assert brake.wait_s("k", now=13.5) == 0.0 and brake.wait_s("other", now=5.0) == 0.0
 
 
 def test_status_and_streaming_text_is_inert():

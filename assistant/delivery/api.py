@@ -7,13 +7,15 @@ is ever sent; the last chunk carries the citations. Article, outlet and date fil
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
+import anyio
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -21,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.core.answer import Answer
 from assistant.core.assistant import Assistant, QuestionError
+from assistant.delivery.access import Brake
 from assistant.delivery.turns import AnswerTurns, TooManyPending
 from ingest.records import PassageFilter
 from ingest.settings import Settings
@@ -87,6 +90,7 @@ class ChatRequest(BaseModel):
     function_call: Any = None
     logprobs: bool | None = None
     response_format: dict | None = None
+    user: str | None = Field(None, description="who asks, as OpenAI clients name them: the pending cap is kept per user")
 
 
 def _check_supported(request: ChatRequest) -> None:
@@ -153,15 +157,30 @@ def _pieces(text: str, size: int = 24) -> Iterator[str]:
         start = end
 
 
+class ClientGone(Exception):
+    """The client closed the connection: its answer is not generated any further."""
+
+
 class OpenAIChat:
     """The routes; one instance per server, sharing the chat's fair queue for the local model."""
 
     def __init__(self, assistant: Assistant, settings: Settings, turns: AnswerTurns):
         self.assistant, self.settings, self.turns = assistant, settings, turns
+        self.brake = Brake(free=5, base_s=0.5, max_s=30.0)
+        self.signed_in: Callable[[Request], bool] | None = None
+        """Set by the server under --auth: whether a request carries the UI's login cookie."""
 
     def authorize(self, request: Request) -> None:
-        key = self.settings.serving.api_key
+        """With an API key, the key (or, under --auth, the UI's login cookie); without one, under --auth, the
+        login cookie; with neither, localhost only. Wrong keys are braked per client."""
+        key, client = self.settings.serving.api_key, request.client.host if request.client else "unknown"
+        if self.signed_in is not None and self.signed_in(request):
+            return
         if not key:
+            if self.settings.serving.auth:
+                raise ApiError(
+                    401, "Sign in to the app first, or start the server with --api-key KEY and send it.", code="login_required"
+                )
             if self.settings.serving.host not in LOOPBACK:
                 raise ApiError(
                     403,
@@ -170,8 +189,14 @@ class OpenAIChat:
                     code="api_disabled",
                 )
             return
-        given = request.headers.get("authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {key}".encode()):
+        wait = self.brake.wait_s(client)
+        if wait > 0:
+            raise ApiError(
+                429, f"Too many wrong API keys from this client; try again in {wait:.0f} s.", code="too_many_wrong_keys"
+            )
+        scheme, _, given = request.headers.get("authorization", "").strip().partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), key.encode()):
+            self.brake.failed(client)
             raise ApiError(
                 401, "Missing or wrong API key: send 'Authorization: Bearer <key>' (BYLINE_API_KEY).", code="invalid_api_key"
             )
@@ -179,25 +204,45 @@ class OpenAIChat:
     def models(self) -> dict:
         return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "byline"}]}
 
-    def _answer(self, request: ChatRequest, client: str) -> Answer:
+    def _answer(self, request: ChatRequest, asker: str, gone: Callable[[], bool]) -> Answer:
+        """The answer, generated only while the client is still there: a client that goes away leaves its place
+        in the queue and stops its generation."""
         question, history = conversation(request.messages)
         where = request.filters.passage_filter() if request.filters else PassageFilter()
         try:
-            ticket = self.turns.join(f"api:{client}")
+            ticket = self.turns.join(asker)
         except TooManyPending as err:
             raise ApiError(429, str(err), code="too_many_pending") from None
         try:
             for _ in self.turns.wait(ticket):
-                pass
-            return self.assistant.ask(question, history, where)
+                if gone():
+                    raise ClientGone()
+            answer = None
+            for event in self.assistant.stream(question, history, where):
+                if gone():
+                    raise ClientGone()
+                if event.kind == "answer":
+                    answer = event.data
+            assert answer is not None
+            return answer
         except QuestionError as err:
             raise ApiError(400, str(err), "messages") from None
         finally:
             self.turns.leave(ticket)
 
-    def complete(self, request: ChatRequest, client: str) -> Any:
+    def asker(self, request: Request, body: ChatRequest) -> str:
+        """Whose pending questions a request counts among: the API key's, else the named user's, else the
+        client address's (every local or proxied client shares that one)."""
+        key = self.settings.serving.api_key
+        if key:
+            return "api-key:" + hashlib.sha256(key.encode()).hexdigest()[:12] + (f":user:{body.user}" if body.user else "")
+        if body.user:
+            return f"api-user:{body.user}"
+        return f"api:{request.client.host if request.client else 'unknown'}"
+
+    def complete(self, request: ChatRequest, asker: str, gone: Callable[[], bool] = lambda: False) -> Any:
         _check_supported(request)
-        answer = self._answer(request, client)
+        answer = self._answer(request, asker, gone)
         completion_id, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
         if not request.stream:
             usage = answer.usage
@@ -230,7 +275,7 @@ class OpenAIChat:
         return StreamingResponse(events(), media_type="text/event-stream")
 
 
-def add_openai_routes(app: FastAPI, assistant: Assistant, settings: Settings, turns: AnswerTurns) -> None:
+def add_openai_routes(app: FastAPI, assistant: Assistant, settings: Settings, turns: AnswerTurns) -> OpenAIChat:
     chat = OpenAIChat(assistant, settings, turns)
     router = APIRouter(prefix="/v1", dependencies=[Depends(chat.authorize)])
 
@@ -246,7 +291,13 @@ def add_openai_routes(app: FastAPI, assistant: Assistant, settings: Settings, tu
 
     @router.post("/chat/completions")
     def chat_completions(body: ChatRequest, request: Request) -> Any:
-        return chat.complete(body, request.client.host if request.client else "unknown")
+        def gone() -> bool:
+            return anyio.from_thread.run(request.is_disconnected)
+
+        try:
+            return chat.complete(body, chat.asker(request, body), gone)
+        except ClientGone:
+            return JSONResponse({"error": {"message": "the client went away", "type": "client_gone"}}, status_code=499)
 
     app.include_router(router)
 
@@ -263,3 +314,5 @@ def add_openai_routes(app: FastAPI, assistant: Assistant, settings: Settings, tu
         else:
             message = f"Invalid request: {where or 'body'}: {first.get('msg', 'not valid')}."
         return ApiError(400, message, where or None).response()
+
+    return chat

@@ -9,10 +9,11 @@ import threading
 from importlib.metadata import entry_points
 
 from starlette.middleware import Middleware
+from starlette.routing import Mount
 
+from assistant.delivery.access import AllowedHosts, LoginGuard, SignedInOnly, allowed_hosts, signed_in
 from assistant.delivery.api import LOOPBACK
 from assistant.delivery.cli import add_answer_flags
-from assistant.delivery.ui.access import LoginGuard, SignedInOnly
 from ingest.cli import fail, settings_from_args
 from ingest.records import IngestError
 from ingest.settings import Settings
@@ -57,7 +58,9 @@ def launch(settings: Settings) -> None:
     blocks = build_app(settings, assistant, batch_runner(), turns)
     blocks.queue(default_concurrency_limit=settings.answer_concurrency)
     server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    add_openai_routes(server, assistant, settings, turns)
+    hosts = allowed_hosts(settings.serving.host, settings.serving.allowed_hosts.split(","))
+    server.add_middleware(AllowedHosts, allowed=hosts)
+    api = add_openai_routes(server, assistant, settings, turns)
     gr.mount_gradio_app(
         server,
         blocks,
@@ -75,7 +78,26 @@ def launch(settings: Settings) -> None:
         pwa=False,
         mcp_server=False,
     )
+    if credentials:
+        gradio_app = next(r.app for r in server.routes if isinstance(r, Mount) and r.path in ("", "/"))
+        api.signed_in = lambda request: signed_in(request, gradio_app)
     uvicorn.run(server, host=settings.serving.host, port=settings.serving.port, log_level="warning", timeout_graceful_shutdown=5)
+
+
+def who_may_use(settings: Settings) -> str:
+    """Which routes are open to whom, said at start."""
+    serving = settings.serving
+    ui = "anyone signed in with --auth" if serving.auth else "anyone who can reach it (no --auth)"
+    if serving.api_key:
+        api = "clients sending the API key" + (" or signed in to the UI" if serving.auth else "")
+    elif serving.auth:
+        api = "clients signed in to the UI (no --api-key)"
+    elif serving.host in LOOPBACK:
+        api = "local clients (no --api-key)"
+    else:
+        api = "off (no --api-key beyond localhost)"
+    names = ", ".join(sorted(allowed_hosts(serving.host, serving.allowed_hosts.split(","))))
+    return f"UI: {ui}. API /v1: {api}. Answers to the host names {names} and IP addresses (BYLINE_ALLOWED_HOSTS adds more)."
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -98,12 +120,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "the app and change its articles",
             file=sys.stderr,
         )
-    api = (
-        "off (no --api-key beyond localhost)" if settings.serving.host not in LOOPBACK and not settings.serving.api_key else "/v1"
-    )
-    print(
-        f"Byline is starting on http://{settings.serving.host}:{settings.serving.port} (API: {api}; Ctrl-C stops it)", flush=True
-    )
+    print(f"Byline is starting on http://{settings.serving.host}:{settings.serving.port} (Ctrl-C stops it)", flush=True)
+    print(who_may_use(settings), flush=True)
     launch(settings)
     return 0
 

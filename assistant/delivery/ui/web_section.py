@@ -46,7 +46,7 @@ def web_section(
                 follow = gr.Button("Follow", size="sm")
                 unfollow = gr.Button("Stop following", size="sm")
                 refresh = gr.Button("Refresh all feeds", size="sm")
-            followed = gr.Markdown(lambda: _feed_list(feeds), elem_id="byline-feeds")
+            followed = gr.HTML(lambda: _feed_list(feeds), elem_id="byline-feeds")
 
     def run(urls: list[str], progress: gr.Progress):
         progress(0, desc="Fetching")
@@ -93,10 +93,11 @@ def web_section(
 
 
 def _feed_list(feeds: FeedList) -> str:
+    """Escaped HTML, not Markdown: a feed URL is user text, and a backtick in it must not end a code span."""
     try:
         followed = feeds.all()
     except IngestError as err:
-        return str(err)
+        return f"<p>{escape(str(err))}</p>"
     if not followed:
-        return "*No feeds followed yet.*"
-    return "Following:\n" + "\n".join(f"- `{f.url}`" for f in followed)
+        return "<p><em>No feeds followed yet.</em></p>"
+    return "<p>Following:</p><ul>" + "".join(f"<li><code>{escape(f.url)}</code></li>" for f in followed) + "</ul>"
