@@ -64,6 +64,9 @@ class _SlowMarkdownModel(BaseHTTPRequestHandler):
         pass
 
 
+HOSTILE_FEED = "https://feeds.example/x`![f]({log}/feed.png)`y"
+
+
 def _start(handler) -> tuple[ThreadingHTTPServer, str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -74,6 +77,7 @@ def _start(handler) -> tuple[ThreadingHTTPServer, str]:
 def hostile_app(tmp_path_factory):
     from ingest.pipeline import ingest_paths
     from ingest.settings import Settings
+    from ingest.web.feeds import FeedList
 
     logger, log_url = _start(_Logger)
     _SlowMarkdownModel.link = f"{log_url}/stream.png"
@@ -83,6 +87,7 @@ def hostile_app(tmp_path_factory):
     hostile_id = f"x`![a]({log_url}/delete.png)`y"
     feed.write_text(json.dumps({"id": hostile_id, "title": "Harbour quiet", "text": "A calm day passed in the harbour."}))
     ingest_paths([SAMPLE, feed], Settings(store=root / "store"))
+    FeedList(Settings(store=root / "store")).add(HOSTILE_FEED.format(log=log_url))
     proc, url = serve_app(root / "store", "--backend", "openai", env={"BYLINE_OPENAI_BASE_URL": f"{model_url}/v1"})
     yield url, log_url, hostile_id
     proc.terminate()
@@ -163,4 +168,15 @@ def test_streamed_markdown_link_stays_text(page):
         timeout=60_000,
     )
     page.wait_for_timeout(500)
+    assert _Logger.hits == []
+
+
+def test_a_followed_feed_url_is_shown_as_text_and_loads_nothing(page, hostile_app):
+    _, log_url, _ = hostile_app
+    page.get_by_role("tab", name="Articles").click()
+    shows_name(page, "Following:", 30)
+    page.wait_for_timeout(1000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "feed-list-hostile-url.png"), full_page=True)
+    assert HOSTILE_FEED.format(log=log_url) in page.locator("#byline-feeds").inner_text()
     assert _Logger.hits == []
