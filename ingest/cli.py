@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -31,8 +32,21 @@ def settings_from_args(args: argparse.Namespace, **extra: object) -> Settings:
     return (Settings(profile=profile) if profile else Settings()).with_overrides(**flags, **extra)
 
 
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """Control characters (an escape sequence in a file name, a right-to-left override) shown as escapes, so that
+    printed names cannot drive the terminal."""
+    return _UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def say(text: str = "", file=None, **kwargs) -> None:
+    say(terminal_safe(text), file=file or sys.stdout, **kwargs)
+
+
 def fail(message: str, code: int = 2) -> int:
-    print(f"byline: {message}", file=sys.stderr)
+    say(f"byline: {message}", file=sys.stderr)
     return code
 
 
@@ -42,12 +56,12 @@ def _print_report(report, args: argparse.Namespace, each: bool) -> int:
         return 0 if report.ok else 1
     if each:
         for outcome in report.outcomes:
-            print(f"{outcome.status:9s} {outcome.source}  {outcome.title}")
+            say(f"{outcome.status:9s} {outcome.source}  {outcome.title}")
     for failure in report.failed:
-        print(f"error: {failure.error}", file=sys.stderr)
+        say(f"error: {failure.error}", file=sys.stderr)
     for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
-    print(
+        say(f"note: {note}", file=sys.stderr)
+    say(
         f"{report.articles} articles, {report.passages} passages: "
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, {len(report.failed)} failed"
     )
@@ -94,24 +108,24 @@ def cmd_feeds(args: argparse.Namespace) -> int:
             if not args.url:
                 return fail("give the feed's URL: byline feeds add URL")
             added = feeds.add(args.url, args.name or "")
-            print(f"following {args.url}" if added else f"already following {args.url}")
+            say(f"following {args.url}" if added else f"already following {args.url}")
             return 0
         if args.action == "remove":
             if not args.url or not feeds.remove(args.url):
                 return fail(f"not following {args.url!r}; `byline feeds list` shows the feeds", 1)
-            print(f"stopped following {args.url}")
+            say(f"stopped following {args.url}")
             return 0
         followed = feeds.all()
         if args.action == "list":
             if args.json:
                 print(json.dumps([f.__dict__ for f in followed], indent=1))
             elif not followed:
-                print("No feeds yet: `byline feeds add URL`.")
+                say("No feeds yet: `byline feeds add URL`.")
             for f in [] if args.json else followed:
-                print(f"{f.url}  {f.name}".rstrip())
+                say(f"{f.url}  {f.name}".rstrip())
             return 0
         if not followed:
-            print("No feeds to refresh: `byline feeds add URL` first.")
+            say("No feeds to refresh: `byline feeds add URL` first.")
             return 0
         report = ingest_urls([f.url for f in followed], settings)
     except IngestError as err:
@@ -129,12 +143,12 @@ def cmd_articles(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([a.__dict__ for a in articles], indent=1))
     elif not articles:
-        print("The store is empty: add articles with `byline ingest PATH`.")
+        say("The store is empty: add articles with `byline ingest PATH`.")
     else:
         for a in articles:
             date = f"  {a.published_at[:10]}" if a.published_at else ""
             outlet = f"{a.outlet}, " if a.outlet else ""
-            print(f"{a.id}  {a.passages:>4} passages{date}  {a.title}  ({outlet}{a.source})")
+            say(f"{a.id}  {a.passages:>4} passages{date}  {a.title}  ({outlet}{a.source})")
     return 0
 
 
@@ -147,7 +161,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
         return fail(str(err))
     if not removed:
         return fail(f"no article with id {args.id}; `byline articles` lists the ids", 1)
-    print(f"removed article {args.id} ({removed} passages)")
+    say(f"removed article {args.id} ({removed} passages)")
     return 0
 
 
@@ -165,9 +179,9 @@ def cmd_quotes(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps([s.__dict__ for s in everyone], indent=1))
         elif not everyone:
-            print("No speakers: the stored articles quote no one (or the store is empty).")
+            say("No speakers: the stored articles quote no one (or the store is empty).")
         for s in [] if args.json else everyone:
-            print(
+            say(
                 f"{s.speaker}  ({s.sentences} sentence{'s' * (s.sentences != 1)} in {s.articles} article{'s' * (s.articles != 1)})"
             )
         return 0
@@ -180,12 +194,12 @@ def cmd_quotes(args: argparse.Namespace) -> int:
         return 0
     for quotes in found:
         understood = "" if quotes.speaker.lower() == args.name.lower() else f"  (understood as: {quotes.speaker})"
-        print(f"{quotes.speaker}{understood}")
+        say(f"{quotes.speaker}{understood}")
         for article in quotes.articles:
             date = f", {article.published_at[:10]}" if article.published_at else ""
-            print(f"  {article.title} ({article.source}{date})")
+            say(f"  {article.title} ({article.source}{date})")
             for sentence in article.sentences:
-                print(f"    - {sentence.text}")
+                say(f"    - {sentence.text}")
     return 0
 
 

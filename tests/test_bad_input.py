@@ -157,3 +157,11 @@ def test_read_only_and_locked_store(tmp_path, sample_settings):
     blocked.write_text("x")
     out = byline("ingest", str(SAMPLE), "--store", str(blocked / "store"))
     assert out.returncode != 0 and "fix BYLINE_STORE" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_names_are_printed_safely_in_the_terminal():
+    from ingest.cli import terminal_safe
+
+    assert terminal_safe("evil\x1b]0;owned\x07name.txt") == "evil\\x1b]0;owned\\x07name.txt"
+    assert terminal_safe("title \u202eevil") == "title \\u202eevil"
+    assert terminal_safe("two\nlines\ttab") == "two\nlines\ttab"

@@ -171,3 +171,10 @@ def test_an_answer_that_never_mentions_what_the_question_names_is_refused(sample
     fair = FakeListChatModel(responses=["Russian bombardments targeted residential areas in Kherson [1]."])
     answer = Assistant(sample_settings, chat_model=fair).ask("Which city did Russian bombardments target on Sunday?")
     assert not answer.refused and "Kherson" in answer.answer
+
+
+def test_invisible_characters_do_not_split_or_reorder_names():
+    from ingest.text.normalize import normalize_text
+
+    assert clean_question("What did Ma\u200bcron say?") == "What did Macron say?"
+    assert normalize_text("Ma\u200bcron said the\u00a0talks would \u202ego\u202c on.") == "Macron said the talks would go on."

@@ -8,13 +8,14 @@ from datetime import date
 
 from ingest.records import PassageFilter
 from ingest.speakers.index import SpeakerIndex
+from ingest.text.normalize import strip_invisible
 
 from .attribution import SpeakerQuestion, respelled
 from .scope import scope_from_question
 
 MAX_QUESTION_CHARS = 2000
 _SURROGATES = re.compile(r"[\ud800-\udfff]")  # undecodable bytes, as Python passes them on from stdin
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _AUX = r"(?:does|did|do|is|are|was|were|has|have|had|can|could|will|would|should)"
 _WH = r"(?:who|whom|whose|what|which|when|where|why|how)"
 _CLAUSE_OPENING = re.compile(rf"(?:^|,)\s*(?:({_AUX})|{_WH})\b", re.I)
@@ -39,7 +40,7 @@ class QuestionError(ValueError):
 def clean_question(question: object) -> str:
     if not isinstance(question, str):
         raise QuestionError("the question must be text")
-    text = " ".join(_CONTROL.sub(" ", _SURROGATES.sub("\ufffd", question)).split())
+    text = " ".join(_CONTROL.sub(" ", strip_invisible(_SURROGATES.sub("\ufffd", question))).split())
     if not text:
         raise QuestionError("the question is empty; type a question about the articles")
     if len(text) > MAX_QUESTION_CHARS:

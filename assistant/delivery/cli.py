@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest import cli as ingest_cli
-from ingest.cli import add_store_flags, fail, settings_from_args
+from ingest.cli import add_store_flags, fail, say, settings_from_args
 from ingest.records import IngestError, PassageFilter
 from ingest.text.dates import user_date
 
@@ -39,22 +39,22 @@ def filter_from_args(args: argparse.Namespace) -> PassageFilter:
 
 def print_answer(answer, stream=sys.stdout) -> None:
     if answer.standalone_question != answer.question:
-        print(f"(understood as: {answer.standalone_question})", file=stream)
+        say(f"(understood as: {answer.standalone_question})", file=stream)
     if answer.scope:
-        print(f"({'understood as: articles' if answer.scope_from_question else 'searched'} {answer.scope})", file=stream)
-    print(answer.answer, file=stream)
+        say(f"({'understood as: articles' if answer.scope_from_question else 'searched'} {answer.scope})", file=stream)
+    say(answer.answer, file=stream)
     if answer.citations:
-        print("\nSources:", file=stream)
+        say("\nSources:", file=stream)
         for c in answer.citations:
             where = ", ".join(x for x in (c.outlet, (c.published_at or "")[:10], c.source) if x)
-            print(f"  [{c.marker}] {c.title} ({where}, chars {c.start}-{c.end})\n      “{c.quote}”", file=stream)
+            say(f"  [{c.marker}] {c.title} ({where}, chars {c.start}-{c.end})\n      “{c.quote}”", file=stream)
     elif answer.sources:
-        print("\nClosest passages:", file=stream)
+        say("\nClosest passages:", file=stream)
         for s in answer.sources[:3]:
-            print(f"  - {s.title}: “{s.text[:200]}{'…' if len(s.text) > 200 else ''}”", file=stream)
+            say(f"  - {s.title}: “{s.text[:200]}{'…' if len(s.text) > 200 else ''}”", file=stream)
     t = answer.timings
     first = f"{t.first_token_s:.2f}s" if t.first_token_s is not None else "-"
-    print(f"\n[retrieve {t.retrieve_s:.2f}s · first token {first} · total {t.total_s:.2f}s · {answer.model}]", file=sys.stderr)
+    say(f"\n[retrieve {t.retrieve_s:.2f}s · first token {first} · total {t.total_s:.2f}s · {answer.model}]", file=sys.stderr)
 
 
 def _assistant(args: argparse.Namespace):

@@ -8,14 +8,23 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+"""Zero-width characters, soft hyphens and bidirectional controls: removed, not spaced, so that "Ma\u200bcron" is
+"Macron" and a right-to-left override cannot reorder a title."""
+
+
+def strip_invisible(text: str) -> str:
+    return _INVISIBLE.sub("", text)
+
+
 _SENTENCE_END = re.compile(r"""[.!?:;…"'”’»)\]]$""")
 _LIST_OR_HEADING = re.compile(r"^(#{1,6}\s|[-*+•]\s|\d+[.)]\s)")
 
 
 def clean_line(line: str) -> str:
-    return _SPACES.sub(" ", _CONTROL.sub("", line)).strip()
+    return _SPACES.sub(" ", _CONTROL.sub("", strip_invisible(line))).strip()
 
 
 def _continues(previous: str, line: str) -> bool:
