@@ -165,3 +165,19 @@ def test_names_are_printed_safely_in_the_terminal():
     assert terminal_safe("evil\x1b]0;owned\x07name.txt") == "evil\\x1b]0;owned\\x07name.txt"
     assert terminal_safe("title \u202eevil") == "title \\u202eevil"
     assert terminal_safe("two\nlines\ttab") == "two\nlines\ttab"
+
+
+def test_odd_folder_entries_are_reported_each(tmp_path):
+    import os
+
+    from ingest.text.readers import iter_files
+
+    (tmp_path / "good.txt").write_text("Harbour reopens\nThe harbour reopened on Tuesday.\n")
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "missing.txt")
+    (tmp_path / "loop-a.txt").symlink_to(tmp_path / "loop-b.txt")
+    (tmp_path / "loop-b.txt").symlink_to(tmp_path / "loop-a.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    found = {f.path.name: f.error for f in iter_files([tmp_path])}
+    assert found["good.txt"] is None
+    assert "leads nowhere" in str(found["broken.txt"]) and "leads nowhere" in str(found["loop-a.txt"])
+    assert "named pipe" in str(found["pipe.txt"])

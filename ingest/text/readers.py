@@ -20,11 +20,24 @@ def iter_files(paths: list[Path]) -> Iterator[SourceFile]:
         if not path.exists():
             yield SourceFile(path, error=IngestError(f"{path}: no such file or directory; check the path"))
         elif path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
-                if child.suffix.lower() in SUPPORTED:
+            for child in sorted(p for p in path.rglob("*") if not p.name.startswith(".")):
+                if (odd := _not_a_file(child)) is not None:
+                    yield SourceFile(child, error=IngestError(f"{child}: {odd}; skipped"))
+                elif child.is_file() and child.suffix.lower() in SUPPORTED:
                     yield SourceFile(child)
         else:
             yield SourceFile(path)
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why a folder entry that is neither a file nor a folder cannot be read, said rather than skipped silently."""
+    if path.is_symlink() and not path.exists():
+        return "a symbolic link that leads nowhere (its target is missing, or links loop)"
+    if path.is_fifo():
+        return "a named pipe, not a file"
+    if path.is_socket() or path.is_block_device() or path.is_char_device():
+        return "a socket or device, not a file"
+    return None
 
 
 MAX_PDF_PAGES = 1000
