@@ -42,7 +42,7 @@ def terminal_safe(text: str) -> str:
 
 
 def say(text: str = "", file=None, **kwargs) -> None:
-    say(terminal_safe(text), file=file or sys.stdout, **kwargs)
+    print(terminal_safe(text), file=file or sys.stdout, **kwargs)
 
 
 def fail(message: str, code: int = 2) -> int:

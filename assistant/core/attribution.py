@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.core.guard import without_instructions
 from ingest.speakers.index import SpeakerIndex
 from ingest.speakers.lexicon import GROUP_WORDS, HONORIFICS, QUESTION_VERBS, claim_verb_pattern
 
@@ -61,7 +62,8 @@ def asked_speaker(question: str) -> tuple[str, str] | None:
         topic = match.group("topic")
         if "pre" in match.groupdict():
             topic = f"{match.group('pre')} {topic}"
-        topic = re.sub(r"\s+(?:of|about|on|to|for|with|in)$", "", _TOPIC_LEAD.sub("", topic).strip(" ,"))
+        topic = without_instructions(_TOPIC_LEAD.sub("", topic).strip(" ,"))
+        topic = re.sub(r"\s+(?:of|about|on|to|for|with|in)$", "", topic)
         return written, topic
     return None
 

@@ -24,3 +24,16 @@ _PATTERNS = re.compile(
 
 def looks_like_instruction(text: str) -> bool:
     return bool(_PATTERNS.search(text))
+
+
+_INSTRUCTING_TAIL = re.compile(
+    r"(?:[,;.!]|\s(?:and|but|then|also))\s+(?:please\s+)?(?:ignore|disregard|forget|instead|pretend|reply|respond|answer only|"
+    r"say only|do not use|don't use)\b.*$",
+    re.IGNORECASE,
+)
+
+
+def without_instructions(text: str) -> str:
+    """A question's topic without an instruction tacked on ("the talks and ignore the articles" → "the talks"), so
+    that the instruction is neither searched for nor repeated back in a refusal."""
+    return _INSTRUCTING_TAIL.sub("", text).strip(" ,;")

@@ -17,9 +17,12 @@ from typing import Any, Literal
 
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.core.answer import Answer
 from assistant.core.assistant import Assistant, QuestionError
@@ -31,6 +34,8 @@ from ingest.text.dates import user_date
 
 MODEL_ID = "byline"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MAX_BODY_BYTES = 1_000_000
+MAX_MESSAGES = 200
 
 
 class ApiError(Exception):
@@ -80,7 +85,7 @@ class FiltersIn(BaseModel):
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
     model: str
-    messages: list[MessageIn]
+    messages: list[MessageIn] = Field(max_length=MAX_MESSAGES)
     stream: bool = False
     filters: FiltersIn | None = None
     n: int | None = None
@@ -90,7 +95,11 @@ class ChatRequest(BaseModel):
     function_call: Any = None
     logprobs: bool | None = None
     response_format: dict | None = None
-    user: str | None = Field(None, description="who asks, as OpenAI clients name them: the pending cap is kept per user")
+    user: str | None = Field(None, max_length=256, description="who asks: the pending cap is kept per user")
+    max_tokens: int | None = Field(None, ge=1, description="accepted for compatibility; Byline's answers are short")
+    max_completion_tokens: int | None = Field(None, ge=1)
+    temperature: float | None = Field(None, ge=0, le=2, description="accepted for compatibility; answers are greedy")
+    top_p: float | None = Field(None, gt=0, le=1)
 
 
 def _check_supported(request: ChatRequest) -> None:
@@ -275,6 +284,42 @@ class OpenAIChat:
         return StreamingResponse(events(), media_type="text/event-stream")
 
 
+class BodyLimit:
+    """ASGI middleware: a /v1 request body over the limit gets 413 in OpenAI's error shape, counted as it arrives
+    (a missing or false Content-Length does not get past it)."""
+
+    def __init__(self, app: ASGIApp, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/v1"):
+            await self.app(scope, receive, send)
+            return
+        too_big = ApiError(413, f"The request body is over {self.limit // 1000:,} KB; send a shorter conversation.", "messages")
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            await too_big.response()(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _BodyTooBig()
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _BodyTooBig:
+            await too_big.response()(scope, receive, send)
+
+
+class _BodyTooBig(Exception):
+    pass
+
+
 def add_openai_routes(app: FastAPI, assistant: Assistant, settings: Settings, turns: AnswerTurns) -> OpenAIChat:
     chat = OpenAIChat(assistant, settings, turns)
     router = APIRouter(prefix="/v1", dependencies=[Depends(chat.authorize)])
@@ -304,6 +349,17 @@ def add_openai_routes(app: FastAPI, assistant: Assistant, settings: Settings, tu
     @app.exception_handler(ApiError)
     async def api_error(request: Request, err: ApiError) -> JSONResponse:
         return err.response()
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, err: StarletteHTTPException) -> JSONResponse | Response:
+        if not request.url.path.startswith("/v1"):
+            return await http_exception_handler(request, err)
+        message = {404: f"No route {request.url.path} here.", 405: f"{request.method} is not allowed on {request.url.path}."}
+        return ApiError(
+            err.status_code, message.get(err.status_code, str(err.detail)), code="not_found" if err.status_code == 404 else None
+        ).response()
+
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_body(request: Request, err: RequestValidationError) -> JSONResponse:
