@@ -13,12 +13,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ingest.records import Article, Attribution, IngestError, Passage
+from ingest.speakers.cast import Cast, Mention
+from ingest.speakers.gender import first_names
 from ingest.speakers.lexicon import (
     CLAUSE_VERBS,
     GROUP_WORDS,
@@ -47,7 +49,9 @@ CUE = re.compile(
 """A sentence without a reporting verb's form, "according to" or a possessive speech noun never reaches the parser."""
 _PERSONAL = {"he": "person", "she": "person", "him": "person", "her": "person", "they": "any", "it": "group"}
 _NAMED = {"PERSON": "person", "ORG": "group", "GPE": "group", "NORP": "group", "LOC": "group", "FAC": "group"}
-_NAME_WORD = r"[A-Z][\w.'’-]*"
+_NAME_WORD = r"(?:[A-Z]\.|(?:Mr|Mrs|Ms|Dr|St|Jr)\.|[A-Z][\w'’-]*)"
+"""A capitalised word of a name; a full stop belongs to it only as an initial or an abbreviation, so that a name
+never runs across a sentence end ("… on Monday. Brooks had asked" is not a "Monday. Brooks")."""
 _NAME_RUN = re.compile(rf"{_NAME_WORD}(?:[ \t]*\n?[ \t]*{_NAME_WORD})*")
 _TITLE_WORDS = frozenset(w.capitalize() for w in TITLES) | {"Vice", "Prime", "Foreign", "Deputy", "Mr", "Mrs", "Ms", "Dr"}
 
@@ -70,15 +74,6 @@ def english_pipeline():
     return spacy.load(folder, exclude=["senter"])
 
 
-@dataclass
-class _Mention:
-    name: str
-    kind: str  # "person", "group", or "pending" for a pronoun or title still to resolve
-    start: int
-    end: int
-    title: str = ""
-
-
 def _entity(token) -> Any:
     for ent in token.doc.ents:
         if ent.start <= token.i < ent.end and ent.label_ in _NAMED:
@@ -93,30 +88,30 @@ def _clean_name(text: str) -> str:
     return " ".join(words)
 
 
-def _mention(token, offset: int, loose: bool = False) -> _Mention | None:
+def _mention(token, offset: int, loose: bool = False) -> Mention | None:
     """The speaker a subject token stands for, as written; `loose` accepts any noun ("the study authors wrote",
     "according to the documentary"), otherwise a common noun must name a group ("the government said")."""
     lower = token.lower_
     if lower in _PERSONAL:
-        return _Mention(lower, "pending", offset + token.idx, offset + token.idx + len(token), _PERSONAL[lower])
+        return Mention(lower, "pending", offset + token.idx, offset + token.idx + len(token), _PERSONAL[lower])
     ent = _entity(token)
     if ent is not None:
         name = _clean_name(ent.text)
         kind = _NAMED[ent.label_]
-        return _Mention(name, kind, offset + ent.start_char, offset + ent.end_char) if name else None
+        return Mention(name, kind, offset + ent.start_char, offset + ent.end_char) if name else None
     if token.pos_ not in {"NOUN", "PROPN"}:
         return None
     if lower in TITLES and any(c.lower_ == "the" for c in token.children):
-        return _Mention(lower, "pending", offset + token.idx, offset + token.idx + len(token), lower)
+        return Mention(lower, "pending", offset + token.idx, offset + token.idx + len(token), lower)
     if lower in TITLES:
         names = [t for t in token.subtree if t.i > token.i and t.pos_ == "PROPN"]
         run = [t for t in names if t.i >= names[-1].i - 1 and t.dep_ in {"compound", "pobj", "appos", "flat"}] if names else []
         if len(run) == 2 and run[1].i == run[0].i + 1:
             span = token.doc[run[0].i : run[1].i + 1]
-            return _Mention(span.text, "person", offset + span.start_char, offset + span.end_char)
+            return Mention(span.text, "person", offset + span.start_char, offset + span.end_char)
     if lower in GROUP_WORDS or token.pos_ == "PROPN" or loose:
         span = _group_span(token)
-        return _Mention(_clean_name(span.text), "group", offset + span.start_char, offset + span.end_char)
+        return Mention(_clean_name(span.text), "group", offset + span.start_char, offset + span.end_char)
     return None
 
 
@@ -201,71 +196,53 @@ def _speaker_tokens(sent) -> list[tuple[Any, bool]]:
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"'’”)\]]?\s+|\n)$")
 
 
-def _canonical_names(text: str, people: set[str]) -> dict[str, str]:
-    """Each surname in the article mapped to the fullest name written with it (titles dropped). A capitalised
-    run counts as a name when the parser tagged it a person, a title precedes it, or it is not sentence-initial
-    (where "Despite Trump" would pass for a name)."""
-    names: dict[str, str] = {}
+def _canonical_names(text: str, people: set[str]) -> dict[str, list[str]]:
+    """Each surname in the article mapped to the full names written with it (titles dropped; a shorter form of a
+    longer one merged into it). A capitalised run counts as a name when the parser tagged it a person, a title
+    precedes it, or it is not sentence-initial (where "Despite Trump" would pass for a name). Two people may share
+    a surname ("Anna Kowalski and her brother Piotr Kowalski")."""
+    names: dict[str, list[str]] = {}
+
+    def add(surname: str, full: str) -> None:
+        known = names.setdefault(surname, [])
+        if any(full == k or k.endswith(" " + full) for k in known):
+            return
+        known[:] = [k for k in known if not full.endswith(" " + k)] + [full]
+
     for run in _NAME_RUN.finditer(text):
         words = run.group(0).split()
         titled = False
-        while words and (words[0] in _TITLE_WORDS or (words[0].isupper() and len(words) > 2) or words[0].endswith("ian")):
-            titled = titled or words[0] in _TITLE_WORDS
+        while words and (
+            words[0].rstrip(".") in _TITLE_WORDS or (words[0].isupper() and len(words) > 2) or words[0].endswith("ian")
+        ):
+            titled = titled or words[0].rstrip(".") in _TITLE_WORDS
             words = words[1:]
-        if len(words) != 2 or any(w in _TITLE_WORDS for w in words):
+        if len(words) != 2 or any(w.rstrip(".") in _TITLE_WORDS for w in words):
             continue
         surname = re.sub(r"['’]s$", "", words[-1])
         full = " ".join([*words[:-1], surname])
         initial = run.start() == text.find(words[0], run.start()) and _SENTENCE_START.search(text[: run.start()])
-        if (titled or not initial or full in people) and len(full) > len(names.get(surname, "")):
-            names[surname] = full
+        if titled or not initial or full in people or words[0].lower() in first_names():
+            add(surname, full)
     for person in people:
         words = person.split()
-        if len(words) >= 2 and len(person) > len(names.get(words[-1], "")):
-            names[words[-1]] = person
+        if len(words) >= 2:
+            add(words[-1], person)
     return names
 
 
-def _titled_name(before: str, title: str) -> str | None:
-    """The last person written with this title before a mention: "Union leader Maria Lopez", "Maria Lopez, the
-    union's leader"."""
-    name = rf"({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,2}})"
-    found = [
-        (m.start(), m.group(1))
-        for pattern in (rf"(?i:{title})[ \t]+{name}", rf"{name},[ \t]+(?i:the|a|an)?[ \t]*(?:[\w'’-]+[ \t]+)?(?i:{title})\b")
-        for m in re.finditer(pattern, before)
-    ]
-    return max(found)[1] if found else None
-
-
-def _resolve(mentions: list[list[_Mention]], text: str, people: set[str], headline: list[_Mention]) -> None:
-    """Pronouns and titles take the nearest earlier speaker that fits, the headline's names before all others;
-    person names take their fullest form."""
-    full = _canonical_names(text, people)
-    seen: list[_Mention] = list(headline)
+def _resolve(mentions: list[list[Mention]], text: str, people: set[str], headline: list[Mention]) -> None:
+    """Person names take their full form (a surname two people share only when a Mr/Ms decides); pronouns and
+    titles take the earlier person they agree with (`Cast`), the headline's names before all others. A mention no
+    one agrees with, or two people do, is left unattributed."""
+    cast = Cast(text, _canonical_names(text, people))
+    seen: list[Mention] = list(headline)
     for sentence in mentions:
         for m in sentence:
             if m.kind == "person" or (m.kind == "group" and len(m.name.split()) == 1):
-                last = m.name.split()[-1] if m.name else ""
-                if last in full and (m.kind == "person" or m.name == last):
-                    m.name, m.kind = full[last], "person"
+                cast.name_in_full(m)
             elif m.kind == "pending":
-                want = m.title
-                fits = [
-                    s
-                    for s in seen
-                    if (want == "person" and s.kind == "person")
-                    or (want == "group" and s.kind == "group")
-                    or want == "any"
-                    or (want in TITLES and s.kind == "person" and want in text[max(0, s.start - 40) : s.end + 40].lower())
-                ]
-                if not fits and want in TITLES:
-                    named = _titled_name(text[: m.start], want)
-                    fits = [_Mention(full.get(named.split()[-1], named), "person", 0, 0)] if named else []
-                if not fits and want in TITLES:
-                    fits = [s for s in seen if s.kind == "person"]
-                if fits:
-                    m.name, m.kind = fits[-1].name, fits[-1].kind
+                cast.resolve(m, seen)
             if m.kind != "pending":
                 seen.append(m)
 
@@ -283,16 +260,16 @@ def attribute(articles: Iterable[tuple[Article, list[Passage]]]) -> list[tuple[A
     if not cued:
         return items
     docs = english_pipeline().pipe((items[ai][0].text[s:e] for ai, _, s, e in cued), batch_size=64)
-    per_article: dict[int, list[tuple[int, int, int, list[_Mention]]]] = {}
+    per_article: dict[int, list[tuple[int, int, int, list[Mention]]]] = {}
     people: dict[int, set[str]] = {}
     for (ai, pi, s, e), doc in zip(cued, docs):
         people.setdefault(ai, set()).update(_clean_name(ent.text) for ent in doc.ents if ent.label_ == "PERSON")
         found = [m for t, loose in _speaker_tokens(doc) if (m := _mention(t, s, loose)) is not None]
         per_article.setdefault(ai, []).append((pi, s, e, found))
     pending = [ai for ai, rows in per_article.items() if any(m.kind == "pending" for *_, found in rows for m in found)]
-    headlines: dict[int, list[_Mention]] = {}
+    headlines: dict[int, list[Mention]] = {}
     for ai, doc in zip(pending, english_pipeline().pipe(items[ai][0].title for ai in pending)):
-        headlines[ai] = [_Mention(_clean_name(x.text), _NAMED[x.label_], 0, 0) for x in doc.ents if x.label_ in {"PERSON", "ORG"}]
+        headlines[ai] = [Mention(_clean_name(x.text), _NAMED[x.label_], 0, 0) for x in doc.ents if x.label_ in {"PERSON", "ORG"}]
         people.setdefault(ai, set()).update(m.name for m in headlines[ai] if m.kind == "person")
     out = []
     for ai, (article, passages) in enumerate(items):

@@ -30,7 +30,7 @@ TITLES = frozenset(
     "senator governor mayor chief ceo chairman chairwoman chair director ambassador envoy king queen "
     "prince general commander lawmaker prosecutor judge diplomat adviser advisor head founder executive "
     "manager economist analyst professor representative congressman congresswoman mp negotiator "
-    "chairperson".split()
+    "chairperson coach captain".split()
 )
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr"})
 GROUP_WORDS = frozenset(
