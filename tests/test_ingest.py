@@ -52,6 +52,7 @@ def test_ingest_sample_then_again_reports_unchanged(settings):
         "unchanged": 0,
         "failed": [],
         "outcomes": [{"source": SAMPLE.name, "status": "added", "title": title}],
+        "notes": [],
     }
     assert first.passages >= 3
     second = ingest_paths([SAMPLE], settings)
