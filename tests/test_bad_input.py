@@ -181,3 +181,8 @@ def test_odd_folder_entries_are_reported_each(tmp_path):
     assert found["good.txt"] is None
     assert "leads nowhere" in str(found["broken.txt"]) and "leads nowhere" in str(found["loop-a.txt"])
     assert "named pipe" in str(found["pipe.txt"])
+
+
+def test_a_bad_collection_name_is_a_specific_error(tmp_path):
+    out = byline("articles", "--store", str(tmp_path / "store"), "--collection", "x")
+    assert out.returncode != 0 and "collection name 'x' is not allowed" in out.stderr and "Traceback" not in out.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import re
 import threading
 import uuid
 from collections import defaultdict
@@ -28,6 +29,8 @@ from ingest.store.lexical import LexicalIndex
 from ingest.store.metadata import ChromaPassage, chroma_where, date_range, decode, encode
 
 _PAGE = 5000
+_COLLECTION_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{1,510})[A-Za-z0-9]")
+"""What Chroma accepts as a collection name."""
 _GENERATION = "byline_generation"
 
 
@@ -73,10 +76,14 @@ class Store:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._client = _client(settings)
+        name = settings.store.collection
+        if not _COLLECTION_NAME.fullmatch(name):
+            raise IngestError(
+                f"the collection name {name!r} is not allowed: use 3 to 512 letters, digits, '.', '_' or '-', starting and "
+                "ending with a letter or digit (BYLINE_COLLECTION / --collection)"
+            )
         self._collection = self._client.get_or_create_collection(
-            settings.store.collection,
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
+            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
         self._lexical: LexicalIndex | None = None
         self._speakers: SpeakerIndex | None = None
