@@ -11,6 +11,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 
 from ingest.records import PassageFilter
 from ingest.settings import Settings
+from ingest.speakers.index import SpeakerIndex
 from ingest.store.store import Store
 
 from .answer import Answer, Timings
@@ -83,12 +84,13 @@ class Assistant:
         asked = clean_question(question)
         if self.store.count() == 0:
             raise QuestionError("the store is empty: add articles first (`byline ingest PATH` or the Articles tab)")
-        q = self.understand(asked, history or [], where, timings)
+        index = self.store.speaker_index()
+        q = self.understand(asked, history or [], where, index, timings)
         if q.standalone != q.asked:
             yield Event("standalone", q.standalone)
         route = pick_route(q)
         t0 = time.perf_counter()
-        found = route.find(RouteContext(q, self.search, self.store, self.store.speaker_index(), self.settings))
+        found = route.find(RouteContext(q, self.search, self.store, index, self.settings))
         timings.retrieve_s = time.perf_counter() - t0
         if found.extract is not None:
             yield Event("evidence", found.evidence)
@@ -113,14 +115,15 @@ class Assistant:
         answer.model = self.model_name
         yield Event("answer", answer)
 
-    def understand(self, asked: str, history: list[tuple[str, str]], where: PassageFilter, timings: Timings) -> Question:
+    def understand(
+        self, asked: str, history: list[tuple[str, str]], where: PassageFilter, index: SpeakerIndex, timings: Timings
+    ) -> Question:
         """The question record; a follow-up is rewritten first (a backend failure is kept as the answer's error)."""
         error = None
         try:
             standalone = self.generator.standalone(asked, history, timings)
         except BackendError as err:
             error, standalone = str(err), asked
-        index = self.store.speaker_index()
         return understand(asked, standalone, where, index, self.settings.answering.name_match_cutoff, date.today(), error)
 
     def describe(self, where: PassageFilter) -> str | None:

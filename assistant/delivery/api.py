@@ -26,14 +26,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.core.answer import Answer
 from assistant.core.assistant import Assistant, QuestionError
-from assistant.delivery.access import Brake
+from assistant.delivery.access import LOOPBACK_NAMES, Brake
 from assistant.delivery.turns import AnswerTurns, TooManyPending
 from ingest.records import PassageFilter
 from ingest.settings import Settings
 from ingest.text.dates import user_date
 
 MODEL_ID = "byline"
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+LOOPBACK = LOOPBACK_NAMES
 MAX_BODY_BYTES = 1_000_000
 MAX_MESSAGES = 200
 
