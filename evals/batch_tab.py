@@ -19,6 +19,8 @@ from evals.runner import gold_article_ids, run_item
 from evals.summary import build_summary
 
 COLUMNS = ["id", "question", "answer", "citations", "refused", "scores"]
+"""The downloads' columns; the scores are for the evaluation view, so the table on the page leaves them out."""
+SHOWN = COLUMNS[:-1]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PREFIX = "byline-batch-"
 KEEP_RESULTS_S = 3600.0
@@ -67,8 +69,23 @@ class BatchRun:
             self.rows.append(run_item(self.assistant, item, self.article_ids))
             yield len(self.rows), len(self.items)
 
+    @property
+    def next_question(self) -> str | None:
+        """The question answered next, for the progress line."""
+        return self.items[len(self.rows)].question if len(self.rows) < len(self.items) else None
+
+    def outcome(self) -> str:
+        """The run in plain words: answered, refused, failed, and where it stopped."""
+        refused = sum(bool(r.get("refused")) for r in self.rows if not r.get("error"))
+        failed = sum(bool(r.get("error")) for r in self.rows)
+        answered = len(self.rows) - refused - failed
+        text = f"{answered} answered, {refused} refused" + (f", {failed} failed" if failed else "") + "."
+        if len(self.rows) < len(self.items):
+            text += f" Stopped after {len(self.rows)} of {len(self.items)} questions."
+        return text
+
     def finish(self) -> tuple[object, str, list[str]]:
-        """(table rows with COLUMNS, a Markdown summary, [results.csv, results.json]) of the questions answered."""
+        """(table rows with SHOWN, the outcome in words, [results.csv, results.json]) of the questions answered."""
         remove_old_results()
         summary = build_summary(self.rows)
         out = Path(tempfile.mkdtemp(prefix=_PREFIX))
@@ -77,11 +94,8 @@ class BatchRun:
             writer.writerow(COLUMNS)
             writer.writerows([spreadsheet_safe(cell) for cell in _row(r)] for r in self.rows)
         (out / "results.json").write_text(json.dumps({"summary": summary, "results": self.rows}, indent=1), encoding="utf-8")
-        metrics = ", ".join(f"{k} {v['mean']:.2f}" for k, v in summary["metrics"].items())
-        stopped = f" Stopped after {len(self.rows)} of {len(self.items)}." if len(self.rows) < len(self.items) else ""
-        text = f"{summary['questions']} questions, {summary['passed']} passed.{stopped} {metrics}"
-        table = {"headers": list(COLUMNS), "data": [_row(r) for r in self.rows]}
-        return table, text, [str(out / "results.csv"), str(out / "results.json")]
+        table = {"headers": list(SHOWN), "data": [_row(r)[: len(SHOWN)] for r in self.rows]}
+        return table, self.outcome(), [str(out / "results.csv"), str(out / "results.json")]
 
 
 def run_batch(assistant: Assistant, path: Path, progress: Callable[[int, int], None] | None = None):

@@ -132,3 +132,6 @@ def serve_app(store: Path, *extra: str, env: dict | None = None) -> tuple[subpro
     )
     wait_for_port(port, 180, proc)
     return proc, f"http://127.0.0.1:{port}/"
+
+
+from ui_kit import app_url, browser, page, phone  # noqa: E402, F401  (the browser tests' fixtures, shared)

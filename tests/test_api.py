@@ -94,6 +94,38 @@ def test_streamed_answer_ends_with_its_citations(api):
     assert "stalemate" in text and citations and all(f"[{c['marker']}]" in text for c in citations)
 
 
+def _post_stream(url: str, question: str) -> urllib.request.Request:
+    body = json.dumps({"model": "byline", "messages": [{"role": "user", "content": question}], "stream": True}).encode()
+    return urllib.request.Request(
+        f"{url}/v1/chat/completions",
+        data=body,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {KEY}"},
+    )
+
+
+def test_the_stream_says_what_the_server_is_doing(api):
+    """Stages come as SSE comments (which OpenAI clients skip, as the test above shows) before the answer."""
+    url, _ = api
+    with urllib.request.urlopen(_post_stream(url, "What did Macron propose?"), timeout=300) as response:
+        lines = [line.decode().rstrip("\n") for line in response]
+    stages = [json.loads(line.split(" ", 2)[2])["stage"] for line in lines if line.startswith(": byline-stage ")]
+    assert stages == ["searching", "writing", "checking"], stages
+    first_content = next(
+        i
+        for i, line in enumerate(lines)
+        if line.startswith("data: ") and '"content": "' in line[6:] and '"content": ""' not in line
+    )
+    last_stage = max(i for i, line in enumerate(lines) if line.startswith(": byline-stage "))
+    assert last_stage < first_content and lines[-2] == "data: [DONE]"
+
+
+def test_a_bad_question_in_a_stream_is_an_http_error(api):
+    url, _ = api
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(_post_stream(url, "Why? " * 2000), timeout=60)
+    assert refused.value.code == 400 and "error" in json.loads(refused.value.read())
+
+
 def test_follow_up_uses_the_history(api):
     url, _ = api
     reply = client(url).chat.completions.create(

@@ -49,7 +49,7 @@ def test_articles_added_later_can_be_deleted_from_a_fresh_session(served):
     later = next(a for a in Store(settings).articles() if a.title == "Later story")
     fresh = Client(url, verbose=False)
     status = _text(fresh.predict(later.id, api_name="/delete_article"))
-    assert "Deleted article" in status, status
+    assert "Deleted the article “Later story”" in status, status
     assert all(a.id != later.id for a in Store(settings).articles())
     missing = _text(fresh.predict("no-such-article", api_name="/delete_article"))
     assert "No stored article has that id" in missing

@@ -3,122 +3,14 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+from ui_kit import ask, shows_name, upload
 
 from conftest import ARTIFACTS, SAMPLE, serve_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-XSS_TITLE = "Harbour <script>window.__xss=1</script> report"
-XSS_BODY = (
-    'The harbour of Port Elin reopened on Tuesday after repairs. <img src=x onerror="window.__xss=1"> '
-    'Officials posted details <a href="javascript:window.__xss=1">here</a>. <script>window.__xss=1</script>\n'
-)
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    from ingest.pipeline import ingest_paths
-    from ingest.settings import Settings
-
-    store = tmp_path_factory.mktemp("ui") / "store"
-    xss = tmp_path_factory.mktemp("xss") / "harbour.txt"
-    xss.write_text(f"{XSS_TITLE}\n{XSS_BODY}")
-    ingest_paths([SAMPLE, xss], Settings(store=store))
-    proc, url = serve_app(store, env={"BYLINE_ALLOW_PRIVATE_URLS": "1"})  # the test site of the web test is on loopback
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed: `apt-get install -y chromium` (make test does this)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, app_url):
-    context = browser.new_context(viewport={"width": 1200, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    page.requests = []
-    page.on("request", lambda r: page.requests.append(r.url))
-    page.on("dialog", lambda d: (_ for _ in ()).throw(AssertionError(f"a dialog opened: {d.message}")))
-    page.goto(app_url)
-    page.wait_for_selector("#byline-chat")
-    yield page
-    hosts = {urlparse(u).hostname for u in page.requests if urlparse(u).scheme in ("http", "https", "ws", "wss")}
-    assert hosts <= {"127.0.0.1"}, f"requests left the machine: {hosts}"
-    context.close()
-
-
-_AFTER_LAST_QUESTION = """(args) => {
-    const [question, final] = args;
-    const msgs = [...document.querySelectorAll("#byline-chat [data-testid='user'], #byline-chat [data-testid='bot']")];
-    const last = msgs.map(m => m.getAttribute('data-testid')).lastIndexOf('user');
-    if (last < 0 || !msgs[last].textContent.includes(question.slice(0, 40))) return false;
-    const bots = msgs.slice(last + 1);
-    return final ? bots.some(b => b.querySelector('.byline-answer, .byline-refusal, .byline-error')) : bots.length > 0;
-}"""
-
-
-def ask(page, question: str, timeout: float = 180) -> dict:
-    """Type a question, wait for the streamed answer to start and to finish; returns timings seen in the page."""
-    box = (
-        page.get_by_placeholder("Type a message...")
-        if page.get_by_placeholder("Type a message...").count()
-        else page.locator("textarea").first
-    )
-    box.fill(question)
-    t0 = time.time()
-    box.press("Enter")
-    page.wait_for_function(_AFTER_LAST_QUESTION, arg=[question, False], timeout=timeout * 1000)
-    first = time.time() - t0
-    page.wait_for_function(_AFTER_LAST_QUESTION, arg=[question, True], timeout=timeout * 1000)
-    return {"first_token_s": first, "total_s": time.time() - t0}
-
-
-def upload(page, path: Path) -> None:
-    """Through the file chooser, as a person does (Gradio's hidden inputs ignore a direct set_input_files); returns
-    once the page shows the file's name."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for _ in range(2):  # right after a tab switch the click can land on the tab being hidden; a person clicks again
-        with page.expect_file_chooser() as chooser:
-            page.locator("text=Click to Upload >> visible=true").first.click()
-        chooser.value.set_files(str(path))
-        try:
-            shows_name(page, path.name, 45)
-            return
-        except PlaywrightTimeout:
-            continue
-    shows_name(page, path.name, 45)
-
-
-def shows_name(page, name: str, timeout: float = 90) -> None:
-    """Visible text, read the way a person sees it (Gradio splits file names over several elements)."""
-    page.wait_for_function("(n) => document.body.innerText.includes(n)", arg=name, timeout=timeout * 1000)
 
 
 def test_vance_question_streams_a_cited_answer(page):
@@ -127,8 +19,9 @@ def test_vance_question_streams_a_cited_answer(page):
     assert "stalemate" in chat.inner_text()
     marker = chat.locator("a.byline-marker").first
     assert "Vance" in marker.get_attribute("title")  # hovering [n] shows its source sentence
+    marker.click()  # opens the sources at the sentence it cites
     sources = chat.locator(".byline-source")
-    sources.first.wait_for(state="visible", timeout=10_000)  # open under the answer without a click
+    sources.first.wait_for(state="visible", timeout=10_000)
     assert "JD Vance remarked that there is a stalemate" in sources.locator("mark").all_inner_texts()[0]
     page.wait_for_timeout(700)  # let the box finish opening before the screenshot
     ARTIFACTS.mkdir(exist_ok=True)
@@ -150,8 +43,8 @@ def test_follow_up_shows_the_rewritten_question(page):
 def test_refusal_looks_different_and_offers_passages(page):
     ask(page, "What did Angela Merkel say?")
     assert page.locator("#byline-chat .byline-refusal").count() == 1
-    page.locator("#byline-chat").get_by_text("Closest passages", exact=True).last.click()
-    page.locator("#byline-chat .byline-source").first.wait_for(timeout=10_000)
+    page.locator("#byline-chat summary", has_text="Closest passages").last.click()
+    page.locator("#byline-chat .byline-source").first.wait_for(state="visible", timeout=10_000)
 
 
 def test_upload_an_article_then_ask_about_it(page, tmp_path):
@@ -182,7 +75,7 @@ def test_batch_of_three_questions_with_downloads(page, tmp_path):
     page.get_by_role("tab", name="Batch").click()
     upload(page, questions)
     page.get_by_role("button", name="Run batch").click()
-    shows_name(page, "3 questions", 300)
+    shows_name(page, "answered, ", 300)
     assert "Istanbul" in page.locator("#byline-batch-results").inner_text()
     link = page.locator("#byline-batch-downloads a[href*='results.csv']").first
     with page.expect_download() as download:
@@ -234,9 +127,10 @@ def test_sources_are_usable_at_phone_width(browser, app_url):
     page.goto(app_url)
     page.wait_for_selector("#byline-chat")
     ask(page, "What did Vance say?")
+    page.locator("#byline-chat summary", has_text="Sources").last.click()
     source = page.locator("#byline-chat .byline-source").first
     source.wait_for(state="visible", timeout=10_000)
-    assert "stalemate" in source.locator("mark").inner_text()
+    assert "stalemate" in source.locator("mark").first.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 391  # nothing pushes the page sideways
     box = source.bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 391
@@ -293,12 +187,14 @@ def test_citations_survive_a_failed_answer_and_a_reload(page):
 
 def test_who_said_what_view_and_a_misspelt_name(page):
     page.get_by_role("tab", name="Who said what").click()
-    page.locator("#byline-speaker-name textarea, #byline-speaker-name input").first.fill("Zelenski")
-    page.locator("#byline-speaker-name textarea, #byline-speaker-name input").first.press("Enter")
+    name = page.locator("#byline-speakers input").first
+    name.fill("Zelenski")
+    name.press("Enter")
     shows_name(page, "He indicated that he is confident")
     view = page.locator("#byline-quotes")
-    assert "Volodymyr Zelensky" in view.inner_text() and "understood as" in view.inner_text()
+    assert "Volodymyr Zelensky" in view.inner_text() and "showing Volodymyr Zelensky" in view.inner_text()
     assert "Vance reiterated" not in view.inner_text()
+    assert "Volodymyr Zelensky" in name.input_value()  # the control says whom the quotes are of
     view.locator("li a").nth(1).click()  # the link opens the article at the sentence
     mark = view.locator("details mark").nth(1)
     mark.wait_for(state="visible", timeout=10_000)
@@ -310,7 +206,7 @@ def test_who_said_what_view_and_a_misspelt_name(page):
     ask(page, "What did Macrn say?")
     chat = page.locator("#byline-chat")
     assert "Understood as: What did Macron say?" in chat.locator(".byline-standalone").last.inner_text()
-    assert "Emmanuel Macron reiterated" in chat.locator(".byline-source mark").last.inner_text()
+    assert "Emmanuel Macron reiterated" in chat.locator(".byline-source mark").last.text_content()
     page.screenshot(path=str(ARTIFACTS / "chat-misspelt-name.png"), full_page=True)
 
 

@@ -9,7 +9,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from test_ui_browser import CHROMIUM, FLAGS, shows_name, upload
+from ui_kit import CHROMIUM, FLAGS, shows_name, upload
 
 from conftest import ARTIFACTS, SAMPLE, serve_app
 
@@ -117,15 +117,16 @@ def test_article_id_in_the_delete_status_loads_nothing(page, hostile_app):
     box = page.get_by_label("Article to delete")
     box.fill(hostile_id)
     box.press("Enter")
-    page.get_by_role("button", name="Delete article").click()
+    page.get_by_role("button", name="Delete article…").click()
+    shows_name(page, "Delete “Harbour quiet” and its 1 passage?", 30)
+    page.get_by_role("button", name="Yes, delete it").click()
     try:
-        shows_name(page, "Deleted article", 60)
+        shows_name(page, "Deleted the article “Harbour quiet” (1 passage).", 60)
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "delete-hostile-id.png"))
     page.wait_for_timeout(1000)
     assert _Logger.hits == []
-    assert hostile_id in page.locator("#byline-articles-status").inner_text()  # shown as typed
 
 
 def test_csv_header_and_jsonl_url_in_errors_load_nothing(page, hostile_app, tmp_path):
@@ -152,20 +153,14 @@ def test_csv_header_and_jsonl_url_in_errors_load_nothing(page, hostile_app, tmp_
 
 
 def test_streamed_markdown_link_stays_text(page):
-    box = (
-        page.get_by_placeholder("Type a message...")
-        if page.get_by_placeholder("Type a message...").count()
-        else page.locator("textarea").first
-    )
+    box = page.locator("#byline-input textarea").first
     box.fill("What did Vance say?")
     box.press("Enter")
     shows_name(page, "![seen](", 60)  # mid-stream: the link is text
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "stream-markdown-as-text.png"))
-    page.wait_for_function(
-        "[...document.querySelectorAll('#byline-chat button, #byline-chat span')]"
-        ".some(e => ['Sources','Closest passages'].includes(e.textContent.trim()))",
-        timeout=60_000,
+    page.locator("#byline-chat details.byline-sources, #byline-chat .byline-sources").first.wait_for(
+        state="attached", timeout=60_000
     )
     page.wait_for_timeout(500)
     assert _Logger.hits == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, PrivateAttr
@@ -98,9 +99,30 @@ class Answer(BaseModel):
         self._ranking = passages
 
 
+class Stage(StrEnum):
+    """What the assistant is doing while a person waits; sent as it starts each step, so a UI or an API client can
+    say why nothing has appeared yet."""
+
+    SEARCHING = "searching"
+    WRITING = "writing"
+    CHECKING = "checking"
+
+    @property
+    def words(self) -> str:
+        return _STAGE_WORDS[self]
+
+
+_STAGE_WORDS = {
+    Stage.SEARCHING: "Searching the articles…",
+    Stage.WRITING: "Writing the answer…",
+    Stage.CHECKING: "Checking the citations…",
+}
+
+
 @dataclass
 class Event:
-    """One step of a streamed answer: 'standalone', 'evidence', 'token' or 'answer' (always last)."""
+    """One step of a streamed answer: 'stage' (a `Stage`), 'standalone', 'evidence', 'token' or 'answer' (always
+    last)."""
 
     kind: str
     data: Any

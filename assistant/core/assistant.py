@@ -14,7 +14,7 @@ from ingest.settings import Settings
 from ingest.speakers.index import SpeakerIndex
 from ingest.store.store import Store
 
-from .answer import Answer, Timings
+from .answer import Answer, Stage, Timings
 from .checks import CHECKS
 from .checks.check import CheckContext, Draft, run_checks
 from .compose import Event, compose_answer, extracted_answer
@@ -26,7 +26,7 @@ from .routes import pick_route
 from .routes.route import RouteContext
 from .support import OverlapSimilarityJudge, SupportJudge
 
-__all__ = ["Assistant", "Event", "QuestionError"]
+__all__ = ["Assistant", "Event", "QuestionError", "Stage"]
 
 
 class Assistant:
@@ -84,6 +84,7 @@ class Assistant:
         asked = clean_question(question)
         if self.store.count() == 0:
             raise QuestionError("the store is empty: add articles first (`byline ingest PATH` or the Articles tab)")
+        yield Event("stage", Stage.SEARCHING)
         index = self.store.speaker_index()
         q = self.understand(asked, history or [], where, index, timings)
         if q.standalone != q.asked:
@@ -103,8 +104,10 @@ class Assistant:
             q.standalone, found.passages, evidence, self.settings.answering.min_evidence_score
         ):
             evidence = self.generator.fit_to_context(evidence, q.standalone)
+            yield Event("stage", Stage.WRITING)
             generation = yield from self.generator.generate(q, evidence, started)
             if generation.error is None:
+                yield Event("stage", Stage.CHECKING)
                 context = CheckContext(
                     q, evidence, found.passages, generation.raw, generation.messages, self.settings, self.judge, self.chat_model
                 )

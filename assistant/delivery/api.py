@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import time
 import uuid
@@ -24,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.core.answer import Answer
+from assistant.core.answer import Answer, Event
 from assistant.core.assistant import Assistant, QuestionError
 from assistant.delivery.access import LOOPBACK_NAMES, Brake
 from assistant.delivery.turns import AnswerTurns, TooManyPending
@@ -45,12 +46,14 @@ class ApiError(Exception):
         super().__init__(message)
         self.status, self.message, self.param, self.code = status, message, param, code
 
-    def response(self) -> JSONResponse:
+    def body(self) -> dict:
         kind = {401: "authentication_error", 403: "permission_error", 429: "rate_limit_error"}.get(
             self.status, "invalid_request_error"
         )
-        body = {"error": {"message": self.message, "type": kind, "param": self.param, "code": self.code}}
-        return JSONResponse(body, status_code=self.status)
+        return {"error": {"message": self.message, "type": kind, "param": self.param, "code": self.code}}
+
+    def response(self) -> JSONResponse:
+        return JSONResponse(self.body(), status_code=self.status)
 
 
 class MessageIn(BaseModel):
@@ -213,9 +216,9 @@ class OpenAIChat:
     def models(self) -> dict:
         return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "byline"}]}
 
-    def _answer(self, request: ChatRequest, asker: str, gone: Callable[[], bool]) -> Answer:
-        """The answer, generated only while the client is still there: a client that goes away leaves its place
-        in the queue and stops its generation."""
+    def _events(self, request: ChatRequest, asker: str, gone: Callable[[], bool]) -> Iterator[Event]:
+        """The assistant's events, generated only while the client is still there: a client that goes away leaves
+        its place in the queue and stops its generation. Waiting in the queue is a stage too."""
         question, history = conversation(request.messages)
         where = request.filters.passage_filter() if request.filters else PassageFilter()
         try:
@@ -223,21 +226,26 @@ class OpenAIChat:
         except TooManyPending as err:
             raise ApiError(429, str(err), code="too_many_pending") from None
         try:
-            for _ in self.turns.wait(ticket):
+            for ahead in self.turns.wait(ticket):
                 if gone():
                     raise ClientGone()
-            answer = None
+                yield Event("queued", ahead)
             for event in self.assistant.stream(question, history, where):
                 if gone():
                     raise ClientGone()
-                if event.kind == "answer":
-                    answer = event.data
-            assert answer is not None
-            return answer
+                yield event
         except QuestionError as err:
             raise ApiError(400, str(err), "messages") from None
         finally:
             self.turns.leave(ticket)
+
+    def _answer(self, events: Iterator[Event]) -> Answer:
+        answer = None
+        for event in events:
+            if event.kind == "answer":
+                answer = event.data
+        assert answer is not None
+        return answer
 
     def asker(self, request: Request, body: ChatRequest) -> str:
         """Whose pending questions a request counts among: the API key's, else the named user's, else the
@@ -251,9 +259,10 @@ class OpenAIChat:
 
     def complete(self, request: ChatRequest, asker: str, gone: Callable[[], bool] = lambda: False) -> Any:
         _check_supported(request)
-        answer = self._answer(request, asker, gone)
+        events = self._events(request, asker, gone)
         completion_id, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
         if not request.stream:
+            answer = self._answer(events)
             usage = answer.usage
             return {
                 "id": completion_id,
@@ -273,15 +282,40 @@ class OpenAIChat:
                     "total_tokens": usage.prompt_tokens + usage.completion_tokens,
                 },
             }
+        first = next(events)  # a refused question (bad input, a full queue) is an HTTP error, not a stream
 
-        def events() -> Iterator[str]:
+        def stream() -> Iterator[str]:
             yield _chunk(completion_id, created, {"role": "assistant", "content": ""})
+            answer = None
+            try:
+                for event in itertools.chain([first], events):
+                    if event.kind in ("stage", "queued"):
+                        yield stage_comment(event)
+                    elif event.kind == "answer":
+                        answer = event.data
+            except ClientGone:
+                return
+            except ApiError as err:
+                yield f"data: {json.dumps(err.body())}\n\n"
+                yield "data: [DONE]\n\n"
+                return
+            assert answer is not None
             for piece in _pieces(answer.answer):
                 yield _chunk(completion_id, created, {"content": piece})
             yield _chunk(completion_id, created, _message_extras(answer), "stop")
             yield "data: [DONE]\n\n"
 
-        return StreamingResponse(events(), media_type="text/event-stream")
+        return StreamingResponse(stream(), media_type="text/event-stream")
+
+
+def stage_comment(event: Event) -> str:
+    """What the server is doing, as an SSE comment: OpenAI clients skip comment lines, a client that wants to show
+    progress reads them. `: byline-stage {"stage": "checking", "text": "Checking the citations…"}`"""
+    if event.kind == "queued":
+        body = {"stage": "queued", "text": f"Waiting for the model: {event.data} question(s) ahead."}
+    else:
+        body = {"stage": str(event.data), "text": event.data.words}
+    return f": byline-stage {json.dumps(body, ensure_ascii=False)}\n\n"
 
 
 class BodyLimit:

@@ -14,6 +14,11 @@ def _source_line(n: int, quote: str, title: str, source: str, date: str | None, 
     return f"{n}. “{quote}” — {where}"
 
 
+def _excerpt(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
 def conversation_markdown(answers: list[Answer]) -> str:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = ["# Byline conversation", "", f"Exported {stamp}.", ""]
@@ -27,6 +32,13 @@ def conversation_markdown(answers: list[Answer]) -> str:
         if answer.citations:
             lines += ["Sources:", ""]
             lines += [_source_line(c.marker, c.quote, c.title, c.source, c.published_at, c.outlet) for c in answer.citations]
+            lines.append("")
+        elif answer.refused and answer.sources:  # the refusal says the closest passages are listed below
+            lines += ["Closest passages (none answers the question):", ""]
+            lines += [
+                _source_line(n, _excerpt(s.text), s.title, s.source, s.published_at, s.outlet)
+                for n, s in enumerate(answer.sources[:3], 1)
+            ]
             lines.append("")
     return "\n".join(lines)
 

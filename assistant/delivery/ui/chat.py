@@ -7,17 +7,17 @@ import tempfile
 import threading
 import uuid
 from collections import OrderedDict
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
 import gradio as gr
-from gradio.components.chatbot import MetadataDict
 
-from assistant.core.answer import Answer
+from assistant.core.answer import Answer, Stage
 from assistant.core.assistant import Assistant, QuestionError
 from assistant.delivery.export import conversation_json, conversation_markdown
 from assistant.delivery.turns import AnswerTurns, TooManyPending, session_key
-from assistant.delivery.ui.render import answer_message, sources_message, streaming_message, visible_text
+from assistant.delivery.ui.render import answer_message, sources_html, streaming_message, visible_text
 from ingest.records import PassageFilter
 from ingest.text.dates import user_date
 
@@ -97,26 +97,22 @@ def _filter(
 
 def _answer(assistant: Assistant, log: AnswerLog, message: str, history: list[dict], where: PassageFilter):
     key = uuid.uuid4().hex[:8]
-    text, standalone = "", None
+    text, standalone, stage = "", None, Stage.SEARCHING
+    yield streaming_message("", None, stage)
     for event in assistant.stream(message, log.pairs(history), where):
-        if event.kind == "standalone":
+        if event.kind == "stage":
+            stage = event.data
+            yield streaming_message(text, standalone, stage)
+        elif event.kind == "standalone":
             standalone = event.data
-            yield streaming_message("", standalone)
+            yield streaming_message(text, standalone, stage)
         elif event.kind == "token":
             text += event.data
-            yield streaming_message(text, standalone)
+            yield streaming_message(text, standalone, stage)
         elif event.kind == "answer":
-            title, html = sources_message(event.data, key)
-            cited = bool(event.data.citations) and not event.data.refused
-            rendered = answer_message(event.data, key) + (html if cited else "")
+            rendered = answer_message(event.data, key) + sources_html(event.data, key)
             log.add(rendered, event.data)
-            if cited:  # the sources sit in the answer itself: readable without a click, and kept by a reload
-                yield [gr.ChatMessage(role="assistant", content=rendered)]
-            else:
-                yield [
-                    gr.ChatMessage(role="assistant", content=rendered),
-                    gr.ChatMessage(role="assistant", content=html, metadata=MetadataDict(title=title, status="done")),
-                ]
+            yield rendered
 
 
 def _chat_fn(assistant: Assistant, log: AnswerLog, turns: AnswerTurns):
@@ -148,11 +144,11 @@ def _export(log: AnswerLog):
     def export(history: list[dict]):
         answers = log.answers(history or [])
         if not answers:
-            return None
+            return gr.update(value=None, visible=False)
         folder = Path(tempfile.mkdtemp(prefix="byline-export-"))
         (folder / "byline-conversation.md").write_text(conversation_markdown(answers), encoding="utf-8")
         (folder / "byline-conversation.json").write_text(conversation_json(answers), encoding="utf-8")
-        return [str(folder / "byline-conversation.md"), str(folder / "byline-conversation.json")]
+        return gr.update(value=[str(folder / "byline-conversation.md"), str(folder / "byline-conversation.json")], visible=True)
 
     return export
 
@@ -162,40 +158,66 @@ def _example_text(selected: gr.SelectData) -> str:
     return value.get("text", "") if isinstance(value, dict) else str(value)
 
 
-def chat_tab(assistant: Assistant, turns: AnswerTurns, choices: list[tuple[str, str]]) -> tuple[gr.Dropdown, gr.Dropdown]:
-    """Builds the tab; returns the article and outlet filters, whose choices the page refreshes on load."""
+ASK_NOW = """() => { const b = document.querySelector('#byline-input button.submit-button'); if (b) b.click(); }"""
+"""A click on an example asks it, as chat apps do: the box is filled on the server, then sent from the page."""
+
+
+def chat_tab(assistant: Assistant, turns: AnswerTurns) -> ChatLists:
+    """Builds the tab; returns the lists the page keeps up to date."""
     log = AnswerLog()
     with gr.Accordion("Filters for this conversation", open=False, elem_id="byline-filters"), gr.Row():
-        articles = gr.Dropdown(label="Only these articles", choices=choices, multiselect=True, value=[], allow_custom_value=True)
+        articles = gr.Dropdown(
+            label="Only these articles", choices=[], multiselect=True, value=[], allow_custom_value=True, elem_id="byline-only"
+        )
         after = gr.Textbox(label="Published on or after (YYYY-MM-DD)", value="")
         before = gr.Textbox(label="Published on or before (YYYY-MM-DD)", value="")
-        outlets = gr.Dropdown(
-            label="Only these outlets", choices=outlet_choices(assistant), multiselect=True, value=[], elem_id="byline-outlets"
-        )
+        outlets = gr.Dropdown(label="Only these outlets", choices=[], multiselect=True, value=[], elem_id="byline-outlets")
     chatbot = gr.Chatbot(
-        label="Byline", height=520, sanitize_html=True, allow_tags=False, feedback_options=None, elem_id="byline-chat"
+        show_label=False,
+        height="min(520px, calc(100vh - 290px))",
+        min_height=240,
+        sanitize_html=True,
+        allow_tags=False,
+        feedback_options=None,
+        elem_id="byline-chat",
     )
     chat = gr.ChatInterface(
         _chat_fn(assistant, log, turns),
         chatbot=chatbot,
+        textbox=gr.Textbox(
+            show_label=False, placeholder="Ask about the articles…", elem_id="byline-input", scale=7, submit_btn=True
+        ),
         additional_inputs=[articles, after, before, outlets],
         save_history=True,
         analytics_enabled=False,
         api_name="ask",
         fill_height=False,
+        show_progress="hidden",  # the answer says what it is doing; Gradio's time estimate was wrong
         concurrency_limit=None,  # AnswerTurns queues the answers, fairly per session
     )
+    chat.chat_history_dataset.label = "Saved chats"
+    chat.chat_history_dataset.show_label = True
+    chat.chat_history_dataset.elem_id = "byline-saved"
     # ChatInterface puts examples with additional inputs in a table under the chat; as chips in the empty chat they
-    # read better, and a click fills the box (the filters stay as the user set them).
+    # read better (the filters stay as the user set them).
     chatbot.examples = [{"text": q} for q in EXAMPLES]
     chatbot._setup_examples()
-    chatbot.example_select(_example_text, None, chat.textbox, api_visibility="private")
+    chatbot.example_select(_example_text, None, chat.textbox, api_visibility="private").then(
+        None, None, None, js=ASK_NOW, api_visibility="private"
+    )
     with gr.Row():
         export_button = gr.Button("Export conversation (Markdown + JSON)", size="sm")
-    downloads = gr.File(label="Conversation downloads", file_count="multiple", interactive=False, elem_id="byline-export")
+    downloads = gr.File(
+        label="Conversation downloads", file_count="multiple", interactive=False, visible=False, elem_id="byline-export"
+    )
     export_button.click(_export(log), chatbot, downloads, api_name="export_chat")
-    return articles, outlets
+    return ChatLists(articles, outlets, chatbot)
 
 
-def outlet_choices(assistant: Assistant) -> list[str]:
-    return sorted(assistant.store.speaker_index().outlets, key=str.lower)
+@dataclass(frozen=True)
+class ChatLists:
+    """The chat's components that show the stored articles and outlets."""
+
+    articles: gr.Dropdown
+    outlets: gr.Dropdown
+    chatbot: gr.Chatbot

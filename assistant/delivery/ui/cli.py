@@ -44,7 +44,7 @@ def launch(settings: Settings) -> None:
     from assistant.core.assistant import Assistant
     from assistant.delivery.api import add_openai_routes
     from assistant.delivery.turns import AnswerTurns
-    from assistant.delivery.ui.app import build_app, theme
+    from assistant.delivery.ui.app import PAGE_SCRIPT, build_app, theme
     from assistant.delivery.ui.render import CSS
 
     server_log = logging.getLogger("byline")
@@ -70,6 +70,7 @@ def launch(settings: Settings) -> None:
         auth=LoginGuard(*credentials) if credentials else None,
         theme=theme(),
         css=CSS,
+        js=PAGE_SCRIPT,
         max_file_size=settings.ingest.max_file_bytes,
         app_kwargs={"middleware": [Middleware(SignedInOnly)]},
         ssr_mode=False,

@@ -7,28 +7,61 @@ import re
 from html import escape
 from html.parser import HTMLParser
 
-from assistant.core.answer import Answer, Citation, Source
+from assistant.core.answer import Answer, Citation, Stage
 from assistant.core.checks.citations import MARKER, marker_numbers
 
 CSS = """
-.byline-answer sup a, .byline-marker {text-decoration:none;font-weight:600;color:#1d4ed8;cursor:help}
+.byline-answer sup a, .byline-marker {text-decoration:none;font-weight:600;color:#1d4ed8;cursor:pointer}
 .byline-standalone {color:#6b7280;font-size:0.85em;margin-bottom:4px}
+.byline-stage {color:#1d4ed8;font-size:0.9em;margin-bottom:4px}
+.byline-stage::after {content:"";display:inline-block;width:0.7em;height:0.7em;margin-left:6px;border:2px solid #93c5fd;
+  border-top-color:#1d4ed8;border-radius:50%;animation:byline-spin 0.9s linear infinite;vertical-align:-1px}
+@keyframes byline-spin {to {transform:rotate(360deg)}}
 .byline-refusal {border-left:4px solid #d97706;background:#fffbeb;padding:6px 10px;color:#78350f}
 .byline-error {border-left:4px solid #b91c1c;background:#fef2f2;padding:6px 10px;color:#7f1d1d}
+.byline-sources {margin-top:10px;border-top:1px solid #e5e7eb;padding-top:6px}
+.byline-sources summary {cursor:pointer;font-weight:600;font-size:0.9em;color:#374151}
 .byline-source {margin:6px 0;padding:6px 8px;border-left:3px solid #93c5fd;background:#f8fafc}
+.byline-source-title {font-weight:600}
+.byline-passage {margin-top:4px}
 .byline-source mark {background:#fde68a}
 .byline-source .meta {color:#6b7280;font-size:0.85em}
 .byline-source, .byline-answer, .byline-streaming {overflow-wrap:anywhere}
 .byline-scope {color:#6b7280;font-size:0.85em;margin-bottom:4px}
-.byline-sources {margin-top:10px;border-top:1px solid #e5e7eb;padding-top:6px}
-.byline-sources-title {font-weight:600;font-size:0.9em;color:#374151}
 .byline-quotes h3 {margin:10px 0 4px}
 .byline-quotes .meta {color:#6b7280;font-size:0.85em}
 .byline-quotes li {margin:4px 0}
 .byline-quotes details {margin:4px 0 12px}
 .byline-quotes .article-text {white-space:pre-wrap;overflow-wrap:anywhere;max-height:360px;overflow:auto;padding:6px;background:#f8fafc}
 .byline-quotes mark {background:#fde68a}
-@media (max-width: 600px) {.byline-source {padding:4px 6px;font-size:0.92em}}
+.byline-note {color:#374151;margin:4px 0}
+.byline-articles table {width:100%;border-collapse:collapse}
+.byline-articles th, .byline-articles td {text-align:left;padding:6px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top}
+.byline-articles th {font-size:0.85em;color:#6b7280;font-weight:600}
+.byline-articles td.title {font-weight:600;overflow-wrap:anywhere}
+.byline-articles td.source {overflow-wrap:anywhere;color:#6b7280;font-size:0.9em}
+.byline-articles td.num, .byline-articles td.date {white-space:nowrap}
+.byline-progress progress {width:100%;height:10px}
+.byline-saved-title {font-size:0.85em;color:#6b7280;margin:6px 0 2px}
+#byline-saved table, #byline-saved tr, #byline-saved td {background:transparent !important;border:none !important;
+  box-shadow:none !important}
+#byline-saved td {text-align:left !important;border-left:3px solid #d1d5db !important;border-radius:0 !important;
+  padding:4px 8px !important;font-size:0.9em}
+#byline-saved tr:hover td {border-left-color:#f97316 !important}
+.byline-articles table, .byline-articles tr, .byline-articles th, .byline-articles td {border:none !important}
+.byline-articles tr {border-bottom:1px solid #e5e7eb !important}
+.byline-articles .unit {display:none}
+@media (max-width: 600px) {
+  .byline-source {padding:4px 6px;font-size:0.92em}
+  #byline-intro p {display:none}
+  .tab-container button {padding-left:8px !important;padding-right:8px !important}
+  .byline-articles thead {display:none}
+  .byline-articles tr {display:block;padding:6px 0;border-bottom:1px solid #e5e7eb}
+  .byline-articles td {display:inline;border:none;padding:0 6px 0 0}
+  .byline-articles td.title, .byline-articles td.source {display:block}
+  .byline-articles .unit {display:inline}
+  .row:has(> .column > #byline-chat) {flex-direction:column-reverse}
+}
 """
 
 
@@ -48,20 +81,54 @@ def _answer_html(answer: Answer, key: str) -> str:
     return MARKER.sub(link, escape(answer.answer))
 
 
-def _highlighted(source_text: str, start: int, quote_start: int, quote_end: int) -> str:
-    """The passage with the quoted sentence marked; offsets are article offsets."""
-    a, b = max(0, quote_start - start), max(0, quote_end - start)
-    return f"{escape(source_text[:a])}<mark>{escape(source_text[a:b])}</mark>{escape(source_text[b:])}"
+def _marked(passage_text: str, start: int, cited: list[Citation], anchor: str) -> str:
+    """The passage with each cited sentence marked and numbered; offsets are article offsets. A sentence cited under
+    several markers is marked once with all of them."""
+    spans: list[tuple[int, int, list[int]]] = []
+    for c in sorted(cited, key=lambda c: (c.start, c.marker)):
+        a, b = max(0, c.start - start), max(0, c.end - start)
+        if spans and a < spans[-1][1]:
+            spans[-1][2].append(c.marker)
+        else:
+            spans.append((a, b, [c.marker]))
+    out, cursor = [], 0
+    for a, b, markers in spans:
+        numbers = "".join(f"[{n}]" for n in markers)
+        out.append(escape(passage_text[cursor:a]))
+        also = "".join(f'<span id="{anchor}-{n}"></span>' for n in markers[1:])
+        out.append(f'<mark id="{anchor}-{markers[0]}">{also}<b>{numbers}</b> {escape(passage_text[a:b])}</mark>')
+        cursor = b
+    out.append(escape(passage_text[cursor:]))
+    return "".join(out)
 
 
-def _citation_html(c: Citation, sources: dict[str, Source], key: str) -> str:
-    passage = sources.get(c.passage_id)
-    body = _highlighted(passage.text, passage.start, c.start, c.end) if passage else f"<mark>{escape(c.quote)}</mark>"
-    meta = " · ".join(escape(part) for part in (c.outlet, c.source, (c.published_at or "")[:10]) if part)
-    return (
-        f'<div class="byline-source" id="src-{key}-{c.marker}"><b>[{c.marker}]</b> {escape(c.title)}'
-        f'<div class="meta">{meta}</div><div>{body}</div></div>'
-    )
+def _meta(*parts: str | None) -> str:
+    return " · ".join(escape(part) for part in parts if part)
+
+
+def _cited_sources(answer: Answer, key: str) -> str:
+    """Each cited passage once, under its article's title (said once), with all its cited sentences marked."""
+    by_id = {s.passage_id: s for s in answer.sources}
+    articles: dict[str, dict[str, list[Citation]]] = {}
+    for c in answer.citations:
+        articles.setdefault(c.article_id, {}).setdefault(c.passage_id, []).append(c)
+    blocks = []
+    for passages in articles.values():
+        first = next(iter(passages.values()))[0]
+        body = []
+        for passage_id, cited in passages.items():
+            passage = by_id.get(passage_id)
+            if passage is not None:
+                text = _marked(passage.text, passage.start, cited, f"src-{key}")
+            else:
+                text = " … ".join(f'<mark id="src-{key}-{c.marker}"><b>[{c.marker}]</b> {escape(c.quote)}</mark>' for c in cited)
+            body.append(f'<div class="byline-passage">{text}</div>')
+        meta = _meta(first.outlet, first.source, (first.published_at or "")[:10])
+        blocks.append(
+            f'<div class="byline-source"><div class="byline-source-title">{escape(first.title)}</div>'
+            f'<div class="meta">{meta}</div>{"".join(body)}</div>'
+        )
+    return "".join(blocks)
 
 
 def answer_message(answer: Answer, key: str) -> str:
@@ -80,20 +147,30 @@ def answer_message(answer: Answer, key: str) -> str:
     return "".join(parts)
 
 
-def sources_message(answer: Answer, key: str) -> tuple[str, str]:
-    """(title, html) of the box under an answer: its sources, or the closest passages."""
-    by_id = {s.passage_id: s for s in answer.sources}
-    if answer.citations and not answer.refused:
-        items = "".join(_citation_html(c, by_id, key) for c in answer.citations)
-        return "Sources", f'<div class="byline-sources"><span class="byline-sources-title">Sources</span>{items}</div>'
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
-    closest = "".join(
-        f'<div class="byline-source"><b>{escape(s.title)}</b><div class="meta">'
-        + " · ".join(escape(part) for part in (s.outlet, s.source, (s.published_at or "")[:10]) if part)
-        + f"</div><div>{escape(s.text)}</div></div>"
-        for s in answer.sources[:3]
-    )
-    return "Closest passages", closest or "<i>No passages were retrieved.</i>"
+
+def sources_html(answer: Answer, key: str) -> str:
+    """The box under an answer, closed so the answer stays in view: its sources, or for a refusal the closest
+    passages. A click on a marker opens it at the sentence (the page's script)."""
+    if answer.citations and not answer.refused:
+        sentences = len({(c.passage_id, c.start) for c in answer.citations})
+        articles = len({c.article_id for c in answer.citations})
+        summary = f"Sources: {_plural(sentences, 'sentence')} from {_plural(articles, 'article')}"
+        body = _cited_sources(answer, key)
+    else:
+        shown = answer.sources[:3]
+        if not shown:
+            return '<div class="byline-sources"><i>No passages were retrieved.</i></div>'
+        summary = f"Closest passages ({len(shown)}), none of which answers the question"
+        body = "".join(
+            f'<div class="byline-source"><div class="byline-source-title">{escape(s.title)}</div>'
+            f'<div class="meta">{_meta(s.outlet, s.source, (s.published_at or "")[:10])}</div>'
+            f'<div class="byline-passage">{escape(s.text)}</div></div>'
+            for s in shown
+        )
+    return f'<details class="byline-sources"><summary>{escape(summary)}</summary>{body}</details>'
 
 
 def status_html(text: str) -> str:
@@ -102,14 +179,17 @@ def status_html(text: str) -> str:
     return escape(text).replace("\n", "<br>")
 
 
-def streaming_message(text: str, standalone: str | None) -> str:
-    """The answer while it streams: escaped text inside an HTML block (no blank line ends it), so the chat's
-    Markdown never turns a link or image the model quotes into a live one."""
+def streaming_message(text: str, standalone: str | None, stage: Stage | None = None) -> str:
+    """The answer while it is made: what is happening now, then the text so far as escaped text inside an HTML block
+    (no blank line ends it, so the chat's Markdown never turns a link or image the model quotes into a live one),
+    its markers shown as markers though not yet checked."""
     head = f'<div class="byline-standalone">Understood as: {escape(standalone)}</div>' if standalone else ""
-    return f'{head}<div class="byline-streaming">{status_html(text)}</div>'
+    doing = f'<div class="byline-stage" role="status">{escape(stage.words)}</div>' if stage else ""
+    body = MARKER.sub(lambda m: f'<span class="byline-marker">{m.group(0)}</span>', status_html(text))
+    return f'{head}{doing}<div class="byline-streaming">{body}</div>'
 
 
-_NOT_ANSWER_TEXT = ("byline-standalone", "byline-scope", "byline-sources")
+_NOT_ANSWER_TEXT = ("byline-standalone", "byline-scope", "byline-sources", "byline-stage")
 
 
 class _Text(HTMLParser):

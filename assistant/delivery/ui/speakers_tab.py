@@ -7,12 +7,8 @@ from html import escape
 
 import gradio as gr
 
-from ingest.speakers.listing import SpeakerQuotes, quotes_of, resolve_speaker, speakers
+from ingest.speakers.listing import SpeakerQuotes, quotes_of, resolve_speaker
 from ingest.store.store import Store
-
-
-def speaker_choices(store: Store) -> list[tuple[str, str]]:
-    return [(f"{s.speaker} ({s.sentences})", s.speaker) for s in speakers(store.speaker_index())]
 
 
 def _article_text(store: Store, article_id: str, marks: dict[int, tuple[int, str]]) -> str:
@@ -32,11 +28,12 @@ def _article_text(store: Store, article_id: str, marks: dict[int, tuple[int, str
     return "".join(parts)
 
 
-def quotes_html(store: Store, quotes: SpeakerQuotes, asked: str) -> str:
-    understood = (
-        "" if asked.lower() in quotes.speaker.lower() else f' <span class="meta">(understood as {escape(quotes.speaker)})</span>'
-    )
-    out = [f"<h3>{escape(quotes.speaker)}{understood}</h3>"]
+def _words(name: str) -> set[str]:
+    return {w for w in "".join(c.lower() if c.isalnum() else " " for c in name).split()}
+
+
+def quotes_html(store: Store, quotes: SpeakerQuotes) -> str:
+    out = [f"<h3>{escape(quotes.speaker)}</h3>"]
     for article in quotes.articles:
         key = "".join(c for c in article.article_id if c.isalnum())
         anchors = {s.start: (s.end, f"q-{key}-{s.start}") for s in article.sentences}
@@ -50,24 +47,47 @@ def quotes_html(store: Store, quotes: SpeakerQuotes, asked: str) -> str:
     return "".join(out)
 
 
-def show_speaker(store: Store, name: str | None) -> str:
+NOTHING_PICKED = "<p class='byline-note'>Pick a speaker from the list, or type a name and press Enter.</p>"
+
+
+def show_speaker(store: Store, name: str | None) -> tuple[str, str | None]:
+    """(the quotes, the speaker the list should show): one control, so what is picked and what is shown agree."""
     name = " ".join((name or "").split())
     if not name:
-        return "<p>Pick a speaker, or type a name.</p>"
+        return NOTHING_PICKED, None
     matched = resolve_speaker(store.speaker_index(), name)
     if not matched:
-        return f"<p>The articles quote no one called “{escape(name)}”. The list shows everyone they quote.</p>"
-    return "".join(quotes_html(store, quotes_of(store, s), name) for s in matched)
-
-
-def speakers_tab(store: Store) -> gr.Dropdown:
-    """Builds the tab; returns the speaker list, whose choices the page refreshes on load."""
-    with gr.Row():
-        typed = gr.Textbox(label="Find a speaker", placeholder="a name; misspellings are fine", elem_id="byline-speaker-name")
-        picked = gr.Dropdown(
-            label="Speakers in the articles", choices=speaker_choices(store), value=None, elem_id="byline-speakers"
+        return (
+            f"<p class='byline-note'>The articles quote no one called “{escape(name)}”. Everyone they quote is listed below.</p>",
+            None,
         )
-    view = gr.HTML("<p>Pick a speaker, or type a name.</p>", elem_id="byline-quotes", elem_classes=["byline-quotes"])
-    typed.submit(lambda n: show_speaker(store, n), typed, view, api_name="speaker_quotes")
-    picked.change(lambda n: show_speaker(store, n), picked, view, api_visibility="private")
-    return picked
+    note = ""
+    if not any(_words(name) <= _words(m) for m in matched):
+        shown = ", ".join(matched)
+        note = f"<p class='byline-note'>No one is quoted as “{escape(name)}”; showing {escape(shown)}.</p>"
+    elif len(matched) > 1:
+        note = f"<p class='byline-note'>“{escape(name)}” fits {len(matched)} speakers: {escape(', '.join(matched))}.</p>"
+    html = note + "".join(quotes_html(store, quotes_of(store, s)) for s in matched)
+    return html, matched[0] if len(matched) == 1 else None
+
+
+def speakers_tab(store: Store) -> tuple[gr.Dropdown, gr.HTML]:
+    """Builds the tab; returns the speaker list and the list of everyone quoted, which the page keeps up to date."""
+    picked = gr.Dropdown(
+        label="Speaker: pick one, or type a name (misspellings are fine) and press Enter",
+        choices=[],
+        value=None,
+        allow_custom_value=True,
+        filterable=True,
+        elem_id="byline-speakers",
+    )
+    view = gr.HTML(NOTHING_PICKED, elem_id="byline-quotes", elem_classes=["byline-quotes"])
+    gr.Markdown("### Everyone quoted in the articles")
+    overview = gr.HTML(elem_id="byline-speaker-overview", elem_classes=["byline-quotes"])
+
+    def pick(name: str | None) -> tuple[str, object]:
+        html, speaker = show_speaker(store, name)
+        return html, gr.update(value=speaker) if speaker else gr.update()
+
+    picked.input(pick, picked, [view, picked], api_name="speaker_quotes")
+    return picked, overview

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from html import escape
+from typing import Any
 
 import gradio as gr
 
@@ -30,17 +30,14 @@ def _urls(text: str | None) -> list[str]:
     return [u for u in (text or "").split() if u.strip()]
 
 
-def web_section(
-    assistant: Assistant, settings: Settings, status: gr.HTML, refreshed: list, refreshed_values: Callable[[], tuple]
-) -> None:
-    """Builds the controls; `refreshed` are the components an ingest changes (table, article choices), and
-    `refreshed_values` gives their new values."""
+def web_section(assistant: Assistant, settings: Settings, status: gr.HTML) -> list[Any]:
+    """Builds the controls; returns the events that may change the stored articles."""
     feeds = FeedList(settings)
     with gr.Row():
-        with gr.Column():
+        with gr.Column(min_width=300):
             links = gr.Textbox(label="Add from the web: page or RSS/Atom feed URLs, one per line", lines=3, elem_id="byline-urls")
             fetch_button = gr.Button("Fetch and add")
-        with gr.Column():
+        with gr.Column(min_width=300):
             feed_url = gr.Textbox(label="Follow a feed (URL)", elem_id="byline-feed-url")
             with gr.Row():
                 follow = gr.Button("Follow", size="sm")
@@ -48,7 +45,7 @@ def web_section(
                 refresh = gr.Button("Refresh all feeds", size="sm")
             followed = gr.HTML(lambda: _feed_list(feeds), elem_id="byline-feeds")
 
-    def run(urls: list[str], progress: gr.Progress):
+    def run(urls: list[str], progress: gr.Progress) -> IngestReport:
         progress(0, desc="Fetching")
         done = [0]
 
@@ -56,23 +53,23 @@ def web_section(
             done[0] += n
             progress((done[0], None), desc=f"{done[0]} passages")
 
-        report = ingest_urls(urls, settings, assistant.store, progress=tick)
-        return web_report(report), *refreshed_values()
+        return ingest_urls(urls, settings, assistant.store, progress=tick)
 
     def add_links(text, progress=gr.Progress()):
         urls = _urls(text)
         if not urls:
-            return "Paste one or more http(s) links first.", gr.update(), gr.update()
-        return run(urls, progress)
+            return "Paste one or more http(s) links first.", gr.update()
+        report = run(urls, progress)
+        return web_report(report), "" if report.ok else gr.update()
 
     def refresh_all(progress=gr.Progress()):
         try:
             urls = [f.url for f in feeds.all()]
         except IngestError as err:
-            return status_html(str(err)), gr.update(), gr.update()
+            return status_html(str(err))
         if not urls:
-            return "No feeds to refresh: follow one first.", gr.update(), gr.update()
-        return run(urls, progress)
+            return "No feeds to refresh: follow one first."
+        return web_report(run(urls, progress))
 
     def change(url, adding: bool):
         url = (url or "").strip()
@@ -85,11 +82,12 @@ def web_section(
             message = str(err)
         return status_html(message), _feed_list(feeds)
 
-    outputs = [status, *refreshed]
-    fetch_button.click(add_links, links, outputs, api_name="add_urls")
-    refresh.click(refresh_all, None, outputs, api_name="refresh_feeds")
     follow.click(lambda u: change(u, True), feed_url, [status, followed], api_name="follow_feed")
     unfollow.click(lambda u: change(u, False), feed_url, [status, followed], api_name="unfollow_feed")
+    return [
+        fetch_button.click(add_links, links, [status, links], api_name="add_urls", show_progress_on=[status]),
+        refresh.click(refresh_all, None, status, api_name="refresh_feeds", show_progress_on=[status]),
+    ]
 
 
 def _feed_list(feeds: FeedList) -> str:
