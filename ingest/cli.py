@@ -6,6 +6,7 @@ import argparse
 import json
 import re
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from ingest.records import IngestError
@@ -98,16 +99,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
-    from ingest.pipeline import ingest_urls
+    from ingest.refresh import refresh_feeds
     from ingest.web.feeds import FeedList
 
     settings = settings_from_args(args, allow_private_urls=getattr(args, "allow_private_urls", None) or None)
-    feeds = FeedList(settings)
     try:
+        feeds = FeedList(settings)
         if args.action == "add":
             if not args.url:
                 return fail("give the feed's URL: byline feeds add URL")
-            added = feeds.add(args.url, args.name or "")
+            every = args.every * 60 if args.every is not None else None
+            added = feeds.add(args.url, args.name or "", every)
             say(f"following {args.url}" if added else f"already following {args.url}")
             return 0
         if args.action == "remove":
@@ -118,16 +120,17 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         followed = feeds.all()
         if args.action == "list":
             if args.json:
-                print(json.dumps([f.__dict__ for f in followed], indent=1))
+                print(json.dumps([{**asdict(f), "paused": f.paused(settings)} for f in followed], indent=1))
             elif not followed:
                 say("No feeds yet: `byline feeds add URL`.")
             for f in [] if args.json else followed:
                 say(f"{f.url}  {f.name}".rstrip())
+                say(f"    {f.status(settings)}")
             return 0
         if not followed:
             say("No feeds to refresh: `byline feeds add URL` first.")
             return 0
-        report = ingest_urls([f.url for f in followed], settings)
+        report = refresh_feeds(settings, feeds=feeds)
     except IngestError as err:
         return fail(str(err))
     return _print_report(report, args, each=True)
@@ -217,6 +220,7 @@ def register(sub) -> None:
     p.add_argument("action", choices=["add", "list", "remove", "refresh"])
     p.add_argument("url", nargs="?")
     p.add_argument("--name", help="a label for the feed (add)")
+    p.add_argument("--every", type=float, metavar="MINUTES", help="refresh this feed every MINUTES in `byline serve` (add)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--allow-private-urls", action="store_true", help="also fetch loopback/private addresses")
     add_store_flags(p)

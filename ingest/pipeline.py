@@ -101,6 +101,11 @@ def ingest_urls(
     return _ingest(web_articles(urls, settings, store, report), settings, store, report, progress, show_progress)
 
 
+def ingest_articles(articles: Iterator[Article], settings: Settings, store: Store, report: IngestReport) -> IngestReport:
+    """Articles already read (a feed refresh fetches them elsewhere), into the store and the report given."""
+    return _ingest(articles, settings, store, report, None, False)
+
+
 def _ingest(
     articles: Iterator[Article],
     settings: Settings,

@@ -118,6 +118,14 @@ class FetchingSettings(BaseModel):
     max_fetch_mb: float = Field(10.0, description="largest page or feed fetched")
     fetch_max_redirects: int = 5
     allow_private_urls: bool = Field(False, description="fetch loopback, private and link-local addresses too")
+    feed_interval_s: float = Field(
+        1800.0,
+        description="how often `byline serve` refreshes each followed feed (a feed's own interval or ttl may be longer); 0: never",
+    )
+    feed_tick_s: float = Field(30.0, description="how often `byline serve` looks for feeds that are due")
+    max_concurrent_fetches: int = Field(4, description="feeds fetched at once (one host's feeds one after another)")
+    feed_pause_after: int = Field(5, description="failures in a row after which a feed is paused until refreshed by hand")
+    feed_lease_s: float = Field(900.0, description="how long one process may hold a feed it is refreshing before another may")
 
     @property
     def max_fetch_bytes(self) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from assistant.core.answer import Stage
 from assistant.core.assistant import Assistant
 from assistant.core.checks.citations import parse_claims, verify_citations
 from assistant.core.evidence import select_evidence
@@ -116,7 +117,12 @@ def test_stream_emits_tokens_then_a_verified_answer(sample_settings):
     assistant = Assistant(sample_settings, chat_model=model, model_name="scripted")
     events = list(assistant.stream("What did Vance say?"))
     kinds = [e.kind for e in events]
-    assert kinds[0] == "evidence" and kinds[-1] == "answer" and kinds.count("token") > 3
+    assert kinds[:2] == ["stage", "evidence"] and kinds[-1] == "answer" and kinds.count("token") > 3
+    stages = [e.data for e in events if e.kind == "stage"]
+    assert stages == [Stage.SEARCHING, Stage.WRITING, Stage.CHECKING]  # each told before it starts
+    at = [i for i, kind in enumerate(kinds) if kind == "stage"]
+    tokens = [i for i, kind in enumerate(kinds) if kind == "token"]
+    assert at[1] < tokens[0] and tokens[-1] < at[2] < len(kinds) - 1
     answer = events[-1].data
     assert not answer.refused and answer.citations[0].quote.startswith("Before the anticipated dialogue")
     assert answer.standalone_question == "What did Vance say?" and answer.timings.first_token_s is not None

@@ -34,7 +34,7 @@ def _result_row(n: int) -> dict:
 @pytest.mark.browser
 def test_report_runs_no_script_from_any_field(tmp_path):
     from playwright.sync_api import sync_playwright
-    from test_ui_browser import CHROMIUM, FLAGS
+    from ui_kit import CHROMIUM, FLAGS
 
     from evals.report import write_report
     from evals.summary import build_summary

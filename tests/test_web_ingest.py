@@ -203,9 +203,16 @@ def test_cli_ingest_and_feeds(site, tmp_path):
     out = byline("ingest", f"{site}/bridge.html", f"{site}/nowhere", "--allow-private-urls", *store)
     assert out.returncode == 1 and "added" in out.stdout and f"{site}/nowhere: the server answered HTTP 404" in out.stderr
     assert byline("feeds", "add", f"{site}/feed.xml", "--name", "Harbour", *store).returncode == 0
-    listed = byline("feeds", "list", "--json", *store)
-    assert json.loads(listed.stdout) == [{"url": f"{site}/feed.xml", "name": "Harbour"}]
+    (listed,) = json.loads(byline("feeds", "list", "--json", *store).stdout)
+    assert (listed["url"], listed["name"], listed["last_fetched"], listed["paused"]) == (
+        f"{site}/feed.xml",
+        "Harbour",
+        None,
+        False,
+    )
     refreshed = byline("feeds", "refresh", "--allow-private-urls", *store)
     assert "added    " in refreshed.stdout and "unchanged" in refreshed.stdout  # the bridge page was already in
+    status = byline("feeds", "list", *store).stdout
+    assert "last fetched just now" in status and "1 entry added" in status
     assert byline("feeds", "remove", f"{site}/feed.xml", *store).returncode == 0
     assert "No feeds yet" in byline("feeds", "list", *store).stdout

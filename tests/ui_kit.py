@@ -38,7 +38,9 @@ def app_url(tmp_path_factory):
     xss = tmp_path_factory.mktemp("xss") / "harbour.txt"
     xss.write_text(f"{XSS_TITLE}\n{XSS_BODY}")
     ingest_paths([SAMPLE, xss], Settings(store=store))
-    proc, url = serve_app(store, env={"BYLINE_ALLOW_PRIVATE_URLS": "1"})  # the test site of the web test is on loopback
+    proc, url = serve_app(
+        store, env={"BYLINE_ALLOW_PRIVATE_URLS": "1", "BYLINE_FEED_INTERVAL_S": "0"}
+    )  # the test site of the web test is on loopback
     yield url
     proc.terminate()
     proc.wait(timeout=30)

@@ -44,7 +44,8 @@ class StoredArticle:
     outlet: str | None = None
 
 
-def _client(settings: Settings):
+def chroma_client(settings: Settings):
+    """The Chroma client of the configured store: embedded on disk, or a `chroma run` server."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -75,7 +76,7 @@ class Store:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._client = _client(settings)
+        self._client = chroma_client(settings)
         name = settings.store.collection
         if not _COLLECTION_NAME.fullmatch(name):
             raise IngestError(

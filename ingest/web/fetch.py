@@ -27,12 +27,41 @@ class FetchError(IngestError):
     """A URL that could not be fetched; the message names the URL, what went wrong and what to do."""
 
 
+class TryLater(FetchError):
+    """The server asked to be left alone for a while (429 or 503): when to come back, if it said."""
+
+    def __init__(self, message: str, retry_after_s: float | None):
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 @dataclass(frozen=True)
 class Fetched:
     url: str
     """Where the content came from, after redirects."""
     content_type: str
     body: bytes
+    status: int = 200
+    """304 when the server says the content did not change since the validators sent."""
+    etag: str | None = None
+    last_modified: str | None = None
+    """The validators to send next time, exactly as the server gave them (never made up)."""
+
+
+def retry_after_s(value: str | None, now: float | None = None) -> float | None:
+    """Retry-After as seconds from now: a number of seconds or an HTTP date."""
+    from email.utils import parsedate_to_datetime
+
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 def is_url(text: str) -> bool:
@@ -100,14 +129,23 @@ def _pinned(url: str, address: str | None) -> tuple[str, dict[str, str], dict]:
 
 
 def fetch(
-    url: str, settings: Settings, accept: str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5"
+    url: str,
+    settings: Settings,
+    accept: str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5",
+    etag: str | None = None,
+    last_modified: str | None = None,
 ) -> Fetched:
-    """GET with redirects followed by hand, so that every hop is checked like the first."""
+    """GET with redirects followed by hand, so that every hop is checked like the first. With validators from an
+    earlier fetch it is a conditional GET: a 304 comes back as a `Fetched` with no body."""
     import httpx
 
     fetching = settings.fetching
     deadline = time.monotonic() + fetching.fetch_deadline_s
     headers = {"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": ACCEPT_ENCODING}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
     current = url
     with httpx.Client(timeout=fetching.fetch_timeout_s, follow_redirects=False, headers=headers, trust_env=False) as client:
         for _ in range(fetching.fetch_max_redirects + 1):
@@ -120,16 +158,24 @@ def fetch(
                 request = client.build_request("GET", target, headers=host, extensions=extensions)
                 response = client.send(request, stream=True)
                 try:
+                    validators = (response.headers.get("etag") or etag, response.headers.get("last-modified") or last_modified)
+                    if response.status_code == 304:
+                        return Fetched(current, "", b"", 304, *validators)
                     if response.is_redirect:
                         location = response.headers.get("location", "")
                         if not location:
                             raise FetchError(f"{url}: a redirect without a target ({response.status_code})")
                         current = urljoin(current, location)
                         continue
+                    if response.status_code in (429, 503):
+                        wait = retry_after_s(response.headers.get("retry-after"))
+                        later = f"; it asks to wait {wait:.0f} s" if wait is not None else ""
+                        raise TryLater(f"{url}: the server is busy (HTTP {response.status_code}){later}; try again later", wait)
                     if response.status_code >= 400:
                         raise FetchError(f"{url}: the server answered HTTP {response.status_code}; check the link")
                     body = _read_capped(response, url, fetching.max_fetch_bytes, deadline, fetching.fetch_deadline_s)
-                    return Fetched(current, response.headers.get("content-type", "").lower(), body)
+                    fresh = (response.headers.get("etag"), response.headers.get("last-modified"))
+                    return Fetched(current, response.headers.get("content-type", "").lower(), body, 200, *fresh)
                 finally:
                     response.close()
             except httpx.TimeoutException:

@@ -60,7 +60,14 @@ def page_article(fetched: Fetched, asked: str) -> Article:
     return article
 
 
-def feed_entries(fetched: Fetched, asked: str) -> list[FeedEntry]:
+@dataclass(frozen=True)
+class ParsedFeed:
+    entries: list[FeedEntry]
+    ttl_s: float | None
+    """The feed's `<ttl>` (minutes in RSS) in seconds: how long the publisher asks readers to wait between polls."""
+
+
+def parse_feed(fetched: Fetched, asked: str) -> ParsedFeed:
     import feedparser
 
     parsed = feedparser.parse(fetched.body)
@@ -73,4 +80,9 @@ def feed_entries(fetched: Fetched, asked: str) -> list[FeedEntry]:
     ]
     if not entries:
         raise FetchError(f"{asked}: not a readable RSS or Atom feed, or a feed without entry links")
-    return entries
+    ttl = str(parsed.feed.get("ttl", "")).strip()
+    return ParsedFeed(entries, float(ttl) * 60 if ttl.isdigit() else None)
+
+
+def feed_entries(fetched: Fetched, asked: str) -> list[FeedEntry]:
+    return parse_feed(fetched, asked).entries

@@ -40,12 +40,14 @@ def web_articles(urls: Iterable[str], settings: Settings, store: Store, report: 
                     f"{url}: {len(entries)} entries; the first {fetching.max_feed_entries} were taken (BYLINE_MAX_FEED_ENTRIES)"
                 )
                 entries = entries[: fetching.max_feed_entries]
-            yield from _entry_articles(entries, settings, store, report, deadline)
+            yield from entry_articles(entries, settings, store, report, deadline)
 
 
-def _entry_articles(
+def entry_articles(
     entries: list[FeedEntry], settings: Settings, store: Store, report: IngestReport, deadline: float
 ) -> Iterator[Article]:
+    """The articles of a feed's entries not stored yet: an entry whose link is an article id already is not
+    fetched again."""
     known = store.existing_article_ids([e.link for e in entries])
     for entry in entries:
         if entry.link in known:

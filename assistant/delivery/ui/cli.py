@@ -46,6 +46,7 @@ def launch(settings: Settings) -> None:
     from assistant.delivery.turns import AnswerTurns
     from assistant.delivery.ui.app import PAGE_SCRIPT, build_app, theme
     from assistant.delivery.ui.render import CSS
+    from ingest.refresh import FeedScheduler
 
     server_log = logging.getLogger("byline")
     if not server_log.handlers:  # the server's log: failures' details, never shown to users
@@ -54,6 +55,7 @@ def launch(settings: Settings) -> None:
     credentials = parse_auth(settings.serving.auth)
     assistant = Assistant(settings)
     threading.Thread(target=assistant.warm_up, daemon=True).start()
+    FeedScheduler(settings, assistant.store).start()
     turns = AnswerTurns(settings.answer_concurrency, settings.serving.max_pending_per_session)
     blocks = build_app(settings, assistant, batch_runner(), turns)
     blocks.queue(default_concurrency_limit=settings.answer_concurrency)
@@ -123,6 +125,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     print(f"Byline is starting on http://{settings.serving.host}:{settings.serving.port} (Ctrl-C stops it)", flush=True)
     print(who_may_use(settings), flush=True)
+    every = settings.fetching.feed_interval_s
+    print(
+        f"Followed feeds are refreshed every {every / 60:g} min (BYLINE_FEED_INTERVAL_S)."
+        if every > 0
+        else "Followed feeds are refreshed only by hand (BYLINE_FEED_INTERVAL_S=0).",
+        flush=True,
+    )
     launch(settings)
     return 0
 

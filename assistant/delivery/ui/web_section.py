@@ -11,9 +11,13 @@ from assistant.core.assistant import Assistant
 from assistant.delivery.ui.render import status_html
 from ingest.pipeline import ingest_urls
 from ingest.records import IngestError
+from ingest.refresh import refresh_feeds
 from ingest.report import IngestReport
 from ingest.settings import Settings
 from ingest.web.feeds import FeedList
+
+FEED_STATUS_S = 15.0
+"""How often the feed list on the page is read again, so background refreshes show."""
 
 
 def web_report(report: IngestReport) -> str:
@@ -43,7 +47,10 @@ def web_section(assistant: Assistant, settings: Settings, status: gr.HTML) -> li
                 follow = gr.Button("Follow", size="sm")
                 unfollow = gr.Button("Stop following", size="sm")
                 refresh = gr.Button("Refresh all feeds", size="sm")
-            followed = gr.HTML(lambda: _feed_list(feeds), elem_id="byline-feeds")
+            followed = gr.HTML(lambda: _feed_list(feeds, settings), elem_id="byline-feeds")
+            gr.Timer(FEED_STATUS_S).tick(
+                lambda: _feed_list(feeds, settings), None, followed, api_visibility="private", show_progress="hidden", queue=False
+            )
 
     def run(urls: list[str], progress: gr.Progress) -> IngestReport:
         progress(0, desc="Fetching")
@@ -62,14 +69,14 @@ def web_section(assistant: Assistant, settings: Settings, status: gr.HTML) -> li
         report = run(urls, progress)
         return web_report(report), "" if report.ok else gr.update()
 
-    def refresh_all(progress=gr.Progress()):
+    def refresh_all():
         try:
-            urls = [f.url for f in feeds.all()]
+            if not feeds.all():
+                return "No feeds to refresh: follow one first.", _feed_list(feeds, settings)
+            report = refresh_feeds(settings, assistant.store, feeds)
         except IngestError as err:
-            return status_html(str(err))
-        if not urls:
-            return "No feeds to refresh: follow one first."
-        return web_report(run(urls, progress))
+            return status_html(str(err)), _feed_list(feeds, settings)
+        return web_report(report), _feed_list(feeds, settings)
 
     def change(url, adding: bool):
         url = (url or "").strip()
@@ -80,22 +87,30 @@ def web_section(assistant: Assistant, settings: Settings, status: gr.HTML) -> li
                 message = f"Stopped following {url}." if feeds.remove(url) else f"Not following {url}."
         except IngestError as err:
             message = str(err)
-        return status_html(message), _feed_list(feeds)
+        return status_html(message), _feed_list(feeds, settings)
 
     follow.click(lambda u: change(u, True), feed_url, [status, followed], api_name="follow_feed")
     unfollow.click(lambda u: change(u, False), feed_url, [status, followed], api_name="unfollow_feed")
     return [
         fetch_button.click(add_links, links, [status, links], api_name="add_urls", show_progress_on=[status]),
-        refresh.click(refresh_all, None, status, api_name="refresh_feeds", show_progress_on=[status]),
+        refresh.click(refresh_all, None, [status, followed], api_name="refresh_feeds", show_progress_on=[status]),
     ]
 
 
-def _feed_list(feeds: FeedList) -> str:
-    """Escaped HTML, not Markdown: a feed URL is user text, and a backtick in it must not end a code span."""
+def _feed_list(feeds: FeedList, settings: Settings) -> str:
+    """Each followed feed with its state in words. Escaped HTML, not Markdown: a feed URL is user text, and a
+    backtick in it must not end a code span."""
     try:
         followed = feeds.all()
     except IngestError as err:
         return f"<p>{escape(str(err))}</p>"
     if not followed:
         return "<p><em>No feeds followed yet.</em></p>"
-    return "<p>Following:</p><ul>" + "".join(f"<li><code>{escape(f.url)}</code></li>" for f in followed) + "</ul>"
+    every = settings.fetching.feed_interval_s
+    policy = f"refreshed every {every / 60:g} min while the app runs" if every > 0 else "refreshed only by hand"
+    items = "".join(
+        f"<li class='{'paused' if f.paused(settings) else ''}'><code>{escape(f.url)}</code>"
+        f"<div class='meta'>{escape(f.status(settings))}</div></li>"
+        for f in followed
+    )
+    return f"<p>Following ({escape(policy)}):</p><ul class='byline-feed-list'>{items}</ul>"
