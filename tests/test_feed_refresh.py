@@ -4,7 +4,6 @@ between processes; the background job; and a refresh killed half way."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
@@ -12,16 +11,17 @@ import sys
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
+from test_web_ingest import Site
 
 from conftest import RUN_DIR
 
 WORDS = "The harbour authority said on Monday that repairs to the quay would take three more weeks. " * 3
 
 
-class FeedSite(BaseHTTPRequestHandler):
+class FeedSite(Site):
     """Feeds /feed/N.xml whose entries a test adds to; pages /page/ID.html. Counts what it serves."""
 
     entries: dict[int, list[str]] = {}
@@ -35,18 +35,8 @@ class FeedSite(BaseHTTPRequestHandler):
     not_modified = 0
     validators_seen: list[tuple[int, str | None, str | None]] = []
 
-    def log_message(self, *args):
-        pass
-
     def _send(self, status: int, body: bytes = b"", kind: str = "text/html; charset=utf-8", headers: dict | None = None):
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self.wfile.write(body)
+        self.send(status, body, kind, headers)
         FeedSite.sent_bytes += len(body)
 
     def do_GET(self):

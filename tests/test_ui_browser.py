@@ -231,6 +231,8 @@ def test_add_a_page_and_follow_a_feed_from_the_articles_tab(page):
         shows_name(page, f"Following {site}/feed.xml.")
         page.get_by_role("button", name="Refresh all feeds").click()
         shows_name(page, "1 added, 0 updated, 1 unchanged")  # the harbour page is new, the bridge page was in
+        feeds = page.locator("#byline-feeds")
+        assert "last fetched just now" in feeds.inner_text() and "1 entry added" in feeds.inner_text()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "articles-from-the-web.png"), full_page=True)
     finally:
