@@ -157,7 +157,52 @@ def cmd_sweep_answer_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dedup_sweep(args: argparse.Namespace) -> int:
+    from evals.dedup import sweep, write_copies
+
+    try:
+        corpus = (
+            Path(args.corpus)
+            if args.corpus
+            else benchmark_paths("multihop-rag-500", Path(args.shared) if args.shared else SHARED)[0]
+        )
+    except DatasetError as err:
+        return fail(str(err))
+    if not corpus.is_file():
+        return fail(f"{corpus}: no such corpus; pass --corpus FILE or --shared DIR")
+    if args.write_copies:
+        n = write_copies(corpus, Path(args.write_copies), args.copies)
+        print(f"wrote {n} articles ({args.copies} copies of each) to {args.write_copies}")
+        return 0
+    result = sweep(corpus)
+    if args.json:
+        print(json.dumps(result, indent=1))
+        return 0
+    print(f"story threshold sweep on {corpus}: dev {result['dev_articles']} articles, test {result['test_articles']}")
+    print("  threshold  precision  recall  pairs found/true  false merges   (dev)")
+    for r in result["dev"]:
+        mark = "  <- chosen" if r["threshold"] == result["chosen"] else ""
+        print(
+            f"  {r['threshold']:9.2f}  {r['precision']:9.3f}  {r['recall']:6.3f}  {r['found_pairs']:5d}/{r['true_pairs']:<5d}"
+            f"  {r['false_merges']:12d}{mark}"
+        )
+    t = result["test"]
+    print(
+        f"test at {t['threshold']:.2f}: precision {t['precision']:.3f}, recall {t['recall']:.3f} "
+        f"({t['found_pairs']} pairs found, {t['true_pairs']} true, {t['false_merges']} false merges)"
+    )
+    return 0
+
+
 def register(sub) -> None:
+    p = sub.add_parser("dedup-sweep", help="copies of one story: pair precision/recall per threshold (dev), test")
+    p.add_argument("--corpus", help="JSONL corpus (default: MultiHop-RAG's)")
+    p.add_argument("--shared", help="folder holding benchmarks/ (default: ../shared)")
+    p.add_argument("--write-copies", metavar="FILE", help="instead, write the corpus with each article run by other outlets")
+    p.add_argument("--copies", type=int, default=3, help="copies of each article for --write-copies (default 3)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_dedup_sweep)
+
     p = sub.add_parser("sweep-topic-floor", help="choose speaker_topic_floor on dev speakers, report test")
     p.add_argument("--corpus", help="JSONL corpus with title and category (default: MultiHop-RAG's)")
     p.add_argument("--shared", help="folder holding benchmarks/ (default: ../shared)")

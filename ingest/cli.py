@@ -148,10 +148,13 @@ def cmd_articles(args: argparse.Namespace) -> int:
     elif not articles:
         say("The store is empty: add articles with `byline ingest PATH`.")
     else:
-        for a in articles:
+        story = None
+        for a in articles:  # copies of one story follow its earliest copy, marked ↳
             date = f"  {a.published_at[:10]}" if a.published_at else ""
             outlet = f"{a.outlet}, " if a.outlet else ""
-            say(f"{a.id}  {a.passages:>4} passages{date}  {a.title}  ({outlet}{a.source})")
+            copy = "  ↳ same story:" if a.story_id == story else ""
+            story = a.story_id
+            say(f"{a.id}  {a.passages:>4} passages{date}{copy}  {a.title}  ({outlet}{a.source})")
     return 0
 
 
@@ -178,14 +181,15 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     except IngestError as err:
         return fail(str(err))
     if not args.name:
-        everyone = speakers(index)
+        everyone = speakers(index, {a.id: a.story_id or a.id for a in store.articles()})
         if args.json:
             print(json.dumps([s.__dict__ for s in everyone], indent=1))
         elif not everyone:
             say("No speakers: the stored articles quote no one (or the store is empty).")
         for s in [] if args.json else everyone:
             say(
-                f"{s.speaker}  ({s.sentences} sentence{'s' * (s.sentences != 1)} in {s.articles} article{'s' * (s.articles != 1)})"
+                f"{s.speaker}  ({s.sentences} sentence{'s' * (s.sentences != 1)} in {s.articles} "
+                f"stor{'ies' if s.articles != 1 else 'y'})"
             )
         return 0
     matched = resolve_speaker(index, args.name)

@@ -148,9 +148,11 @@ def _ingest(
                     store.begin_write()
                     started = True
                 speakers = speaker_pool.submit(attribute, to_write)  # on the other core while this one embeds
+                stories = store.stories.assign([a for a, _ in to_write])
                 embedder = embedder or get_embedder(settings)
                 vectors = embedder.embed([p.text for _, ps in to_write for p in ps])
                 store.write(speakers.result(), vectors, replacing)
+                store.stories.record(stories)
             n = sum(len(ps) for _, ps in batch)
             bar.update(n)
             if progress:

@@ -225,3 +225,19 @@ def test_the_small_things(desk):
     style = "e => { const s = getComputedStyle(e); return [s.backgroundColor, s.borderLeftWidth, s.textAlign] }"
     assert saved.evaluate(style) != chip.evaluate(style)  # a saved chat does not look like an example
     shot(desk, "chat-empty-1280.png")
+
+
+def test_copies_of_one_story_are_grouped_in_the_articles_tab(desk):
+    from test_stories import COPY, WIRE
+
+    paste_article(desk, "Elin terminal to reopen", WIRE)
+    paste_article(desk, "Terminal reopens Monday", COPY)
+    table = desk.locator("#byline-articles")
+    desk.wait_for_function(
+        "() => document.querySelector('#byline-articles').innerText.includes('a copy of the story above')", timeout=15_000
+    )
+    rows = table.locator("tr").all_inner_texts()
+    first = next(i for i, r in enumerate(rows) if "Elin terminal to reopen" in r)
+    assert "2 copies of one story" in rows[first] and "a copy of the story above" in rows[first + 1]
+    assert "Terminal reopens Monday" in rows[first + 1]
+    shot(desk, "articles-grouped-1280.png")

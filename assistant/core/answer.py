@@ -25,6 +25,9 @@ class PassageRef(BaseModel):
     end: int
     published_at: str | None = None
     outlet: str | None = None
+    also_reported_by: list[str] = Field(
+        default_factory=list, description="the other outlets (or titles) that ran the same story, earliest first"
+    )
 
     @classmethod
     def fields_of(cls, passage: StoredPassage) -> dict:

@@ -17,7 +17,7 @@ from ingest.store.store import Store
 from .answer import Answer, Stage, Timings
 from .checks import CHECKS
 from .checks.check import CheckContext, Draft, run_checks
-from .compose import Event, compose_answer, extracted_answer
+from .compose import Event, compose_answer, extracted_answer, with_other_copies
 from .evidence import evidence_answers, with_sources
 from .generation import BackendError, Generation, Generator
 from .question import Question, QuestionError, clean_question, understand
@@ -95,7 +95,8 @@ class Assistant:
         timings.retrieve_s = time.perf_counter() - t0
         if found.extract is not None:
             yield Event("evidence", found.evidence)
-            yield Event("answer", extracted_answer(q, found, found.extract, self.describe(q.where), timings, started))
+            extract = extracted_answer(q, found, found.extract, self.describe(q.where), timings, started)
+            yield Event("answer", with_other_copies(extract, self.store.stories))
             return
         evidence = with_sources(found.evidence)
         yield Event("evidence", evidence)
@@ -116,7 +117,7 @@ class Assistant:
         timings.total_s = time.perf_counter() - started
         answer = compose_answer(q, found, generation or Generation(), verdicts, self.describe(q.where), timings)
         answer.model = self.model_name
-        yield Event("answer", answer)
+        yield Event("answer", with_other_copies(answer, self.store.stories))
 
     def understand(
         self, asked: str, history: list[tuple[str, str]], where: PassageFilter, index: SpeakerIndex, timings: Timings

@@ -14,6 +14,8 @@ from .retrieval import RetrievedPassage
 from .routes.route import Extract, Found
 
 if TYPE_CHECKING:
+    from ingest.store.stories import StoryIndex
+
     from .generation import Generation
 
 
@@ -70,8 +72,32 @@ def compose_answer(
     return answer
 
 
+def with_other_copies(answer: Answer, stories: StoryIndex) -> Answer:
+    """Each source and citation says which other outlets ran the same story (retrieval kept one copy of it)."""
+    refs = [*answer.citations, *answer.sources]
+    if not refs:
+        return answer
+    story_of = stories.story_of([r.article_id for r in refs])
+    copies = stories.copies(list(set(story_of.values())))
+
+    def others(article_id: str) -> list[str]:
+        found = copies.get(story_of[article_id], [])
+        return [
+            f"{c.outlet or c.title}" + (f" ({c.published_at[:10]})" if c.published_at else "")
+            for c in found
+            if c.article_id != article_id
+        ]
+
+    return answer.model_copy(
+        update={
+            "citations": [c.model_copy(update={"also_reported_by": others(c.article_id)}) for c in answer.citations],
+            "sources": [s.model_copy(update={"also_reported_by": others(s.article_id)}) for s in answer.sources],
+        }
+    )
+
+
 def source(p: RetrievedPassage) -> Source:
     return Source(**Source.fields_of(p), text=p.text, score=p.score)
 
 
-__all__ = ["Event", "compose_answer", "extracted_answer", "refusal_text", "source"]
+__all__ = ["Event", "compose_answer", "extracted_answer", "refusal_text", "source", "with_other_copies"]

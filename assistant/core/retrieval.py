@@ -36,6 +36,20 @@ def _near_duplicate(a: str, b: str, threshold: float) -> bool:
     return len(wa & wb) / len(wa | wb) >= threshold
 
 
+def one_copy_per_story(ranked: list[RetrievedPassage], store: Store) -> list[RetrievedPassage]:
+    """The passages of one copy of each story (the earliest published among those found; the filter already chose
+    which copies could be found), so ten outlets running one wire story leave room for other facts."""
+    if not ranked:
+        return ranked
+    story = store.stories.story_of([p.article_id for p in ranked])
+    chosen: dict[str, StoredPassage] = {}
+    for p in ranked:
+        best = chosen.get(story[p.article_id])
+        if best is None or (p.published_at or "9999") < (best.published_at or "9999"):
+            chosen[story[p.article_id]] = p
+    return [p for p in ranked if chosen[story[p.article_id]].article_id == p.article_id]
+
+
 class HybridSearch:
     """The retrieval component; holds no per-query state, so one instance serves every request."""
 
@@ -88,7 +102,7 @@ class HybridSearch:
             for pid, rk in ranks.items()
         ]
         kept: list[RetrievedPassage] = []
-        for p in sorted(fused, key=lambda p: p.score, reverse=True):
+        for p in one_copy_per_story(sorted(fused, key=lambda p: p.score, reverse=True), self.store):
             if not any(_near_duplicate(p.text, q.text, self.settings.retrieval.duplicate_similarity) for q in kept):
                 kept.append(p)
             if len(kept) == depth:

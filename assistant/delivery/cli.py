@@ -48,6 +48,8 @@ def print_answer(answer, stream=sys.stdout) -> None:
         for c in answer.citations:
             where = ", ".join(x for x in (c.outlet, (c.published_at or "")[:10], c.source) if x)
             say(f"  [{c.marker}] {c.title} ({where}, chars {c.start}-{c.end})\n      “{c.quote}”", file=stream)
+            if c.also_reported_by:
+                say(f"      also reported by: {', '.join(c.also_reported_by)}", file=stream)
     elif answer.sources:
         say("\nClosest passages:", file=stream)
         for s in answer.sources[:3]:

@@ -31,7 +31,11 @@ def conversation_markdown(answers: list[Answer]) -> str:
         lines += [f"**Byline:** {answer.answer}", ""]
         if answer.citations:
             lines += ["Sources:", ""]
-            lines += [_source_line(c.marker, c.quote, c.title, c.source, c.published_at, c.outlet) for c in answer.citations]
+            lines += [
+                _source_line(c.marker, c.quote, c.title, c.source, c.published_at, c.outlet)
+                + (f" (also reported by: {', '.join(c.also_reported_by)})" if c.also_reported_by else "")
+                for c in answer.citations
+            ]
             lines.append("")
         elif answer.refused and answer.sources:  # the refusal says the closest passages are listed below
             lines += ["Closest passages (none answers the question):", ""]

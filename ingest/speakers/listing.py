@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from ingest.speakers.index import SpeakerIndex
@@ -42,12 +43,19 @@ class SpeakerSummary:
     articles: int
 
 
-def speakers(index: SpeakerIndex) -> list[SpeakerSummary]:
-    """Every speaker, most quoted first."""
-    return [
-        SpeakerSummary(s, index.kinds.get(s, ""), len(index.quotes[s]), len({q.article_id for q in index.quotes[s]}))
-        for s in index.speakers()
-    ]
+def speakers(index: SpeakerIndex, story_of: dict[str, str] | None = None) -> list[SpeakerSummary]:
+    """Every speaker, most quoted first. A quote is counted once per story, not once per outlet that ran it:
+    `story_of` maps article ids to story ids (an article not in it is a story of its own)."""
+    story_of = story_of or {}
+    out = []
+    for s in index.speakers():
+        per_article = Counter(q.article_id for q in index.quotes[s])
+        per_story: dict[str, int] = {}
+        for article_id, n in per_article.items():
+            story = story_of.get(article_id, article_id)
+            per_story[story] = max(per_story.get(story, 0), n)
+        out.append(SpeakerSummary(s, index.kinds.get(s, ""), sum(per_story.values()), len(per_story)))
+    return sorted(out, key=lambda x: -x.sentences)
 
 
 def resolve_speaker(index: SpeakerIndex, name: str) -> list[str]:

@@ -27,6 +27,7 @@ from ingest.settings import Settings
 from ingest.speakers.index import SpeakerIndex
 from ingest.store.lexical import LexicalIndex
 from ingest.store.metadata import ChromaPassage, chroma_where, date_range, decode, encode
+from ingest.store.stories import StoryIndex
 
 _PAGE = 5000
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{1,510})[A-Za-z0-9]")
@@ -42,6 +43,8 @@ class StoredArticle:
     published_at: str | None
     passages: int
     outlet: str | None = None
+    story_id: str | None = None
+    """Copies of one story (one wire story run by several outlets) share it; an article alone is its own."""
 
 
 def chroma_client(settings: Settings):
@@ -86,6 +89,7 @@ class Store:
         self._collection = self._client.get_or_create_collection(
             name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
+        self.stories = StoryIndex(self._client, f"{name}-stories")
         self._lexical: LexicalIndex | None = None
         self._speakers: SpeakerIndex | None = None
         self._lock = threading.RLock()
@@ -113,26 +117,31 @@ class Store:
             offset += len(page["ids"])
 
     def articles(self) -> list[StoredArticle]:
+        """Every article, by title, with the copies of one story together (earliest first) under the first."""
         found: dict[str, dict] = {}
         counts: dict[str, int] = defaultdict(int)
         for page in self._pages(["metadatas"]):
             for meta in page["metadatas"]:
                 counts[meta["article_id"]] += 1
                 found.setdefault(meta["article_id"], meta)
-        return sorted(
-            (
-                StoredArticle(
-                    aid,
-                    m.get("title", ""),
-                    public_source(m.get("source", "")),
-                    m.get("published_at"),
-                    counts[aid],
-                    m.get("outlet"),
-                )
-                for aid, m in found.items()
-            ),
-            key=lambda a: (a.title.lower(), a.id),
-        )
+        stories = self.stories.story_of(list(found)) if found else {}
+        articles = [
+            StoredArticle(
+                aid,
+                m.get("title", ""),
+                public_source(m.get("source", "")),
+                m.get("published_at"),
+                counts[aid],
+                m.get("outlet"),
+                stories.get(aid, aid),
+            )
+            for aid, m in found.items()
+        ]
+        groups: dict[str, list[StoredArticle]] = defaultdict(list)
+        for a in sorted(articles, key=lambda a: (a.published_at or "9999", a.title.lower(), a.id)):
+            groups[a.story_id or a.id].append(a)
+        ordered = sorted(groups.values(), key=lambda g: (g[0].title.lower(), g[0].id))
+        return [a for group in ordered for a in group]
 
     def passages(self, ids: list[str], where: PassageFilter = PassageFilter()) -> dict[str, StoredPassage]:
         """The passages of those ids that exist (and pass the filter), by id."""
@@ -332,6 +341,7 @@ class Store:
             self.begin_write()
             self._note_removed(existing)
             self._collection.delete(ids=existing["ids"])
+            self.stories.remove([article_id])
             self.finish_write()
             return len(existing["ids"])
 

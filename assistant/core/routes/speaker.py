@@ -11,7 +11,7 @@ import numpy as np
 from assistant.core.attribution import NAME_FILLER, SpeakerQuestion
 from assistant.core.evidence import Evidence, relevance, select_evidence
 from assistant.core.question import Question
-from assistant.core.retrieval import RetrievedPassage
+from assistant.core.retrieval import RetrievedPassage, one_copy_per_story
 from assistant.core.routes.route import Found, RouteContext
 from assistant.core.support import content_words
 from ingest.embedding.embedder import Embedder
@@ -88,7 +88,7 @@ def speaker_evidence(
     """The asked speaker's sentences, most relevant first; a refusal when they never speak on the topic."""
     quotes = [q for s in asked.speakers for q in index.quotes.get(s, [])]
     stored = store.passages([q.passage_id for q in quotes], where)
-    passages = [RetrievedPassage.of(p, 0.0, {}) for p in stored.values()]
+    passages = one_copy_per_story([RetrievedPassage.of(p, 0.0, {}) for p in stored.values()], store)
     wanted = set(asked.speakers)
 
     def spoken(p: RetrievedPassage, start: int, end: int) -> bool:

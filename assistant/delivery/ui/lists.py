@@ -20,6 +20,8 @@ POLL_S = 5.0
 
 
 def plural(n: int, word: str) -> str:
+    if n != 1 and word.endswith("y"):
+        return f"{n} {word[:-1]}ies"
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
@@ -41,11 +43,12 @@ def outlet_choices(articles: list[StoredArticle]) -> list[str]:
 
 
 _COLUMNS: list[tuple[str, str, Any]] = [
-    ("Title", "title", lambda a: a.title or a.source),
-    ("Outlet", "outlet", lambda a: a.outlet or ""),
-    ("Published", "date", lambda a: (a.published_at or "")[:10]),
-    ("Passages", "num", lambda a: str(a.passages)),  # on a phone "9 passages": the header row is not shown there
-    ("Source", "source", lambda a: a.source),
+    ("Title", "title", lambda a, story: a.title or a.source),
+    ("Story", "story", lambda a, story: story.get(a.id, "")),
+    ("Outlet", "outlet", lambda a, story: a.outlet or ""),
+    ("Published", "date", lambda a, story: (a.published_at or "")[:10]),
+    ("Passages", "num", lambda a, story: str(a.passages)),  # on a phone "9 passages": the header row is not shown there
+    ("Source", "source", lambda a, story: a.source),
 ]
 
 
@@ -55,18 +58,35 @@ def _cell(css: str, value: str) -> str:
     return escape(value)
 
 
+def story_notes(articles: list[StoredArticle]) -> dict[str, str]:
+    """Copies of one story (they come together, earliest first): the first says how many there are."""
+    sizes = Counter(a.story_id or a.id for a in articles)
+    notes, seen = {}, set()
+    for a in articles:
+        story = a.story_id or a.id
+        if sizes[story] > 1:
+            notes[a.id] = f"{sizes[story]} copies of one story" if story not in seen else "↳ a copy of the story above"
+            seen.add(story)
+    return notes
+
+
 def articles_table(articles: list[StoredArticle]) -> str:
-    """The stored articles, title first; a column no article fills is left out."""
+    """The stored articles, title first, copies of one story together; a column no article fills is left out."""
     if not articles:
         return "<p class='byline-note'>No articles yet: add files, pasted text or web pages below.</p>"
-    columns = [c for c in _COLUMNS if any(c[2](a) for a in articles)]
+    story = story_notes(articles)
+    columns = [c for c in _COLUMNS if any(c[2](a, story) for a in articles)]
     head = "".join(f"<th>{name}</th>" for name, _, _ in columns)
     rows = "".join(
-        "<tr>" + "".join(f'<td class="{css}">{_cell(css, value(a))}</td>' for _, css, value in columns) + "</tr>"
+        f"<tr class='{'copy' if story.get(a.id, '').startswith('↳') else ''}'>"
+        + "".join(f'<td class="{css}">{_cell(css, value(a, story))}</td>' for _, css, value in columns)
+        + "</tr>"
         for a in articles
     )
     total = sum(a.passages for a in articles)
-    caption = f"{plural(len(articles), 'article')}, {plural(total, 'passage')}"
+    stories = len({a.story_id or a.id for a in articles})
+    told = f" ({plural(stories, 'story')})" if stories != len(articles) else ""
+    caption = f"{plural(len(articles), 'article')}{told}, {plural(total, 'passage')}"
     return f"<p class='byline-note'>{caption}</p><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
@@ -92,7 +112,7 @@ def speakers_overview(summaries: list[SpeakerSummary]) -> str:
         if not found:
             return ""
         items = "".join(
-            f"<li>{escape(s.speaker)} <span class='meta'>{plural(s.sentences, 'quote')} in {plural(s.articles, 'article')}"
+            f"<li>{escape(s.speaker)} <span class='meta'>{plural(s.sentences, 'quote')} in {plural(s.articles, 'story')}"
             "</span></li>"
             for s in found
         )
@@ -151,7 +171,7 @@ class ListKeeper:
         generation = self.assistant.store.generation
         articles = self.assistant.store.articles()
         outlets = outlet_choices(articles)
-        summaries = speakers(self.assistant.store.speaker_index())
+        summaries = speakers(self.assistant.store.speaker_index(), {a.id: a.story_id or a.id for a in articles})
         return [
             generation,
             gr.update(choices=article_choices(articles)),

@@ -51,6 +51,8 @@ CSS = """
 .byline-articles table, .byline-articles tr, .byline-articles th, .byline-articles td {border:none !important}
 .byline-articles tr {border-bottom:1px solid #e5e7eb !important}
 .byline-articles .unit {display:none}
+.byline-articles tr.copy td.title {font-weight:400;padding-left:20px}
+.byline-articles td.story {color:#6b7280;font-size:0.9em}
 @media (max-width: 600px) {
   .byline-source {padding:4px 6px;font-size:0.92em}
   #byline-intro p {display:none}
@@ -124,9 +126,14 @@ def _cited_sources(answer: Answer, key: str) -> str:
                 text = " … ".join(f'<mark id="src-{key}-{c.marker}"><b>[{c.marker}]</b> {escape(c.quote)}</mark>' for c in cited)
             body.append(f'<div class="byline-passage">{text}</div>')
         meta = _meta(first.outlet, first.source, (first.published_at or "")[:10])
+        also = (
+            f'<div class="meta byline-also">Also reported by: {escape(", ".join(first.also_reported_by))}</div>'
+            if first.also_reported_by
+            else ""
+        )
         blocks.append(
             f'<div class="byline-source"><div class="byline-source-title">{escape(first.title)}</div>'
-            f'<div class="meta">{meta}</div>{"".join(body)}</div>'
+            f'<div class="meta">{meta}</div>{also}{"".join(body)}</div>'
         )
     return "".join(blocks)
 

@@ -1,0 +1,144 @@
+"""Which stored articles are copies of one story: a small Chroma collection beside the passages (one record per
+article: its story id, outlet, date, MinHash signature and band keys), so every process on the store shares it
+and a new article finds its copies by a band lookup, not a scan."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from ingest.records import Article
+from ingest.stories.fingerprint import BANDS, SAME_STORY, Fingerprint, same_story
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One outlet's copy of a story."""
+
+    article_id: str
+    story_id: str
+    title: str
+    outlet: str | None
+    published_at: str | None
+
+
+@dataclass(frozen=True)
+class StoryRecord:
+    copy: Copy
+    fingerprint: Fingerprint
+
+
+def _metadata(record: StoryRecord) -> dict[str, Any]:
+    c, fp = record.copy, record.fingerprint
+    signature, hashes = fp.encode()
+    meta: dict[str, Any] = {"story_id": c.story_id, "title": c.title, "signature": signature, "shingles": hashes}
+    meta.update({f"band_{i}": key for i, key in enumerate(fp.bands())})
+    if c.outlet:
+        meta["outlet"] = c.outlet
+    if c.published_at:
+        meta["published_at"] = c.published_at
+    return meta
+
+
+def _copy(article_id: str, meta: dict[str, Any]) -> Copy:
+    return Copy(article_id, str(meta["story_id"]), str(meta.get("title", "")), meta.get("outlet"), meta.get("published_at"))
+
+
+class StoryIndex:
+    def __init__(self, client: Any, name: str):
+        self._collection = client.get_or_create_collection(name, embedding_function=None)
+        self._bands: dict[str, set[str]] | None = None
+        self._seen = -1
+        """The band keys of every record, held in memory (a Chroma filter over 64 keys costs tens of ms an
+        article); read again when the collection's count moves, as when another process added articles."""
+
+    def _band_map(self) -> dict[str, set[str]]:
+        count = self._collection.count()
+        if self._bands is None or count != self._seen:
+            bands: dict[str, set[str]] = defaultdict(set)
+            offset = 0
+            while True:
+                page = self._collection.get(include=["metadatas"], limit=2000, offset=offset)
+                if not page["ids"]:
+                    break
+                for article_id, meta in zip(page["ids"], page["metadatas"] or [], strict=False):
+                    for i in range(BANDS):
+                        bands[f"{i}:{meta[f'band_{i}']}"].add(article_id)
+                offset += len(page["ids"])
+            self._bands, self._seen = bands, count
+        return self._bands
+
+    def assign(self, articles: list[Article], threshold: float = SAME_STORY) -> list[StoryRecord]:
+        """Each article's story: that of the stored (or earlier in this list) article it is a copy of, else its own
+        id. Nothing is written: `record` does that once the articles are stored."""
+        out: list[StoryRecord] = []
+        for article in articles:
+            fp = Fingerprint.of(article.text)
+            story = self._match(article.id, fp, threshold) or next(
+                (r.copy.story_id for r in out if same_story(fp, r.fingerprint, threshold)), article.id
+            )
+            copy = Copy(article.id, story, article.title, article.outlet, article.published_at)
+            out.append(StoryRecord(copy, fp))
+        return out
+
+    def _match(self, article_id: str, fp: Fingerprint, threshold: float) -> str | None:
+        bands = self._band_map()
+        candidates = set().union(*(bands.get(f"{i}:{key}", set()) for i, key in enumerate(fp.bands()))) - {article_id}
+        if not candidates:
+            return None
+        found = self._collection.get(ids=sorted(candidates)[:500], include=["metadatas"])
+        best, best_score = None, 0.0
+        for meta in found["metadatas"] or []:
+            other = Fingerprint.decode(str(meta["signature"]), str(meta["shingles"]))
+            score = fp.containment(other)
+            if score > best_score and same_story(fp, other, threshold):
+                best, best_score = str(meta["story_id"]), score
+        return best
+
+    def record(self, records: list[StoryRecord]) -> None:
+        if not records:
+            return
+        bands = self._band_map()
+        self._collection.upsert(
+            ids=[r.copy.article_id for r in records],
+            embeddings=[[0.0]] * len(records),
+            metadatas=[_metadata(r) for r in records],
+        )
+        for r in records:
+            for i, key in enumerate(r.fingerprint.bands()):
+                bands[f"{i}:{key}"].add(r.copy.article_id)
+        self._seen = self._collection.count()
+
+    def remove(self, article_ids: list[str]) -> None:
+        if article_ids:
+            self._collection.delete(ids=article_ids)
+            self._bands = None
+
+    def story_of(self, article_ids: list[str]) -> dict[str, str]:
+        """Article id → story id; an article without a record (stored before stories were kept) is its own."""
+        found = self._collection.get(ids=list(dict.fromkeys(article_ids)), include=["metadatas"])
+        known = {i: str(m["story_id"]) for i, m in zip(found["ids"], found["metadatas"] or [], strict=False)}
+        return {a: known.get(a, a) for a in article_ids}
+
+    def copies(self, story_ids: list[str]) -> dict[str, list[Copy]]:
+        """Every stored copy of each story, earliest first."""
+        wanted = list(dict.fromkeys(story_ids))
+        if not wanted:
+            return {}
+        where = {"story_id": wanted[0]} if len(wanted) == 1 else {"story_id": {"$in": wanted}}
+        found = self._collection.get(where=where, include=["metadatas"])
+        out: dict[str, list[Copy]] = defaultdict(list)
+        for article_id, meta in zip(found["ids"], found["metadatas"] or [], strict=False):
+            copy = _copy(article_id, meta)
+            out[copy.story_id].append(copy)
+        for group in out.values():
+            group.sort(key=lambda c: (c.published_at or "9999", c.article_id))
+        return dict(out)
+
+    def all(self) -> list[Copy]:
+        found = self._collection.get(include=["metadatas"])
+        return [_copy(i, m) for i, m in zip(found["ids"], found["metadatas"] or [], strict=False)]
+
+
+__all__ = ["BANDS", "Copy", "StoryIndex", "StoryRecord"]
