@@ -206,7 +206,8 @@ def cmd_quotes(args: argparse.Namespace) -> int:
             date = f", {article.published_at[:10]}" if article.published_at else ""
             say(f"  {article.title} ({article.source}{date})")
             for sentence in article.sentences:
-                say(f"    - {sentence.text}")
+                differs = "  [worded differently in other copies of this story]" if sentence.differs else ""
+                say(f"    - {sentence.text}{differs}")
     return 0
 
 

@@ -79,7 +79,27 @@ def test_ingest_groups_copies_and_retrieval_keeps_one(settings, tmp_path):
     summary = {s.speaker: s for s in speakers(store.speaker_index(), story)}
     ruiz = next(s for name, s in summary.items() if "Ruiz" in name)
     assert ruiz.articles == 2  # her quote in the wire story and its copy count once; the later story once more
+    from ingest.speakers.listing import quotes_of
+
+    copies = [a for a in quotes_of(store, ruiz.speaker).articles if a.story_id == story["wire-1"]]
+    assert len(copies) == 2 and not any(s.differs for a in copies for s in a.sentences)  # the same words
     assert store.remove("wire-1") and "wire-1" not in [c.article_id for c in store.stories.all()]
+
+
+def test_a_quote_worded_differently_in_a_copy_is_marked(settings, tmp_path):
+    from ingest.pipeline import ingest_paths
+    from ingest.speakers.listing import quotes_of
+    from ingest.store.store import Store
+
+    changed = COPY.replace("the cranes had been tested overnight", "the cranes were safe")
+    records = [*_records()[:1], {**_records()[1], "text": changed}]
+    ingest_paths([_feed(tmp_path / "news.jsonl", records)], settings)
+    store = Store(settings)
+    ruiz = next(s for s in store.speaker_index().speakers() if "Ruiz" in s)
+    quotes = quotes_of(store, ruiz)
+    marked = {a.article_id: [s.differs for s in a.sentences] for a in quotes.articles}
+    assert marked == {"wire-1": [True], "valley-1": [True]}  # each copy has words the other lacks
+    assert all(a.story_id == "wire-1" for a in quotes.articles)
 
 
 def test_answers_say_who_else_ran_the_story(settings, tmp_path):

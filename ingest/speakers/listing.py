@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from ingest.speakers.index import SpeakerIndex
 from ingest.store.store import Store
@@ -14,6 +14,8 @@ class QuotedSentence:
     text: str
     start: int
     end: int
+    differs: bool = False
+    """Other copies of the article's story quote this speaker, and none of them has these words: a finding."""
 
 
 @dataclass
@@ -23,6 +25,7 @@ class SpeakerInArticle:
     source: str
     published_at: str | None
     sentences: list[QuotedSentence] = field(default_factory=list)
+    story_id: str | None = None
 
 
 @dataclass
@@ -81,4 +84,26 @@ def quotes_of(store: Store, speaker: str) -> SpeakerQuotes:
         if all(s.start != q.start for s in entry.sentences):
             entry.sentences.append(QuotedSentence(p.text[q.start - p.start : q.end - p.start], q.start, q.end))
     articles = sorted(by_article.values(), key=lambda a: (a.published_at or "", a.title), reverse=True)
-    return SpeakerQuotes(speaker, index.kinds.get(speaker, ""), articles)
+    story = store.stories.story_of(list(by_article)) if by_article else {}
+    for a in articles:
+        a.story_id = story.get(a.article_id, a.article_id)
+    return SpeakerQuotes(speaker, index.kinds.get(speaker, ""), mark_differences(articles))
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple("".join(c.lower() if c.isalnum() else " " for c in text).split())
+
+
+def mark_differences(articles: list[SpeakerInArticle]) -> list[SpeakerInArticle]:
+    """Where copies of one story quote the speaker, a sentence that no other copy has word for word is marked:
+    an outlet that changed a quote is worth seeing."""
+    by_story: dict[str, list[SpeakerInArticle]] = {}
+    for a in articles:
+        by_story.setdefault(a.story_id or a.article_id, []).append(a)
+    for copies in by_story.values():
+        if len(copies) < 2:
+            continue
+        for a in copies:
+            others = {_words(s.text) for b in copies if b is not a for s in b.sentences}
+            a.sentences = [replace(s, differs=_words(s.text) not in others) for s in a.sentences]
+    return articles

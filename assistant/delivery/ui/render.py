@@ -34,6 +34,7 @@ CSS = """
 .byline-quotes details {margin:4px 0 12px}
 .byline-quotes .article-text {white-space:pre-wrap;overflow-wrap:anywhere;max-height:360px;overflow:auto;padding:6px;background:#f8fafc}
 .byline-quotes mark {background:#fde68a}
+.byline-differs {font-size:0.8em;color:#92400e;background:#fef3c7;border-radius:4px;padding:0 4px}
 .byline-note {color:#374151;margin:4px 0}
 .byline-articles table {width:100%;border-collapse:collapse}
 .byline-articles th, .byline-articles td {text-align:left;padding:6px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top}

@@ -38,7 +38,12 @@ def quotes_html(store: Store, quotes: SpeakerQuotes) -> str:
         key = "".join(c for c in article.article_id if c.isalnum())
         anchors = {s.start: (s.end, f"q-{key}-{s.start}") for s in article.sentences}
         meta = " · ".join(escape(x) for x in (article.source, (article.published_at or "")[:10]) if x)
-        items = "".join(f'<li><a href="#{anchors[s.start][1]}">{escape(s.text)}</a></li>' for s in article.sentences)
+        items = "".join(
+            f'<li><a href="#{anchors[s.start][1]}">{escape(s.text)}</a>'
+            + (' <span class="byline-differs">worded differently in other copies of this story</span>' if s.differs else "")
+            + "</li>"
+            for s in article.sentences
+        )
         out.append(
             f"<div><b>{escape(article.title)}</b> <span class='meta'>{meta}</span><ul>{items}</ul>"
             f"<details><summary>Read the article</summary><div class='article-text'>"
