@@ -170,6 +170,20 @@ def cmd_dedup_sweep(args: argparse.Namespace) -> int:
         return fail(str(err))
     if not corpus.is_file():
         return fail(f"{corpus}: no such corpus; pass --corpus FILE or --shared DIR")
+    if args.cost:
+        import tempfile
+
+        from evals.dedup import ingest_cost
+
+        with tempfile.TemporaryDirectory(prefix="byline-dedup-cost-") as tmp:
+            cost = ingest_cost(args.cost, Path(args.shared) if args.shared else SHARED, Path(tmp))
+        print(
+            json.dumps(cost, indent=1)
+            if args.json
+            else f"ingest of {cost['passages']} passages: with copies found {min(cost['seconds']['with']):.1f} s, without "
+            f"{min(cost['seconds']['without']):.1f} s (best of 2 each): ratio {cost['ratio']:.3f}"
+        )
+        return 0
     if args.write_copies:
         n = write_copies(corpus, Path(args.write_copies), args.copies)
         print(f"wrote {n} articles ({args.copies} copies of each) to {args.write_copies}")
@@ -200,6 +214,7 @@ def register(sub) -> None:
     p.add_argument("--shared", help="folder holding benchmarks/ (default: ../shared)")
     p.add_argument("--write-copies", metavar="FILE", help="instead, write the corpus with each article run by other outlets")
     p.add_argument("--copies", type=int, default=3, help="copies of each article for --write-copies (default 3)")
+    p.add_argument("--cost", type=int, metavar="PASSAGES", help="instead, time ingest with and without finding copies")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_dedup_sweep)
 

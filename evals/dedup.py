@@ -191,3 +191,18 @@ def write_copies(corpus: Path, out: Path, copies: int = 3) -> int:
             )
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(lines)
+
+
+def ingest_cost(passages: int, shared: Path, folder: Path) -> dict:
+    """Ingest of the bench corpus with and without finding copies, each in a fresh store, alternated twice."""
+    from evals.bench.bench import build_corpus, ingest_subprocess
+
+    corpus, _ = build_corpus(passages, shared, folder)
+    runs: dict[str, list[float]] = {"with": [], "without": []}
+    for round_ in range(2):
+        for mode in ("without", "with"):
+            store = folder / f"store-{mode}-{round_}"
+            result = ingest_subprocess(corpus, store, env_extra={"BYLINE_FIND_COPIES": "true" if mode == "with" else "false"})
+            runs[mode].append(result["seconds"])
+    best = {mode: min(seconds) for mode, seconds in runs.items()}
+    return {"passages": passages, "seconds": runs, "ratio": best["with"] / best["without"]}

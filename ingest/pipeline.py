@@ -148,7 +148,7 @@ def _ingest(
                     store.begin_write()
                     started = True
                 speakers = speaker_pool.submit(attribute, to_write)  # on the other core while this one embeds
-                stories = store.stories.assign([a for a, _ in to_write])
+                stories = store.stories.assign([a for a, _ in to_write]) if settings.ingest.find_copies else []
                 embedder = embedder or get_embedder(settings)
                 vectors = embedder.embed([p.text for _, ps in to_write for p in ps])
                 store.write(speakers.result(), vectors, replacing)

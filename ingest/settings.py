@@ -64,6 +64,9 @@ class IngestSettings(BaseModel):
     max_article_chars: int = 1_000_000
     passage_max_tokens: int = 120
     passage_max_sentences: int = 4
+    find_copies: bool = Field(
+        True, description="give each article a story id, so copies of one story are found (off: each its own)"
+    )
 
     @property
     def max_file_bytes(self) -> int:

@@ -118,9 +118,17 @@ def test_the_question_vector_is_embedded_once():
     assert ctx.vector is ctx.vector and calls == [["Where?"]]
 
 
+class FakeStories:
+    """Every article a story of its own."""
+
+    def story_of(self, article_ids: list[str]) -> dict[str, str]:
+        return {a: a for a in article_ids}
+
+
 class FakeStore:
     def __init__(self, passages: list[RetrievedPassage]):
         self.by_id = {p.id: p for p in passages}
+        self.stories = FakeStories()
 
     def passages(self, ids: list[str], where: PassageFilter = PassageFilter()) -> dict[str, RetrievedPassage]:
         return {i: self.by_id[i] for i in ids if i in self.by_id}

@@ -187,7 +187,7 @@ def test_speakers_are_stored_and_the_index_follows_the_collection(tmp_path):
 def test_quotes_command(sample_settings):
     store = ["--store", str(sample_settings.store.path)]
     everyone = byline("quotes", *store)
-    assert everyone.returncode == 0 and "JD Vance  (2 sentences in 1 article)" in everyone.stdout
+    assert everyone.returncode == 0 and "JD Vance  (2 sentences in 1 story)" in everyone.stdout
     one = byline("quotes", "Vanse", "--json", *store)
     (found,) = json.loads(one.stdout)
     assert found["speaker"] == "JD Vance" and len(found["articles"][0]["sentences"]) == 2

@@ -139,6 +139,7 @@ def test_who_said_what_on_a_phone(phone):
     assert "Donald Trump" in overview.inner_text()  # the list it points to is on the page
     box = phone.locator("#byline-speakers").bounding_box()
     assert box and box["width"] > 300  # one full-width control, not two squeezed side by side
+    phone.wait_for_timeout(800)  # the option list fades out
     shot(phone, "who-said-what-390.png")
 
 
@@ -209,7 +210,9 @@ def test_one_passage_cited_twice_is_shown_once_and_a_refusal_export_lists_passag
 def test_the_small_things(desk):
     chat = desk.locator("#byline-chat")
     assert chat.locator("label[data-testid='block-label']").filter(visible=True).count() == 0  # no label over the chat
-    assert re.search(r"\d+ articles? loaded", chat.inner_text())
+    desk.wait_for_function(  # filled in as the page loads
+        "() => /\\d+ articles? loaded/.test(document.querySelector('#byline-chat').innerText)", timeout=15_000
+    )
     desk.get_by_text("Filters for this conversation").click()
     labels = dropdown_options(desk, "byline-only")
     assert labels and not any(re.search(r"\(?[0-9a-f]{12,}\)?$", label) for label in labels)

@@ -112,11 +112,12 @@ class PeakRSS:
         return self.peak / 2**20
 
 
-def ingest_subprocess(corpus: Path, store: Path, chroma_url: str | None = None) -> dict:
+def ingest_subprocess(corpus: Path, store: Path, chroma_url: str | None = None, env_extra: dict | None = None) -> dict:
     """End-to-end ingest as a user runs it (`python -m ingest`), with its wall time and peak memory."""
     cmd = [sys.executable, "-m", "ingest", str(corpus), "--json"]
     cmd += ["--chroma-url", chroma_url] if chroma_url else ["--store", str(store)]
     env = {**os.environ, "BYLINE_STORE": str(store), "BYLINE_COLLECTION": "bench", "BYLINE_MAX_FILE_MB": "2000"}
+    env.update(env_extra or {})
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     peak = PeakRSS(proc.pid)
