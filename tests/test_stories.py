@@ -140,7 +140,8 @@ def test_finding_copies_costs_little_per_article(settings, tmp_path):
     from ingest.records import Article
     from ingest.store.stories import StoryIndex
 
-    index = StoryIndex(chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False)), "cost-stories")
+    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
+    index = StoryIndex(client, "cost-stories")
     import random
 
     rng = random.Random(1)
@@ -154,3 +155,6 @@ def test_finding_copies_costs_little_per_article(settings, tmp_path):
     per = (time.perf_counter() - t0) / len(articles)
     print(f"\nstory assignment: {per * 1000:.1f} ms an article (600 articles, in batches of 50)")
     assert len({c.story_id for c in index.all()}) == 540  # each copy found, nothing else merged
+    again = StoryIndex(client, "cost-stories")  # as another process would: the records read back from Chroma
+    (copy,) = again.assign([Article("late", "t", "s", texts[0] + " Copyright 2026 Morning Post.")])
+    assert copy.copy.story_id == "a0"

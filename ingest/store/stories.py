@@ -1,6 +1,6 @@
 """Which stored articles are copies of one story: a small Chroma collection beside the passages (one record per
-article: its story id, outlet, date, MinHash signature and band keys), so every process on the store shares it
-and a new article finds its copies by a band lookup, not a scan."""
+article: its story id, outlet, date, MinHash signature and shingle hashes), so every process on the store shares
+it; a new article finds its copies through the signature's bands, held in memory, not by a scan."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from ingest.records import Article
-from ingest.stories.fingerprint import BANDS, SAME_STORY, Fingerprint, same_story
+from ingest.stories.fingerprint import SAME_STORY, Fingerprint, containment, same_story
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,6 @@ def _metadata(record: StoryRecord) -> dict[str, Any]:
     c, fp = record.copy, record.fingerprint
     signature, hashes = fp.encode()
     meta: dict[str, Any] = {"story_id": c.story_id, "title": c.title, "signature": signature, "shingles": hashes}
-    meta.update({f"band_{i}": key for i, key in enumerate(fp.bands())})
     if c.outlet:
         meta["outlet"] = c.outlet
     if c.published_at:
@@ -49,51 +50,53 @@ class StoryIndex:
     def __init__(self, client: Any, name: str):
         self._collection = client.get_or_create_collection(name, embedding_function=None)
         self._bands: dict[str, set[str]] | None = None
+        self._known: dict[str, tuple[str, np.ndarray]] = {}
         self._seen = -1
-        """The band keys of every record, held in memory (a Chroma filter over 64 keys costs tens of ms an
-        article); read again when the collection's count moves, as when another process added articles."""
+        """Every record's band keys, story and shingle hashes, held in memory (a Chroma filter over 64 keys, or a
+        read of the candidates, costs tens of ms an article; the hashes take about 1 kB an article); read again
+        when the collection's count moves, as when another process added articles."""
 
     def _band_map(self) -> dict[str, set[str]]:
         count = self._collection.count()
         if self._bands is None or count != self._seen:
             bands: dict[str, set[str]] = defaultdict(set)
+            known: dict[str, tuple[str, np.ndarray]] = {}
             offset = 0
             while True:
                 page = self._collection.get(include=["metadatas"], limit=2000, offset=offset)
                 if not page["ids"]:
                     break
                 for article_id, meta in zip(page["ids"], page["metadatas"] or [], strict=False):
-                    for i in range(BANDS):
-                        bands[f"{i}:{meta[f'band_{i}']}"].add(article_id)
+                    fp = Fingerprint.decode(str(meta["signature"]), str(meta["shingles"]))
+                    for i, key in enumerate(fp.bands()):
+                        bands[f"{i}:{key}"].add(article_id)
+                    known[article_id] = (str(meta["story_id"]), fp.hashes)
                 offset += len(page["ids"])
-            self._bands, self._seen = bands, count
+            self._bands, self._known, self._seen = bands, known, count
         return self._bands
 
     def assign(self, articles: list[Article], threshold: float = SAME_STORY) -> list[StoryRecord]:
         """Each article's story: that of the stored (or earlier in this list) article it is a copy of, else its own
         id. Nothing is written: `record` does that once the articles are stored."""
         out: list[StoryRecord] = []
+        bands = self._band_map()
         for article in articles:
             fp = Fingerprint.of(article.text)
-            story = self._match(article.id, fp, threshold) or next(
+            story = self._match(article.id, fp, bands, threshold) or next(
                 (r.copy.story_id for r in out if same_story(fp, r.fingerprint, threshold)), article.id
             )
             copy = Copy(article.id, story, article.title, article.outlet, article.published_at)
             out.append(StoryRecord(copy, fp))
         return out
 
-    def _match(self, article_id: str, fp: Fingerprint, threshold: float) -> str | None:
-        bands = self._band_map()
+    def _match(self, article_id: str, fp: Fingerprint, bands: dict[str, set[str]], threshold: float) -> str | None:
         candidates = set().union(*(bands.get(f"{i}:{key}", set()) for i, key in enumerate(fp.bands()))) - {article_id}
-        if not candidates:
-            return None
-        found = self._collection.get(ids=sorted(candidates)[:500], include=["metadatas"])
         best, best_score = None, 0.0
-        for meta in found["metadatas"] or []:
-            other = Fingerprint.decode(str(meta["signature"]), str(meta["shingles"]))
-            score = fp.containment(other)
-            if score > best_score and same_story(fp, other, threshold):
-                best, best_score = str(meta["story_id"]), score
+        for other in candidates:
+            story, hashes = self._known[other]
+            score = containment(fp.hashes, hashes)
+            if score >= threshold and score > best_score:
+                best, best_score = story, score
         return best
 
     def record(self, records: list[StoryRecord]) -> None:
@@ -108,6 +111,7 @@ class StoryIndex:
         for r in records:
             for i, key in enumerate(r.fingerprint.bands()):
                 bands[f"{i}:{key}"].add(r.copy.article_id)
+            self._known[r.copy.article_id] = (r.copy.story_id, r.fingerprint.hashes)
         self._seen = self._collection.count()
 
     def remove(self, article_ids: list[str]) -> None:
@@ -141,4 +145,4 @@ class StoryIndex:
         return [_copy(i, m) for i, m in zip(found["ids"], found["metadatas"] or [], strict=False)]
 
 
-__all__ = ["BANDS", "Copy", "StoryIndex", "StoryRecord"]
+__all__ = ["Copy", "StoryIndex", "StoryRecord"]

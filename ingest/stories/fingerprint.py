@@ -68,11 +68,7 @@ class Fingerprint:
         return float(np.mean(self.signature == other.signature))
 
     def containment(self, other: Fingerprint) -> float:
-        """The share of the smaller shingle set found in the larger."""
-        if not self.size or not other.size:
-            return 0.0
-        shared = len(np.intersect1d(self.hashes, other.hashes, assume_unique=True))
-        return shared / min(self.size, other.size)
+        return containment(self.hashes, other.hashes)
 
     def encode(self) -> tuple[str, str]:
         return base64.b64encode(self.signature.tobytes()).decode(), base64.b64encode(self.hashes.tobytes()).decode()
@@ -83,6 +79,13 @@ class Fingerprint:
             np.frombuffer(base64.b64decode(signature), dtype=np.uint64).copy(),
             np.frombuffer(base64.b64decode(hashes), dtype=np.uint32).copy(),
         )
+
+
+def containment(a: np.ndarray, b: np.ndarray) -> float:
+    """The share of the smaller shingle set found in the larger (sorted, unique hashes)."""
+    if not len(a) or not len(b):
+        return 0.0
+    return len(np.intersect1d(a, b, assume_unique=True)) / min(len(a), len(b))
 
 
 def same_story(a: Fingerprint, b: Fingerprint, threshold: float = SAME_STORY) -> bool:
