@@ -28,12 +28,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from assistant.core.answer import Answer, Event
 from assistant.core.assistant import Assistant, QuestionError
 from assistant.delivery.access import LOOPBACK_NAMES, Brake
+from assistant.delivery.sse import MODEL_ID, answer_pieces, sse_chunk, stage_comment
 from assistant.delivery.turns import AnswerTurns, TooManyPending
 from ingest.records import PassageFilter
 from ingest.settings import Settings
 from ingest.text.dates import user_date
 
-MODEL_ID = "byline"
 LOOPBACK = LOOPBACK_NAMES
 MAX_BODY_BYTES = 1_000_000
 MAX_MESSAGES = 200
@@ -146,27 +146,6 @@ def _message_extras(answer: Answer) -> dict:
     if answer.scope:
         extras["filter"] = answer.scope
     return extras
-
-
-def _chunk(completion_id: str, created: int, delta: dict, finish: str | None = None) -> str:
-    body = {
-        "id": completion_id,
-        "object": "chat.completion.chunk",
-        "created": created,
-        "model": MODEL_ID,
-        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-    }
-    return f"data: {json.dumps(body)}\n\n"
-
-
-def _pieces(text: str, size: int = 24) -> Iterator[str]:
-    """The verified answer in small pieces, cut at spaces, so clients render it as a stream."""
-    start = 0
-    while start < len(text):
-        end = text.find(" ", start + size)
-        end = len(text) if end < 0 else end + 1
-        yield text[start:end]
-        start = end
 
 
 class ClientGone(Exception):
@@ -285,7 +264,7 @@ class OpenAIChat:
         first = next(events)  # a refused question (bad input, a full queue) is an HTTP error, not a stream
 
         def stream() -> Iterator[str]:
-            yield _chunk(completion_id, created, {"role": "assistant", "content": ""})
+            yield sse_chunk(completion_id, created, {"role": "assistant", "content": ""})
             answer = None
             try:
                 for event in itertools.chain([first], events):
@@ -300,22 +279,12 @@ class OpenAIChat:
                 yield "data: [DONE]\n\n"
                 return
             assert answer is not None
-            for piece in _pieces(answer.answer):
-                yield _chunk(completion_id, created, {"content": piece})
-            yield _chunk(completion_id, created, _message_extras(answer), "stop")
+            for piece in answer_pieces(answer.answer):
+                yield sse_chunk(completion_id, created, {"content": piece})
+            yield sse_chunk(completion_id, created, _message_extras(answer), "stop")
             yield "data: [DONE]\n\n"
 
         return StreamingResponse(stream(), media_type="text/event-stream")
-
-
-def stage_comment(event: Event) -> str:
-    """What the server is doing, as an SSE comment: OpenAI clients skip comment lines, a client that wants to show
-    progress reads them. `: byline-stage {"stage": "checking", "text": "Checking the citations…"}`"""
-    if event.kind == "queued":
-        body = {"stage": "queued", "text": f"Waiting for the model: {event.data} question(s) ahead."}
-    else:
-        body = {"stage": str(event.data), "text": event.data.words}
-    return f": byline-stage {json.dumps(body, ensure_ascii=False)}\n\n"
 
 
 class BodyLimit:

@@ -11,8 +11,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.core.assistant import Assistant
-from assistant.delivery.ui.lists import plural
-from assistant.delivery.ui.render import status_html
+from assistant.delivery.ui.render import plural, status_html
 from assistant.delivery.ui.web_section import web_section
 from ingest.pipeline import ingest_files
 from ingest.records import SourceFile

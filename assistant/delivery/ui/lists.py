@@ -12,17 +12,12 @@ from typing import Any
 import gradio as gr
 
 from assistant.core.assistant import Assistant
+from assistant.delivery.ui.render import plural
 from ingest.speakers.listing import SpeakerSummary, speakers
 from ingest.store.store import StoredArticle
 
 POLL_S = 5.0
 """How often an open page asks whether the store changed: one cheap read of the generation marker."""
-
-
-def plural(n: int, word: str) -> str:
-    if n != 1 and word.endswith("y"):
-        return f"{n} {word[:-1]}ies"
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def article_label(article: StoredArticle, duplicate: bool = False) -> str:

@@ -155,7 +155,9 @@ def answer_message(answer: Answer, key: str) -> str:
     return "".join(parts)
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    if n != 1 and word.endswith("y"):
+        return f"{n} {word[:-1]}ies"
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
@@ -165,7 +167,7 @@ def sources_html(answer: Answer, key: str) -> str:
     if answer.citations and not answer.refused:
         sentences = len({(c.passage_id, c.start) for c in answer.citations})
         articles = len({c.article_id for c in answer.citations})
-        summary = f"Sources: {_plural(sentences, 'sentence')} from {_plural(articles, 'article')}"
+        summary = f"Sources: {plural(sentences, 'sentence')} from {plural(articles, 'article')}"
         body = _cited_sources(answer, key)
     else:
         shown = answer.sources[:3]
