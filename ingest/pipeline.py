@@ -144,9 +144,7 @@ def _ingest(
                 )
                 to_write.append((article, passages))
             if to_write:
-                if not started:
-                    store.begin_write()
-                    started = True
+                started = True
                 speakers = speaker_pool.submit(attribute, to_write)  # on the other core while this one embeds
                 stories = store.stories.assign([a for a, _ in to_write]) if settings.ingest.find_copies else []
                 embedder = embedder or get_embedder(settings)

@@ -1,5 +1,6 @@
-"""Which sentences each speaker speaks in, and the names the articles mention: built with the lexical index
-from the same scan of the collection and trusted only while the collection's generation token matches."""
+"""Which sentences each speaker speaks in, and the names the articles mention: kept with the lexical index, in
+step with the collection by its change log. What each article added is kept by article, so an article that
+changed or left the store is taken out by its id alone, without its old text."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import difflib
 import json
 import os
 import re
+import uuid
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -33,6 +35,17 @@ def name_words(text: str) -> list[str]:
 
 
 @dataclass
+class _ArticleNames:
+    """What one article added to the index."""
+
+    words: Counter[str] = field(default_factory=Counter)
+    outlet: str = ""
+    passages: int = 0
+    dated: int = 0
+    speakers: set[str] = field(default_factory=set)
+
+
+@dataclass
 class SpeakerIndex:
     generation: str
     quotes: dict[str, list[Quote]] = field(default_factory=dict)
@@ -42,6 +55,7 @@ class SpeakerIndex:
     outlets: Counter[str] = field(default_factory=Counter)
     dated: int = 0
     """Passages whose article has a publication date: relative dates in questions mean nothing without them."""
+    articles: dict[str, _ArticleNames] = field(default_factory=dict)
 
     def add(
         self,
@@ -52,36 +66,51 @@ class SpeakerIndex:
         outlet: str = "",
         dated: bool = False,
     ) -> None:
-        self._count(1, text, speakers, outlet, dated)
+        record = self.articles.setdefault(article_id, _ArticleNames(outlet=outlet))
+        words = Counter(name_words(f"{outlet}\n{text}") + [w for a in speakers for w in name_words(a.speaker)])
+        record.words.update(words)
+        record.passages += 1
+        record.dated += int(dated)
+        self.vocabulary.update(words)
+        if outlet:
+            self.outlets[outlet] += 1
+        self.dated += int(dated)
         for a in speakers:
             self.quotes.setdefault(a.speaker, []).append(Quote(passage_id, article_id, a.sentence_start, a.sentence_end))
             self.kinds.setdefault(a.speaker, a.kind)
+            record.speakers.add(a.speaker)
 
-    def remove(
-        self, passage_id: str, text: str, speakers: tuple[Attribution, ...], outlet: str = "", dated: bool = False
-    ) -> None:
-        """Undo `add` for a passage that left the store (the same arguments it was added with)."""
-        self._count(-1, text, speakers, outlet, dated)
-        for name in {a.speaker for a in speakers}:
-            kept = [q for q in self.quotes.get(name, []) if q.passage_id != passage_id]
+    def remove_article(self, article_id: str) -> None:
+        """Take out everything this article added (nothing, for an article the index does not hold)."""
+        record = self.articles.pop(article_id, None)
+        if record is None:
+            return
+        self.vocabulary.subtract(record.words)
+        self.vocabulary = +self.vocabulary
+        if record.outlet:
+            self.outlets[record.outlet] -= record.passages
+            self.outlets = +self.outlets
+        self.dated -= record.dated
+        for name in record.speakers:
+            kept = [q for q in self.quotes.get(name, []) if q.article_id != article_id]
             if kept:
                 self.quotes[name] = kept
             else:
                 self.quotes.pop(name, None)
                 self.kinds.pop(name, None)
 
-    def _count(self, sign: int, text: str, speakers: tuple[Attribution, ...], outlet: str, dated: bool) -> None:
-        words = Counter(name_words(f"{outlet}\n{text}") + [w for a in speakers for w in name_words(a.speaker)])
-        outlets = Counter([outlet] if outlet else [])
-        if sign > 0:
-            self.vocabulary.update(words)
-            self.outlets.update(outlets)
-        else:
-            self.vocabulary.subtract(words)
-            self.outlets.subtract(outlets)
-            self.vocabulary = +self.vocabulary
-            self.outlets = +self.outlets
-        self.dated += sign * int(dated)
+    def copy(self) -> SpeakerIndex:
+        """A copy that can change while readers hold this one. Article records are shared, so an article is
+        removed from the copy before its passages are added again (as catching up does)."""
+        return SpeakerIndex(
+            self.generation,
+            {name: list(quotes) for name, quotes in self.quotes.items()},
+            dict(self.kinds),
+            Counter(self.vocabulary),
+            Counter(self.outlets),
+            self.dated,
+            dict(self.articles),
+        )
 
     def speakers(self) -> list[str]:
         return sorted(self.quotes, key=lambda s: (-len(self.quotes[s]), s.lower()))
@@ -138,8 +167,11 @@ class SpeakerIndex:
             "vocabulary": dict(self.vocabulary),
             "outlets": dict(self.outlets),
             "dated": self.dated,
+            "articles": {
+                aid: [r.outlet, r.passages, r.dated, dict(r.words), sorted(r.speakers)] for aid, r in self.articles.items()
+            },
         }
-        tmp = path.with_name(path.name + ".tmp")
+        tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex[:8]}.tmp")
         tmp.write_text(json.dumps(payload))
         os.replace(tmp, path)
 
@@ -154,6 +186,10 @@ class SpeakerIndex:
                 Counter(dict(payload["vocabulary"])),
                 Counter(dict(payload["outlets"])),
                 int(payload["dated"]),
+                {
+                    aid: _ArticleNames(Counter(dict(words)), str(outlet), int(passages), int(dated), set(names))
+                    for aid, (outlet, passages, dated, words, names) in payload["articles"].items()
+                },
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None

@@ -6,9 +6,8 @@ removed passages, and scores at query time with the live corpus's statistics: th
 computes (tests hold it to bm25s's scores), with bm25s's tokenizer and stemmer. Segments are merged when there
 are many or when removals pile up.
 
-Chroma stays the source of truth: the index records the collection's `generation` token, which every write
-changes first, so an index that missed a write (a killed ingest, another client on a shared Chroma server)
-is detected as stale and rebuilt from the collection rather than trusted.
+Chroma stays the source of truth: the index is labelled with the position in the store's change log it
+reflects (`ingest/store/replica.py` keeps it in step).
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
 import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,6 +28,9 @@ _MANIFEST = "manifest.json"
 _K1, _B = 1.5, 0.75
 _MAX_SEGMENTS = 12
 _MAX_DEAD_SHARE = 0.2
+_SETTLED_S = 120.0
+"""Unused segment files are deleted only when older than this: another process saving into the same folder may
+have written them for a manifest it has not swapped in yet."""
 
 
 @lru_cache(maxsize=1)
@@ -173,6 +176,13 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def ids_of_articles(self, article_ids: set[str]) -> set[str]:
+        """The live passages of these articles."""
+        if not article_ids or not self._all_ids:
+            return set()
+        hits = np.flatnonzero(np.isin(self.article_ids, list(article_ids)) & self._live)
+        return {self._all_ids[int(i)] for i in hits}
+
     def scores(self, query: str) -> np.ndarray:
         """Lucene BM25 of every stored position (zero for removed passages)."""
         scores = np.zeros(len(self._all_ids), dtype=np.float32)
@@ -247,10 +257,11 @@ class LexicalIndex:
         tmp.write_text(json.dumps(manifest))
         os.replace(tmp, directory / _MANIFEST)
         keep = {_MANIFEST} | {f"{s.name}{ext}" for s in self.segments for ext in (".npz", ".json")}
+        settled = time.time() - _SETTLED_S
         for path in directory.iterdir():
             if path.name not in keep and not path.name.endswith(".tmp"):
                 with contextlib.suppress(OSError):
-                    path.unlink() if path.is_file() else None
+                    path.unlink() if path.is_file() and path.stat().st_mtime < settled else None
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex | None:

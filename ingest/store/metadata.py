@@ -87,9 +87,6 @@ class ChromaPassage:
     def add_to(self, index: SpeakerIndex) -> None:
         index.add(self.id, self.meta["article_id"], *self._speaker_args())
 
-    def remove_from(self, index: SpeakerIndex) -> None:
-        index.remove(self.id, *self._speaker_args())
-
 
 @dataclass(frozen=True)
 class DateRange:

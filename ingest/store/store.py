@@ -1,11 +1,9 @@
-"""The article store: passages and their embeddings in Chroma, plus the lexical index kept in step with it."""
+"""The article store: passages and their embeddings in Chroma, the change log every write is recorded in, and
+this process's BM25 and speaker indexes, kept in step with the collection through that log."""
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import re
-import threading
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,14 +23,15 @@ from ingest.records import (
 )
 from ingest.settings import Settings
 from ingest.speakers.index import SpeakerIndex
+from ingest.store.changes import ChangeLog
 from ingest.store.lexical import LexicalIndex
 from ingest.store.metadata import ChromaPassage, chroma_where, date_range, decode, encode
+from ingest.store.replica import Replica
 from ingest.store.stories import StoryIndex
 
 _PAGE = 5000
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{1,510})[A-Za-z0-9]")
 """What Chroma accepts as a collection name."""
-_GENERATION = "byline_generation"
 
 
 @dataclass(frozen=True)
@@ -90,19 +89,15 @@ class Store:
             name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
         self.stories = StoryIndex(self._client, f"{name}-stories")
-        self._lexical: LexicalIndex | None = None
-        self._speakers: SpeakerIndex | None = None
-        self._lock = threading.RLock()
-        self._write_base = ""
-        self._added: dict[str, ChromaPassage] = {}
-        self._removed: dict[str, ChromaPassage] = {}
+        self.changes = ChangeLog(self._client, f"{name}-changes")
+        self.replica = Replica(self._collection, self.changes, settings.store.lexical_dir)
 
     # --- reading -----------------------------------------------------------------------------------
 
     @property
     def generation(self) -> str:
-        meta = self._client.get_collection(self.settings.store.collection, embedding_function=None).metadata or {}
-        return str(meta.get(_GENERATION, ""))
+        """Moves with every write anyone makes to the store: the newest record of its change log."""
+        return str(self.changes.head())
 
     def count(self) -> int:
         return self._collection.count()
@@ -210,71 +205,12 @@ class Store:
         return [Hit(found[pid], score) for pid, score in scored if pid in found]
 
     def lexical(self) -> LexicalIndex:
-        """The persisted BM25 index, rebuilt in memory from the collection when it does not reflect the
-        collection's state. Reading never writes: only a write saves indexes."""
-        with self._lock:
-            generation = self.generation
-            if self._lexical is not None and self._lexical.generation == generation:
-                return self._lexical
-            index = LexicalIndex.load(self.settings.store.lexical_dir)
-            if index is None or index.generation != generation or len(index) != self.count():
-                self._rebuild_indexes(generation, persist=False)
-            else:
-                self._lexical = index
-            assert self._lexical is not None
-            return self._lexical
+        """The BM25 index, caught up with every write recorded in the change log."""
+        return self.replica.current().lexical
 
     def speaker_index(self) -> SpeakerIndex:
-        """Who speaks where, kept in step with the collection like the lexical index."""
-        with self._lock:
-            generation = self.generation
-            if self._speakers is not None and self._speakers.generation == generation:
-                return self._speakers
-            index = SpeakerIndex.load(self._speaker_path)
-            if index is None or index.generation != generation:
-                self._rebuild_indexes(generation, persist=False)
-            else:
-                self._speakers = index
-            assert self._speakers is not None
-            return self._speakers
-
-    @property
-    def _speaker_path(self):
-        return self.settings.store.lexical_dir.with_name(self.settings.store.lexical_dir.name + ".speakers.json")
-
-    def _rebuild_indexes(self, generation: str, persist: bool = True) -> None:
-        entries: list[ChromaPassage] = []
-        for page in self._pages(["documents", "metadatas"]):
-            entries.extend(ChromaPassage(i, doc, meta) for i, doc, meta in zip(page["ids"], page["documents"], page["metadatas"]))
-        speakers = SpeakerIndex(generation)
-        for entry in entries:
-            entry.add_to(speakers)
-        lexical = LexicalIndex.build([e.lexical for e in entries], generation)
-        if persist:
-            self._save_indexes(lexical, speakers)
-        else:
-            self._lexical, self._speakers = lexical, speakers
-
-    def _update_indexes(self, generation: str) -> bool:
-        """Apply this write's additions and removals to indexes that were in step before it; False if they were not."""
-        base, added, removed = self._write_base, self._added, self._removed
-        lexical, speakers = self._lexical, self._speakers
-        if lexical is None or speakers is None or not base or lexical.generation != base or speakers.generation != base:
-            return False
-        speakers = copy.deepcopy(speakers)  # readers may hold the current one
-        for entry in removed.values():
-            entry.remove_from(speakers)
-        for entry in added.values():
-            entry.add_to(speakers)
-        speakers.generation = generation
-        self._save_indexes(lexical.apply([e.lexical for e in added.values()], set(removed), generation), speakers)
-        return True
-
-    def _save_indexes(self, lexical: LexicalIndex, speakers: SpeakerIndex) -> None:
-        with contextlib.suppress(OSError):  # a read-only store still answers; the index is rebuilt in memory next time
-            lexical.save(self.settings.store.lexical_dir)
-            speakers.save(self._speaker_path)
-        self._lexical, self._speakers = lexical, speakers
+        """Who speaks where, caught up like the BM25 index."""
+        return self.replica.current().speakers
 
     # --- writing -----------------------------------------------------------------------------------
 
@@ -296,65 +232,48 @@ class Store:
             for aid, m in first.items()
         }
 
-    def begin_write(self) -> None:
-        """Mark the collection changed before touching it, so a write cut short leaves the indexes stale; the
-        indexes are loaded first so that `finish_write` can update them in place."""
-        with self._lock:
-            self.lexical()
-            self.speaker_index()
-            self._write_base = self.generation
-            self._added, self._removed = {}, {}
-            self._set_generation(uuid.uuid4().hex)
-
     def write(
         self, batch: list[tuple[Article, list[Passage]]], vectors: np.ndarray, replacing: frozenset[str] | set[str] = frozenset()
     ) -> None:
         """Store whole articles in one call, then drop the passages of their previous versions (`replacing`:
-        the ids of articles that had some stored, so new articles cost no delete)."""
+        the ids of articles that had some stored, so new articles cost no delete). The change log brackets it,
+        so every process applies it, even one cut short."""
         ids, docs, metas = [], [], []
         for article, passages in batch:
             for p in passages:
                 ids.append(p.id)
                 docs.append(p.text)
                 metas.append(encode(article, p))
-        replaced = [a.id for a, _ in batch if a.id in replacing]
-        if replaced:
-            self._note_removed(self._collection.get(where={"article_id": {"$in": replaced}}, include=["documents", "metadatas"]))
+        article_ids = [a.id for a, _ in batch]
+        write_id = uuid.uuid4().hex
+        self.changes.append(write_id, "begin", article_ids)
         if ids:
             self._collection.upsert(ids=ids, embeddings=vectors, documents=docs, metadatas=metas)
-            self._added.update((i, ChromaPassage(i, d, m)) for i, d, m in zip(ids, docs, metas))
         for article, _ in batch:
-            if article.id not in replacing:
-                continue
-            self._collection.delete(where={"$and": [{"article_id": article.id}, {"article_hash": {"$ne": article.content_hash}}]})
-
-    def _note_removed(self, got) -> None:
-        for i, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
-            self._removed[i] = ChromaPassage(i, doc, meta)
-            self._added.pop(i, None)
+            if article.id in replacing:
+                self._collection.delete(
+                    where={"$and": [{"article_id": article.id}, {"article_hash": {"$ne": article.content_hash}}]}
+                )
+        self.changes.append(write_id, "end", article_ids)
+        written: dict[str, list[ChromaPassage]] = {aid: [] for aid in article_ids}
+        for i, d, m in zip(ids, docs, metas):
+            written[m["article_id"]].append(ChromaPassage(i, d, m))
+        self.replica.written(write_id, written)
 
     def remove(self, article_id: str) -> int:
-        with self._lock:
-            existing = self._collection.get(where={"article_id": article_id}, include=["documents", "metadatas"])
-            if not existing["ids"]:
-                return 0
-            self.begin_write()
-            self._note_removed(existing)
-            self._collection.delete(ids=existing["ids"])
-            self.stories.remove([article_id])
-            self.finish_write()
-            return len(existing["ids"])
+        existing = self._collection.get(where={"article_id": article_id}, include=[])["ids"]
+        if not existing:
+            return 0
+        write_id = uuid.uuid4().hex
+        self.changes.append(write_id, "begin", [article_id])
+        self._collection.delete(ids=existing)
+        self.stories.remove([article_id])
+        self.changes.append(write_id, "end", [article_id])
+        self.replica.written(write_id, {article_id: []})
+        self.finish_write()
+        return len(existing)
 
     def finish_write(self) -> None:
-        """Bring the lexical and speaker indexes up to date with what was just written: in place when they
-        were in step before it, else rebuilt from the collection."""
-        with self._lock:
-            generation = self.generation
-            if not self._update_indexes(generation):
-                self._rebuild_indexes(generation)
-            self._write_base = ""
-
-    def _set_generation(self, token: str) -> None:
-        meta = dict(self._collection.metadata or {})
-        meta[_GENERATION] = token
-        self._collection.modify(metadata=meta)
+        """Catch this process's indexes up with what was written, and save them for the next process."""
+        self.replica.current()
+        self.replica.save()
