@@ -30,6 +30,9 @@ class StoreSettings(BaseModel):
     path: Path = Field(Path(".byline/store"), description="Directory of the embedded Chroma store and lexical index")
     chroma_url: str | None = Field(None, description="URL of a Chroma server; overrides the embedded store")
     collection: str = "articles"
+    open_write_timeout_s: float = Field(
+        120.0, description="a write to the store begun this long ago and not ended is taken to have died (its writer killed)"
+    )
 
     @property
     def lexical_dir(self) -> Path:

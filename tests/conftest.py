@@ -120,6 +120,23 @@ def byline(*args: str, input: str | None = None, env: dict | None = None, timeou
     )
 
 
+@pytest.fixture
+def chroma_server(tmp_path):
+    port = free_port()
+    chroma = Path(sys.executable).with_name("chroma")
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, 60, proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def serve_app(store: Path, *extra: str, env: dict | None = None) -> tuple[subprocess.Popen, str]:
     """`byline serve` on a free loopback port, as a user starts it; returns the process and its URL."""
     port = free_port()

@@ -8,30 +8,10 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
-
-import pytest
 
 from ingest.store.store import Store
 
-from conftest import RUN_DIR, SAMPLE, SHARED, byline, free_port, wait_for_port
-
-
-@pytest.fixture
-def chroma_server(tmp_path):
-    port = free_port()
-    chroma = Path(sys.executable).with_name("chroma")
-    proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, 60, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+from conftest import RUN_DIR, SAMPLE, SHARED, byline, free_port
 
 
 def test_ingest_and_search_through_a_chroma_server(chroma_server, tmp_path):

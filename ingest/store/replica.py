@@ -11,6 +11,7 @@ passage count disagrees with the collection's (an index that is wrong for any re
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import threading
@@ -26,9 +27,6 @@ from ingest.store.changes import Change, ChangeLog
 from ingest.store.lexical import LexicalIndex
 from ingest.store.metadata import ChromaPassage
 
-OPEN_FOR_S = 120.0
-"""A write is bracketed by its two records within seconds (its passages are embedded before `begin`), so one
-still open after this long died; its articles are read again as they are and it is no longer waited for."""
 SAVE_EVERY_S = 30.0
 """How often a process that only catches up saves its indexes (a writer saves after each ingest), so a restart
 reads only the records since."""
@@ -53,6 +51,10 @@ class Indexes:
     open: tuple[OpenWrite, ...] = ()
     """Writes begun and not yet ended at `seq`: their articles are read again when they end."""
 
+    def digest(self) -> str:
+        """Of the passage ids held: two processes in step on one store give the same."""
+        return hashlib.sha256("\n".join(sorted(self.lexical.ids)).encode()).hexdigest()[:16]
+
 
 @dataclass(frozen=True)
 class CatchUp:
@@ -69,8 +71,11 @@ def _label(seq: int) -> str:
 
 
 class Replica:
-    def __init__(self, collection: Any, log: ChangeLog, folder: Path):
+    def __init__(self, collection: Any, log: ChangeLog, folder: Path, open_for_s: float = 120.0):
         self._collection = collection
+        self._open_for_s = open_for_s
+        """A write is bracketed by its two records within seconds (its passages are embedded before `begin`), so
+        one still open after this long died: its articles are read again as they are, and it is no longer waited for."""
         self._log = log
         self._lexical_dir = folder
         self._speakers_path = folder.with_name(folder.name + ".speakers.json")
@@ -101,7 +106,7 @@ class Replica:
                     indexes, rebuilt = self._rebuild(), True
                     continue
                 now = time.time()
-                expired = [w for w in indexes.open if now - w.at > OPEN_FOR_S]
+                expired = [w for w in indexes.open if now - w.at > self._open_for_s]
                 if changes or expired:
                     indexes, touched = self._apply(indexes, changes, expired)
                     records, articles = records + len(changes), articles + touched

@@ -90,7 +90,7 @@ class Store:
         )
         self.stories = StoryIndex(self._client, f"{name}-stories")
         self.changes = ChangeLog(self._client, f"{name}-changes")
-        self.replica = Replica(self._collection, self.changes, settings.store.lexical_dir)
+        self.replica = Replica(self._collection, self.changes, settings.store.lexical_dir, settings.store.open_write_timeout_s)
 
     # --- reading -----------------------------------------------------------------------------------
 

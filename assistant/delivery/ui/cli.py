@@ -43,6 +43,7 @@ def launch(settings: Settings) -> None:
 
     from assistant.core.assistant import Assistant
     from assistant.delivery.api import add_openai_routes
+    from assistant.delivery.health import add_health_route
     from assistant.delivery.turns import AnswerTurns
     from assistant.delivery.ui.app import PAGE_SCRIPT, build_app, theme
     from assistant.delivery.ui.render import CSS
@@ -63,6 +64,7 @@ def launch(settings: Settings) -> None:
     hosts = allowed_hosts(settings.serving.host, settings.serving.allowed_hosts.split(","))
     server.add_middleware(AllowedHosts, allowed=hosts)
     api = add_openai_routes(server, assistant, settings, turns)
+    add_health_route(server, assistant.store)
     gr.mount_gradio_app(
         server,
         blocks,
