@@ -15,9 +15,10 @@ from ingest.settings import PROFILES, Settings
 
 def add_store_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("store")
-    where = group.add_mutually_exclusive_group()
-    where.add_argument("--store", type=Path, help="store folder (BYLINE_STORE)")
-    where.add_argument("--chroma-url", help="Chroma server URL (BYLINE_CHROMA_URL)")
+    group.add_argument(
+        "--store", type=Path, help="store folder; with --chroma-url, where this process keeps its indexes (BYLINE_STORE)"
+    )
+    group.add_argument("--chroma-url", help="Chroma server URL (BYLINE_CHROMA_URL)")
     group.add_argument("--collection", help="collection name (BYLINE_COLLECTION)")
     group.add_argument(
         "--profile", choices=sorted(PROFILES), help="a named set of settings: local, openai, ollama, test (BYLINE_PROFILE)"
