@@ -145,9 +145,9 @@ def _ingest(
                 to_write.append((article, passages))
             if to_write:
                 started = True
+                embedder = embedder or get_embedder(settings)
                 speakers = speaker_pool.submit(attribute, to_write)  # on the other core while this one embeds
                 stories = store.stories.assign([a for a, _ in to_write]) if settings.ingest.find_copies else []
-                embedder = embedder or get_embedder(settings)
                 vectors = embedder.embed([p.text for _, ps in to_write for p in ps])
                 store.write(speakers.result(), vectors, replacing)
                 store.stories.record(stories)

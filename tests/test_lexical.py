@@ -93,6 +93,7 @@ def test_save_and_load_keep_every_segment_and_removal(entries, tmp_path):
 
 def test_an_unreadable_index_is_rebuilt(settings):
     ingest_paths([SAMPLE], settings)
+    Store(settings).lexical()  # built and saved by the first reader
     store = Store(settings)
     (settings.store.lexical_dir / "manifest.json").write_text("{not json")
     assert LexicalIndex.load(settings.store.lexical_dir) is None

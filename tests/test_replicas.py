@@ -59,7 +59,7 @@ def test_a_removal_by_another_process_takes_out_its_words_and_quotes(settings, t
 
 def test_a_restart_reads_its_saved_indexes_and_only_the_records_since(settings, tmp_path, monkeypatch):
     ingest_paths([SAMPLE], settings)
-    Store(settings).finish_write()
+    Store(settings).lexical()  # read, caught up and saved
     writer = Store(settings)
     monkeypatch.setattr(writer.replica, "save", lambda: None)  # the saved indexes stay behind the log
     ingest_paths([_article(tmp_path, "v.txt", VOLCANO)], settings, store=writer)

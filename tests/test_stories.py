@@ -26,6 +26,23 @@ LOOK_ALIKE = (
 )
 
 
+def test_the_signature_is_datasketchs_minhash_bit_for_bit():
+    """Signatures already stored were made by datasketch; the few lines that replaced it must give the same."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from ingest.stories.fingerprint import NUM_PERM, minhash, shingles
+
+    from conftest import SHARED
+
+    lines = (SHARED / "benchmarks" / "squad8" / "corpus.jsonl").read_text().splitlines()[:80]
+    for text in [json.loads(line)["text"] for line in lines] + ["", "one", "two words"]:
+        found = shingles(text)
+        reference = MinHash(num_perm=NUM_PERM, seed=7)
+        reference.update_batch([s.encode() for s in found])
+        assert np.array_equal(np.asarray(reference.hashvalues, dtype=np.uint64), minhash(found)), text[:60]
+
+
 def test_a_copy_is_the_same_story_and_a_look_alike_is_not():
     wire, copy, other = Fingerprint.of(WIRE), Fingerprint.of(COPY), Fingerprint.of(LOOK_ALIKE)
     assert same_story(wire, copy) and copy.containment(wire) >= SAME_STORY

@@ -6,44 +6,19 @@ from __future__ import annotations
 
 import contextvars
 import hmac
-import ipaddress
 import logging
 import threading
 import time
-from collections.abc import Iterable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from assistant.delivery.hosts import host_name, is_ip
+
 log = logging.getLogger("byline")
 _SESSION_CONTROL = ("/gradio_api/cancel", "/gradio_api/reset")
-LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 _CLIENT: contextvars.ContextVar[str] = contextvars.ContextVar("byline_client", default="unknown")
-
-
-def host_name(header: str) -> str:
-    """The name in a Host header, without its port: "example.org:7860" → "example.org", "[::1]:80" → "::1"."""
-    header = header.strip().lower()
-    if header.startswith("["):
-        return header[1 : header.find("]")] if "]" in header else header
-    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
-
-
-def _is_ip(name: str) -> bool:
-    try:
-        ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    return True
-
-
-def allowed_hosts(bound: str, extra: Iterable[str]) -> frozenset[str]:
-    """Loopback names, the address the server is bound to (unless it is a wildcard), and the names the user adds."""
-    names = set(LOOPBACK_NAMES) | {n.strip().lower() for n in extra if n.strip()}
-    if bound not in ("0.0.0.0", "::", ""):
-        names.add(bound.lower())
-    return frozenset(names)
 
 
 class AllowedHosts:
@@ -58,7 +33,7 @@ class AllowedHosts:
         if scope["type"] in ("http", "websocket"):
             headers = dict(scope.get("headers") or [])
             name = host_name(headers.get(b"host", b"").decode("latin-1"))
-            if name not in self.allowed and not _is_ip(name):
+            if name not in self.allowed and not is_ip(name):
                 if scope["type"] == "http":
                     await PlainTextResponse(
                         f"Host {name!r} is not served here; add it to BYLINE_ALLOWED_HOSTS to allow it", status_code=400

@@ -27,7 +27,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.core.answer import Answer, Event
 from assistant.core.assistant import Assistant, QuestionError
-from assistant.delivery.access import LOOPBACK_NAMES, Brake
+from assistant.delivery.access import Brake
+from assistant.delivery.hosts import LOOPBACK_NAMES
 from assistant.delivery.sse import MODEL_ID, answer_pieces, sse_chunk, stage_comment
 from assistant.delivery.turns import AnswerTurns, TooManyPending
 from ingest.records import PassageFilter

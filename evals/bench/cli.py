@@ -11,8 +11,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from evals.bench import bench
-from evals.bench.embedding import compare_backends, print_comparison
 from ingest.cli import fail, settings_from_args
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -42,6 +40,7 @@ def _chroma_server(folder: Path) -> tuple[subprocess.Popen, str]:
 
 def run_size(n: int, shared: Path, settings, work: Path, with_server: bool) -> dict:
     from assistant.core.retrieval import HybridSearch
+    from evals.bench import bench
     from evals.bench.baseline import Baseline
 
     corpus, _expected = bench.build_corpus(
@@ -76,6 +75,8 @@ def run_size(n: int, shared: Path, settings, work: Path, with_server: bool) -> d
 
 
 def run_large(n: int, shared: Path, settings, work: Path) -> dict:
+    from evals.bench import bench
+
     """A size measured for Byline alone (the baseline would take longer than the rest of the benchmark)."""
     from assistant.core.retrieval import HybridSearch
 
@@ -119,6 +120,8 @@ def _print_add_one(size: dict) -> None:
 
 
 def print_table(results: dict) -> None:
+    from evals.bench.embedding import print_comparison
+
     print("How the corpora were built: " + results["corpus_note"])
     if "embeddings" in results:
         print_comparison(results["embeddings"])
@@ -176,6 +179,9 @@ def print_table(results: dict) -> None:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     import importlib.util
+
+    from evals.bench import bench
+    from evals.bench.embedding import compare_backends
 
     if args.passages and importlib.util.find_spec("langchain_chroma") is None:
         return fail("the LangChain baseline needs the bench extra: pip install -e '.[bench]' (make install does)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
@@ -56,13 +57,29 @@ _NAME_RUN = re.compile(rf"{_NAME_WORD}(?:[ \t]*\n?[ \t]*{_NAME_WORD})*")
 _TITLE_WORDS = frozenset(w.capitalize() for w in TITLES) | {"Vice", "Prime", "Foreign", "Deputy", "Mr", "Mrs", "Ms", "Dr"}
 
 
+def _spacy_without_torch() -> Any:
+    """spaCy's thinc imports torch whenever it is installed (0.9 s, most of a one-article ingest), though these
+    pipelines run on thinc's numpy ops; hidden while spaCy loads unless something already loaded torch (the torch
+    embedding backend is loaded before the speakers for that reason)."""
+    if "torch" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        import spacy
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    return spacy
+
+
 @lru_cache(maxsize=1)
 def english_pipeline():
     """The parser and NER only (the lemmatizer comes along for verb lemmas); checked to be en_core_web_sm 3.8."""
     import importlib
 
-    import spacy
-
+    spacy = _spacy_without_torch()
     try:
         package = importlib.import_module(MODEL_PACKAGE)
     except ImportError:

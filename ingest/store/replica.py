@@ -30,6 +30,8 @@ from ingest.store.metadata import ChromaPassage
 SAVE_EVERY_S = 30.0
 """How often a process that only catches up saves its indexes (a writer saves after each ingest), so a restart
 reads only the records since."""
+SAVE_AFTER_ARTICLES = 200
+"""Or after applying this many articles, so short-lived commands do not each apply the same long backlog."""
 _PAGE = 5000
 _READ_CHUNK = 500
 _ROUNDS = 3
@@ -86,6 +88,7 @@ class Replica:
         """This process's own writes, by write and article, so catching up with them needs no read of Chroma."""
         self._saved_seq = -1
         self._saved_at = 0.0
+        self._unsaved = 0
         self.last: CatchUp | None = None
 
     # --- catching up -------------------------------------------------------------------------------
@@ -117,13 +120,25 @@ class Replica:
             self._indexes = indexes
             if records or rebuilt:
                 self.last = CatchUp(records, articles, rebuilt, time.perf_counter() - started)
-                if time.time() - self._saved_at > SAVE_EVERY_S:
+                self._unsaved += articles
+                if rebuilt or self._unsaved >= SAVE_AFTER_ARTICLES or time.time() - self._saved_at > SAVE_EVERY_S:
                     self.save()
             return indexes
 
     def written(self, write_id: str, passages: dict[str, list[ChromaPassage]]) -> None:
         with self._lock:
             self._written[write_id] = passages
+
+    @property
+    def loaded(self) -> bool:
+        return self._indexes is not None
+
+    def written_articles(self) -> int:
+        return sum(len(w) for w in self._written.values())
+
+    def forget_written(self) -> None:
+        with self._lock:
+            self._written.clear()
 
     def _apply(self, indexes: Indexes, changes: list[Change], expired: list[OpenWrite]) -> tuple[Indexes, int]:
         last: dict[str, Change | None] = {aid: None for w in expired for aid in w.article_ids}
@@ -208,7 +223,7 @@ class Replica:
                 tmp = self._state_path.with_name(f"{self._state_path.name}.{uuid.uuid4().hex[:8]}.tmp")
                 tmp.write_text(json.dumps(state))
                 os.replace(tmp, self._state_path)
-                self._saved_seq, self._saved_at = indexes.seq, time.time()
+                self._saved_seq, self._saved_at, self._unsaved = indexes.seq, time.time(), 0
 
     def _load(self) -> Indexes | None:
         try:

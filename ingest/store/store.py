@@ -30,6 +30,9 @@ from ingest.store.replica import Replica
 from ingest.store.stories import StoryIndex
 
 _PAGE = 5000
+CATCH_UP_AFTER_WRITING = 50
+"""Articles written in one go from which a writer that holds no indexes builds and saves them anyway, from the
+passages it still has in memory."""
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{1,510})[A-Za-z0-9]")
 """What Chroma accepts as a collection name."""
 
@@ -274,6 +277,11 @@ class Store:
         return len(existing)
 
     def finish_write(self) -> None:
-        """Catch this process's indexes up with what was written, and save them for the next process."""
-        self.replica.current()
-        self.replica.save()
+        """Catch this process's indexes up with what it wrote and save them for the next process, when it holds
+        them or wrote enough that the next process would rather not read it all again: a one-article `byline
+        ingest` leaves the indexes alone, and whoever reads next applies the article from the log."""
+        if self.replica.loaded or self.replica.written_articles() >= CATCH_UP_AFTER_WRITING:
+            self.replica.current()
+            self.replica.save()
+        else:
+            self.replica.forget_written()

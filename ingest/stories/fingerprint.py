@@ -12,7 +12,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import struct
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -25,6 +27,7 @@ SAME_STORY = 0.7
 """Least containment of the shorter article's shingles in the longer one's for one story: the highest-recall
 threshold with pair precision >= 0.98 on dev data (`byline dedup-sweep`, docs/FEEDS.md)."""
 _WORDS = re.compile(r"\w+")
+_SEED = 7
 
 
 def shingles(text: str) -> set[str]:
@@ -32,6 +35,39 @@ def shingles(text: str) -> set[str]:
     if len(words) < SHINGLE:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+
+
+_MAX_HASH = np.uint32((1 << 32) - 1)
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    gen = np.random.RandomState(_SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def minhash(found: set[str]) -> np.ndarray:
+    """datasketch 2.0's MinHash (its default affine32 scheme: SHA-1's first 32 bits, mixed, then a·h + b mod 2^32,
+    seed 7), the same values bit for bit (tested against it): importing datasketch pulls in scipy.integrate, half a
+    second of every `byline ingest`, for these few lines."""
+    if not found:
+        return np.full(NUM_PERM, _MAX_HASH, dtype=np.uint64)
+    values = np.array([struct.unpack("<I", hashlib.sha1(s.encode()).digest()[:4])[0] for s in found], dtype=np.uint32)
+    a, b = _permutations()
+    with np.errstate(over="ignore"):
+        permuted = _mix(values).reshape(-1, 1) * a + b
+    return permuted.min(axis=0).astype(np.uint64)
 
 
 @dataclass(frozen=True)
@@ -44,15 +80,11 @@ class Fingerprint:
 
     @classmethod
     def of(cls, text: str) -> Fingerprint:
-        from datasketch import MinHash
-
         found = shingles(text)
-        sketch = MinHash(num_perm=NUM_PERM, seed=7)
-        sketch.update_batch([s.encode() for s in found])
         hashes = np.unique(
             np.fromiter((int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest(), "little") for s in found), np.uint32)
         )[:MAX_SHINGLES]
-        return cls(np.asarray(sketch.hashvalues, dtype=np.uint64), hashes)
+        return cls(minhash(found), hashes)
 
     @property
     def size(self) -> int:

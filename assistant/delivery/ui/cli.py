@@ -8,12 +8,9 @@ import sys
 import threading
 from importlib.metadata import entry_points
 
-from starlette.middleware import Middleware
-from starlette.routing import Mount
-
-from assistant.delivery.access import AllowedHosts, LoginGuard, SignedInOnly, allowed_hosts, signed_in
-from assistant.delivery.api import LOOPBACK
 from assistant.delivery.cli import add_answer_flags
+from assistant.delivery.hosts import LOOPBACK_NAMES as LOOPBACK
+from assistant.delivery.hosts import allowed_hosts
 from ingest.cli import fail, settings_from_args
 from ingest.records import IngestError
 from ingest.settings import Settings
@@ -40,8 +37,11 @@ def launch(settings: Settings) -> None:
     import gradio as gr
     import uvicorn
     from fastapi import FastAPI
+    from starlette.middleware import Middleware
+    from starlette.routing import Mount
 
     from assistant.core.assistant import Assistant
+    from assistant.delivery.access import AllowedHosts, LoginGuard, SignedInOnly, signed_in
     from assistant.delivery.api import add_openai_routes
     from assistant.delivery.health import add_health_route
     from assistant.delivery.turns import AnswerTurns
