@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from ingest.stories.fingerprint import SAME_STORY, Fingerprint, same_story
 
 WIRE = (
@@ -175,3 +177,42 @@ def test_finding_copies_costs_little_per_article(settings, tmp_path):
     again = StoryIndex(client, "cost-stories")  # as another process would: the records read back from Chroma
     (copy,) = again.assign([Article("late", "t", "s", texts[0] + " Copyright 2026 Morning Post.")])
     assert copy.copy.story_id == "a0"
+
+
+def test_a_few_articles_find_their_copies_without_reading_every_record(settings, tmp_path, monkeypatch):
+    """A one-article ingest into a large store looks its candidates up by band instead of loading them all."""
+    from ingest.pipeline import ingest_paths
+    from ingest.store.store import Store
+    from ingest.store.stories import StoryIndex
+
+    first = tmp_path / "wire.txt"
+    first.write_text("Terminal to reopen\n" + WIRE + "\n")
+    ingest_paths([first], settings)
+    monkeypatch.setattr(StoryIndex, "_band_map", lambda self: pytest.fail("read every story record"))
+    copy = tmp_path / "copy.txt"
+    copy.write_text("Elin terminal reopens Monday\n" + COPY + "\n")
+    ingest_paths([copy], settings, store=Store(settings))
+    stories = {a.title: a.story_id for a in Store(settings).articles()}
+    assert len(set(stories.values())) == 1, stories
+
+
+def test_records_stored_without_band_fields_get_them_once(settings, tmp_path):
+    from ingest.pipeline import ingest_paths
+    from ingest.store.store import Store
+    from ingest.store.stories import _BANDED
+
+    first = tmp_path / "wire.txt"
+    first.write_text("Terminal to reopen\n" + WIRE + "\n")
+    ingest_paths([first], settings)
+    store = Store(settings)
+    records = store.stories._collection
+    got = records.get(include=["metadatas"])
+    old = [{k: v for k, v in m.items() if not k.startswith("b")} for m in got["metadatas"]]
+    records.delete(ids=got["ids"])
+    records.add(ids=got["ids"], embeddings=[[0.0]] * len(old), metadatas=old)  # as an older version stored them
+    records.modify(metadata={_BANDED: False})
+    copy = tmp_path / "copy.txt"
+    copy.write_text("Elin terminal reopens Monday\n" + COPY + "\n")
+    ingest_paths([copy], settings, store=Store(settings))
+    assert all("b0" in m for m in records.get(include=["metadatas"])["metadatas"])
+    assert len({a.story_id for a in Store(settings).articles()}) == 1

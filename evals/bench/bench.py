@@ -286,8 +286,8 @@ def add_one_article(store: Path) -> dict:
     store opened and its indexes loaded first, timed apart), and end to end as `byline ingest FILE` in a fresh process."""
     code = (
         "import json,sys,time; from pathlib import Path; from ingest.settings import Settings; "
-        "from ingest.store import Store; from ingest.pipeline import ingest_paths; from ingest.embedder import get_embedder; "
-        "from ingest.speakers import english_pipeline; english_pipeline(); "
+        "from ingest.store.store import Store; from ingest.pipeline import ingest_paths; "
+        "from ingest.embedding.embedder import get_embedder; from ingest.speakers.attribute import english_pipeline; english_pipeline(); "
         "s=Settings(store=Path(sys.argv[1]), collection='bench'); get_embedder(s).embed(['warm']); "
         "t=time.perf_counter(); st=Store(s); st.lexical(); st.speaker_index(); o=time.perf_counter()-t; "
         "t=time.perf_counter(); r=ingest_paths([Path(sys.argv[2])], s, store=st, show_progress=False); "

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -16,32 +14,11 @@ from ingest.cli import fail, settings_from_args
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 
-def _chroma_server(folder: Path) -> tuple[subprocess.Popen, str]:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    chroma = Path(sys.executable).with_name("chroma")
-    proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return proc, f"http://127.0.0.1:{port}"
-        time.sleep(0.25)
-    proc.kill()
-    raise RuntimeError("chroma run did not start")
-
-
 def run_size(n: int, shared: Path, settings, work: Path, with_server: bool) -> dict:
     from assistant.core.retrieval import HybridSearch
     from evals.bench import bench
     from evals.bench.baseline import Baseline
+    from evals.bench.replicas import chroma_server
 
     corpus, _expected = bench.build_corpus(
         n, shared, work, settings.ingest.passage_max_tokens, settings.ingest.passage_max_sentences
@@ -60,7 +37,7 @@ def run_size(n: int, shared: Path, settings, work: Path, with_server: bool) -> d
     result["retrieval_ms"] = {mode: bench.retrieval_latency(search, qs, mode) for mode in ("dense", "bm25", "hybrid")}
     result["retrieval_ms"]["baseline"] = bench.baseline_latency(baseline, qs)
     if with_server:
-        proc, url = _chroma_server(work / f"server-{n}")
+        proc, url = chroma_server(work / f"server-{n}")
         try:
             served = bench.ingest_subprocess(corpus, work / f"server-local-{n}", chroma_url=url)
             remote = HybridSearch(settings.with_overrides(chroma_url=url, store=work / f"server-local-{n}", collection="bench"))
@@ -75,10 +52,9 @@ def run_size(n: int, shared: Path, settings, work: Path, with_server: bool) -> d
 
 
 def run_large(n: int, shared: Path, settings, work: Path) -> dict:
-    from evals.bench import bench
-
     """A size measured for Byline alone (the baseline would take longer than the rest of the benchmark)."""
     from assistant.core.retrieval import HybridSearch
+    from evals.bench import bench
 
     corpus, _expected = bench.build_corpus(
         n, shared, work, settings.ingest.passage_max_tokens, settings.ingest.passage_max_sentences
@@ -103,6 +79,14 @@ def ratios(results: dict) -> dict:
         out[f"ingest_articles_per_s@{size['target_passages']}"] = ing["baseline"]["seconds"] / ing["byline"]["seconds"]
         r = size["retrieval_ms"]
         out[f"hybrid_p95_vs_baseline@{size['target_passages']}"] = r["hybrid"]["p95"] / r["baseline"]["p95"]
+    if "replicas" in results:
+        from evals.bench.replicas import print_replicas
+
+        print_replicas(results["replicas"])
+    if "commands" in results:
+        from evals.bench.command_line import print_command_times
+
+        print_command_times(results["commands"])
     if "answers" in results:
         a = results["answers"]
         out["first_token_p50_vs_baseline"] = a["byline"]["first_token_s"]["p50"] / a["baseline"]["first_token_s"]["p50"]
@@ -158,6 +142,14 @@ def print_table(results: dict) -> None:
                 f"{'':>9} chroma server: ingest {c['ingest']['passages_per_s']:.1f} p/s, "
                 f"dense p95 {c['retrieval_ms']['dense']['p95']:.1f} ms, hybrid p95 {c['retrieval_ms']['hybrid']['p95']:.1f} ms"
             )
+    if "replicas" in results:
+        from evals.bench.replicas import print_replicas
+
+        print_replicas(results["replicas"])
+    if "commands" in results:
+        from evals.bench.command_line import print_command_times
+
+        print_command_times(results["commands"])
     if "answers" in results:
         a = results["answers"]
         for who in ("byline", "baseline"):
@@ -177,10 +169,19 @@ def print_table(results: dict) -> None:
         print(f"ratio {name}: {value:.2f}")
 
 
+def _sample_store(settings, work: Path) -> Path:
+    from ingest.pipeline import ingest_paths
+
+    folder = work / "sample-store"
+    ingest_paths([Path(__file__).resolve().parents[2] / "corpus"], settings.with_overrides(store=folder))
+    return folder
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     import importlib.util
 
-    from evals.bench import bench
+    from evals.bench import bench, replicas
+    from evals.bench.command_line import command_times
     from evals.bench.embedding import compare_backends
 
     if args.passages and importlib.util.find_spec("langchain_chroma") is None:
@@ -202,6 +203,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
     for n in args.large:
         results["sizes"].append(run_large(n, shared, settings, work))
         print(f"size {n} (Byline only) done", file=sys.stderr, flush=True)
+    if args.replicas:
+        results["replicas"] = replicas.run(shared, work, args.replicas)
+    stores = sorted(work.glob("store-*"), key=lambda p: int(p.name.split("-")[1]))
+    results["commands"] = command_times(_sample_store(settings, work), stores[-1] if stores else None)
     if not args.skip_answers:
         results["answers"] = bench.answer_latency(settings)
         results["serve"] = bench.cold_start(settings)
@@ -222,6 +227,9 @@ def register(sub) -> None:
     p.add_argument("--large", type=int, nargs="*", default=[], help="sizes run for Byline alone, e.g. --large 100000")
     p.add_argument("--server-at", type=int, default=10000, help="also benchmark a Chroma server at this size")
     p.add_argument("--skip-answers", action="store_true", help="leave out answer latency and cold start")
+    p.add_argument(
+        "--replicas", type=int, nargs="*", default=[], help="sizes at which to measure byline serve replicas on chroma run"
+    )
     p.add_argument("--shared", help="folder holding benchmarks/ (default ../shared)")
     p.add_argument("--out", help="write the results JSON here")
     p.add_argument("--json", action="store_true")

@@ -30,6 +30,8 @@ from ingest.store.metadata import ChromaPassage
 SAVE_EVERY_S = 30.0
 """How often a process that only catches up saves its indexes (a writer saves after each ingest), so a restart
 reads only the records since."""
+REBUILD_SHARE = 0.5
+"""A backlog that names more articles than this share of those held is applied by a rebuild."""
 SAVE_AFTER_ARTICLES = 200
 """Or after applying this many articles, so short-lived commands do not each apply the same long backlog."""
 _PAGE = 5000
@@ -111,6 +113,11 @@ class Replica:
                 now = time.time()
                 expired = [w for w in indexes.open if now - w.at > self._open_for_s]
                 if changes or expired:
+                    if len({a for c in changes for a in c.article_ids}) > REBUILD_SHARE * max(
+                        len(indexes.speakers.articles), 1000
+                    ):
+                        indexes, rebuilt = self._rebuild(), True  # one scan beats reading most articles one by one
+                        continue
                     indexes, touched = self._apply(indexes, changes, expired)
                     records, articles = records + len(changes), articles + touched
                     continue
