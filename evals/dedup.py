@@ -122,14 +122,18 @@ def pairs(groups: dict[str, str]) -> set[tuple[str, str]]:
 
 def score(items: list[Item], threshold: float) -> dict:
     """Stories assigned by the store's own rule (a fresh in-memory Chroma), one article at a time, as ingest does."""
+    import tempfile
+
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
+    from ingest.store.changes import ChangeLog
     from ingest.store.stories import StoryIndex
 
     client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
     name = f"sweep-{int(threshold * 1000)}-{random.randrange(10**9)}"
-    index = StoryIndex(client, name)
+    cache = Path(tempfile.mkdtemp(prefix="byline-sweep-")) / "stories"
+    index = StoryIndex(client, name, ChangeLog(client, f"{name}-changes"), cache)
     assigned = {}
     for item in items:
         (record,) = index.assign([item.article], threshold)

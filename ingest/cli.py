@@ -86,7 +86,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.store.store import Store
     from ingest.web.fetch import is_url
 
-    settings = settings_from_args(args, allow_private_urls=args.allow_private_urls or None)
+    settings = settings_from_args(args, allow_private_urls=args.allow_private_urls or None, embedding_workers=args.workers)
     urls = [p for p in args.paths if is_url(p)]
     paths = [Path(p) for p in args.paths if not is_url(p)]
     try:
@@ -219,6 +219,9 @@ def register(sub) -> None:
     p.add_argument("paths", nargs="+", help="files, folders, or http(s) URLs of pages and feeds")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.add_argument("--allow-private-urls", action="store_true", help="also fetch loopback/private addresses")
+    p.add_argument(
+        "--workers", type=int, help="embedding sessions run in parallel (default: one per core; BYLINE_EMBEDDING_WORKERS)"
+    )
     add_store_flags(p)
     p.set_defaults(func=cmd_ingest)
 

@@ -149,8 +149,7 @@ def _ingest(
                 speakers = speaker_pool.submit(attribute, to_write)  # on the other core while this one embeds
                 stories = store.stories.assign([a for a, _ in to_write]) if settings.ingest.find_copies else []
                 vectors = embedder.embed([p.text for _, ps in to_write for p in ps])
-                store.write(speakers.result(), vectors, replacing)
-                store.stories.record(stories)
+                store.write(speakers.result(), vectors, replacing, stories)
             n = sum(len(ps) for _, ps in batch)
             bar.update(n)
             if progress:

@@ -49,6 +49,9 @@ class ModelSettings(BaseModel):
     embedding_backend: EmbeddingBackend = Field(
         "onnx-int8", description="runtime of the embedding model; all three compute all-MiniLM-L6-v2"
     )
+    embedding_workers: int = Field(
+        0, ge=0, description="ONNX sessions embedding in parallel threads (0: one per core); `byline ingest --workers`"
+    )
     backend: Literal["local", "openai", "ollama"] = "local"
     n_ctx: int = 2048
     n_threads: int = 2

@@ -65,3 +65,11 @@ def test_export_into_a_fresh_cache_is_reused_and_leaves_no_partial_files(tmp_pat
 def test_a_missing_model_folder_is_named(tmp_path):
     with pytest.raises(IngestError, match="BYLINE_EMBEDDING_MODEL_PATH"):
         get_embedder(Settings(embedding_model_path=tmp_path / "nowhere", cache_dir=tmp_path))
+
+
+def test_parallel_sessions_give_the_same_vectors(sample_passages):
+    """`--workers`: each text is still embedded alone, by whichever session, so the vectors cannot change."""
+    texts = list(sample_passages) * 4
+    one = get_embedder(Settings(embedding_workers=1)).embed(texts)
+    two = get_embedder(Settings(embedding_workers=2)).embed(texts)
+    assert np.array_equal(one, two)

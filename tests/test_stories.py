@@ -157,10 +157,12 @@ def test_finding_copies_costs_little_per_article(settings, tmp_path):
     from chromadb.config import Settings as ChromaSettings
 
     from ingest.records import Article
+    from ingest.store.changes import ChangeLog
     from ingest.store.stories import StoryIndex
 
     client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-    index = StoryIndex(client, "cost-stories")
+    log = ChangeLog(client, "cost-changes")
+    index = StoryIndex(client, "cost-stories", log, tmp_path / "a")
     import random
 
     rng = random.Random(1)
@@ -174,13 +176,13 @@ def test_finding_copies_costs_little_per_article(settings, tmp_path):
     per = (time.perf_counter() - t0) / len(articles)
     print(f"\nstory assignment: {per * 1000:.1f} ms an article (600 articles, in batches of 50)")
     assert len({c.story_id for c in index.all()}) == 540  # each copy found, nothing else merged
-    again = StoryIndex(client, "cost-stories")  # as another process would: the records read back from Chroma
+    again = StoryIndex(client, "cost-stories", log, tmp_path / "b")  # another process: records read from Chroma
     (copy,) = again.assign([Article("late", "t", "s", texts[0] + " Copyright 2026 Morning Post.")])
     assert copy.copy.story_id == "a0"
 
 
 def test_a_few_articles_find_their_copies_without_reading_every_record(settings, tmp_path, monkeypatch):
-    """A one-article ingest into a large store looks its candidates up by band instead of loading them all."""
+    """A one-article ingest into a large store loads the saved table and reads only the records written since."""
     from ingest.pipeline import ingest_paths
     from ingest.store.store import Store
     from ingest.store.stories import StoryIndex
@@ -188,7 +190,7 @@ def test_a_few_articles_find_their_copies_without_reading_every_record(settings,
     first = tmp_path / "wire.txt"
     first.write_text("Terminal to reopen\n" + WIRE + "\n")
     ingest_paths([first], settings)
-    monkeypatch.setattr(StoryIndex, "_band_map", lambda self: pytest.fail("read every story record"))
+    monkeypatch.setattr(StoryIndex, "_read_all", lambda self: pytest.fail("read every story record"))
     copy = tmp_path / "copy.txt"
     copy.write_text("Elin terminal reopens Monday\n" + COPY + "\n")
     ingest_paths([copy], settings, store=Store(settings))
@@ -196,23 +198,25 @@ def test_a_few_articles_find_their_copies_without_reading_every_record(settings,
     assert len(set(stories.values())) == 1, stories
 
 
-def test_records_stored_without_band_fields_get_them_once(settings, tmp_path):
-    from ingest.pipeline import ingest_paths
-    from ingest.store.store import Store
-    from ingest.store.stories import _BANDED
+def test_the_band_table_finds_the_same_copies_after_saving_and_loading(tmp_path):
+    import random
 
-    first = tmp_path / "wire.txt"
-    first.write_text("Terminal to reopen\n" + WIRE + "\n")
-    ingest_paths([first], settings)
-    store = Store(settings)
-    records = store.stories._collection
-    got = records.get(include=["metadatas"])
-    old = [{k: v for k, v in m.items() if not k.startswith("b")} for m in got["metadatas"]]
-    records.delete(ids=got["ids"])
-    records.add(ids=got["ids"], embeddings=[[0.0]] * len(old), metadatas=old)  # as an older version stored them
-    records.modify(metadata={_BANDED: False})
-    copy = tmp_path / "copy.txt"
-    copy.write_text("Elin terminal reopens Monday\n" + COPY + "\n")
-    ingest_paths([copy], settings, store=Store(settings))
-    assert all("b0" in m for m in records.get(include=["metadatas"])["metadatas"])
-    assert len({a.story_id for a in Store(settings).articles()}) == 1
+    from ingest.stories.table import BandTable
+
+    rng = random.Random(3)
+    words = [f"w{n}" for n in range(5000)]
+    texts = {f"a{n}": " ".join(rng.choices(words, k=150)) for n in range(1500)}
+    table = BandTable(seq=7)
+    for aid, text in texts.items():
+        table.add(aid, f"story-{aid}", Fingerprint.of(text))
+    table.remove("a5")
+    copy_of = Fingerprint.of(texts["a9"] + " Copyright 2026 Valley News.")
+    assert table.match("new", copy_of, SAME_STORY) == "story-a9"
+    assert table.match("new", Fingerprint.of(texts["a5"]), SAME_STORY) is None  # removed
+    table.save(tmp_path / "t")
+    loaded = BandTable.load(tmp_path / "t")
+    assert loaded is not None and loaded.seq == 7 and len(loaded) == 1499
+    assert loaded.match("new", copy_of, SAME_STORY) == "story-a9"
+    assert loaded.match("new", Fingerprint.of(" ".join(rng.choices(words, k=150))), SAME_STORY) is None
+    loaded.add("b1", "story-b1", Fingerprint.of(texts["a20"] + " More at 11."))
+    assert loaded.match("new", Fingerprint.of(texts["a20"]), SAME_STORY) in {"story-a20", "story-b1"}

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ingest.records import Article, Attribution, Passage, PassageFilter, StoredPassage, public_source
-from ingest.speakers.index import SpeakerIndex
-from ingest.store.lexical import LexicalEntry
 from ingest.text.dates import UNKNOWN_TS, timestamp
+
+if TYPE_CHECKING:
+    from ingest.speakers.index import SpeakerIndex
+    from ingest.store.lexical import LexicalEntry
 
 
 def encode(article: Article, passage: Passage) -> dict:
@@ -76,6 +79,8 @@ class ChromaPassage:
 
     @property
     def lexical(self) -> LexicalEntry:
+        from ingest.store.lexical import LexicalEntry  # scipy, which a process that only writes never needs
+
         m = self.meta
         return LexicalEntry(self.id, self.text, m["article_id"], float(m.get("published_ts", UNKNOWN_TS)), m.get("outlet", ""))
 

@@ -20,12 +20,14 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ingest.speakers.index import SpeakerIndex
 from ingest.store.changes import Change, ChangeLog
-from ingest.store.lexical import LexicalIndex
 from ingest.store.metadata import ChromaPassage
+
+if TYPE_CHECKING:
+    from ingest.store.lexical import LexicalIndex
 
 SAVE_EVERY_S = 30.0
 """How often a process that only catches up saves its indexes (a writer saves after each ingest), so a restart
@@ -208,6 +210,8 @@ class Replica:
         for entry in entries:
             entry.add_to(speakers)
         self._written.clear()
+        from ingest.store.lexical import LexicalIndex
+
         return Indexes(seq, LexicalIndex.build([e.lexical for e in entries], label), speakers)
 
     # --- persistence -------------------------------------------------------------------------------
@@ -239,6 +243,8 @@ class Replica:
             open_writes = tuple(OpenWrite(str(w), tuple(a), float(t)) for w, a, t in state["open"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
+        from ingest.store.lexical import LexicalIndex  # scipy, loaded only by a process that reads
+
         lexical = LexicalIndex.load(self._lexical_dir)
         speakers = SpeakerIndex.load(self._speakers_path)
         if lexical is None or speakers is None or lexical.generation != label or speakers.generation != label:

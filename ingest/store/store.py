@@ -7,6 +7,8 @@ import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import numpy as np
@@ -22,12 +24,14 @@ from ingest.records import (
     public_source,
 )
 from ingest.settings import Settings
-from ingest.speakers.index import SpeakerIndex
 from ingest.store.changes import ChangeLog
-from ingest.store.lexical import LexicalIndex
 from ingest.store.metadata import ChromaPassage, chroma_where, date_range, decode, encode
-from ingest.store.replica import Replica
-from ingest.store.stories import StoryIndex
+from ingest.store.stories import StoryIndex, StoryRecord
+
+if TYPE_CHECKING:
+    from ingest.speakers.index import SpeakerIndex
+    from ingest.store.lexical import LexicalIndex
+    from ingest.store.replica import Replica
 
 _PAGE = 5000
 CATCH_UP_AFTER_WRITING = 50
@@ -91,9 +95,19 @@ class Store:
         self._collection = self._client.get_or_create_collection(
             name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
-        self.stories = StoryIndex(self._client, f"{name}-stories")
         self.changes = ChangeLog(self._client, f"{name}-changes")
-        self.replica = Replica(self._collection, self.changes, settings.store.lexical_dir, settings.store.open_write_timeout_s)
+        lexical_dir = settings.store.lexical_dir
+        self.stories = StoryIndex(
+            self._client, f"{name}-stories", self.changes, lexical_dir.with_name(lexical_dir.name + ".stories")
+        )
+
+    @cached_property
+    def replica(self) -> Replica:
+        """This process's indexes, made on first use: a process that only writes an article never loads them."""
+        from ingest.store import replica
+
+        store = self.settings.store
+        return replica.Replica(self._collection, self.changes, store.lexical_dir, store.open_write_timeout_s)
 
     # --- reading -----------------------------------------------------------------------------------
 
@@ -236,7 +250,11 @@ class Store:
         }
 
     def write(
-        self, batch: list[tuple[Article, list[Passage]]], vectors: np.ndarray, replacing: frozenset[str] | set[str] = frozenset()
+        self,
+        batch: list[tuple[Article, list[Passage]]],
+        vectors: np.ndarray,
+        replacing: frozenset[str] | set[str] = frozenset(),
+        stories: list[StoryRecord] | None = None,
     ) -> None:
         """Store whole articles in one call, then drop the passages of their previous versions (`replacing`:
         the ids of articles that had some stored, so new articles cost no delete). The change log brackets it,
@@ -257,6 +275,7 @@ class Store:
                 self._collection.delete(
                     where={"$and": [{"article_id": article.id}, {"article_hash": {"$ne": article.content_hash}}]}
                 )
+        self.stories.record(stories or [])
         self.changes.append(write_id, "end", article_ids)
         written: dict[str, list[ChromaPassage]] = {aid: [] for aid in article_ids}
         for i, d, m in zip(ids, docs, metas):
@@ -283,5 +302,6 @@ class Store:
         if self.replica.loaded or self.replica.written_articles() >= CATCH_UP_AFTER_WRITING:
             self.replica.current()
             self.replica.save()
+            self.stories.save()
         else:
             self.replica.forget_written()

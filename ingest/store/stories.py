@@ -1,17 +1,21 @@
 """Which stored articles are copies of one story: a small Chroma collection beside the passages (one record per
 article: its story id, outlet, date, MinHash signature and shingle hashes), so every process on the store shares
-it; a new article finds its copies through the signature's bands, held in memory, not by a scan."""
+it; a new article finds its copies through the signature's bands, in a table each process keeps (and saves) and
+catches up through the store's change log, like its other indexes."""
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ingest.records import Article
-from ingest.stories.fingerprint import SAME_STORY, Fingerprint, containment, same_story
+from ingest.store.changes import ChangeLog
+from ingest.stories.fingerprint import SAME_STORY, Fingerprint, same_story
+from ingest.stories.table import BandTable
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,6 @@ def _metadata(record: StoryRecord) -> dict[str, Any]:
     c, fp = record.copy, record.fingerprint
     signature, hashes = fp.encode()
     meta: dict[str, Any] = {"story_id": c.story_id, "title": c.title, "signature": signature, "shingles": hashes}
-    meta.update(_band_fields(fp))
     if c.outlet:
         meta["outlet"] = c.outlet
     if c.published_at:
@@ -43,131 +46,106 @@ def _metadata(record: StoryRecord) -> dict[str, Any]:
     return meta
 
 
-def _band_fields(fp: Fingerprint) -> dict[str, str]:
-    """Each band's key as a field of its own, so a few articles find their candidates with one indexed filter."""
-    return {f"b{i}": key for i, key in enumerate(fp.bands())}
-
-
 def _copy(article_id: str, meta: dict[str, Any]) -> Copy:
     return Copy(article_id, str(meta["story_id"]), str(meta.get("title", "")), meta.get("outlet"), meta.get("published_at"))
 
 
-_BANDED = "byline_band_fields"
-_LOOKUP_AT_MOST = 20
-"""A batch of at most this many articles, in a process that has not read every record, looks its candidates up."""
+_PAGE = 2000
+_READ_CHUNK = 500
+SAVE_AFTER = 200
+"""Records applied since the table was saved, past which it is saved again."""
 
 
 class StoryIndex:
-    def __init__(self, client: Any, name: str):
+    def __init__(self, client: Any, name: str, log: ChangeLog, cache: Path):
         self._collection = client.get_or_create_collection(name, embedding_function=None)
-        self._bands: dict[str, set[str]] | None = None
-        self._known: dict[str, tuple[str, np.ndarray]] = {}
-        self._seen = -1
-        """Every record's band keys, story and shingle hashes, held in memory for a large batch (a Chroma filter
-        over 64 keys and a read of the candidates costs milliseconds an article, reading every record seconds at
-        100k passages); read again when the collection's count moves, as when another process added articles."""
+        self._log = log
+        self._cache = cache
+        self._table: BandTable | None = None
+        self._unsaved = 0
+        self._lock = threading.RLock()
 
-    def _band_map(self) -> dict[str, set[str]]:
-        count = self._collection.count()
-        if self._bands is None or count != self._seen:
-            bands: dict[str, set[str]] = defaultdict(set)
-            known: dict[str, tuple[str, np.ndarray]] = {}
-            unbanded: dict[str, dict[str, Any]] = {}
-            offset = 0
-            while True:
-                page = self._collection.get(include=["metadatas"], limit=2000, offset=offset)
-                if not page["ids"]:
-                    break
-                for article_id, meta in zip(page["ids"], page["metadatas"] or [], strict=False):
-                    fp = Fingerprint.decode(str(meta["signature"]), str(meta["shingles"]))
-                    for i, key in enumerate(fp.bands()):
-                        bands[f"{i}:{key}"].add(article_id)
-                    known[article_id] = (str(meta["story_id"]), fp.hashes)
-                    if "b0" not in meta:
-                        unbanded[article_id] = {**meta, **_band_fields(fp)}
-                offset += len(page["ids"])
-            self._add_band_fields(unbanded)
-            self._bands, self._known, self._seen = bands, known, count
-        return self._bands
+    def _current(self) -> BandTable:
+        """The table as of the newest change-log record: loaded from its file and caught up by the articles the
+        records since name (their story records are written inside the same bracket as their passages), or read
+        whole when there is no file or the log no longer reaches back to it."""
+        with self._lock:
+            table = self._table or BandTable.load(self._cache)
+            changes = self._log.since(table.seq) if table is not None else None
+            if table is None or changes is None:
+                table = self._read_all()
+            elif changes:
+                touched = list(dict.fromkeys(a for c in changes for a in c.article_ids))
+                if len(touched) > max(1000, len(table) // 2):
+                    table = self._read_all()
+                else:
+                    for aid in touched:
+                        table.remove(aid)
+                    for aid, meta in self._read(touched):
+                        table.add(aid, str(meta["story_id"]), Fingerprint.decode(str(meta["signature"]), str(meta["shingles"])))
+                    table.seq = changes[-1].seq
+                    self._unsaved += len(touched)
+            self._table = table
+            if self._unsaved >= SAVE_AFTER:
+                self.save()
+            return table
 
-    def _add_band_fields(self, records: dict[str, dict[str, Any]]) -> None:
-        """Records stored before band keys had fields of their own get them once, so lookups can trust them."""
-        ids = list(records)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            self._collection.update(ids=chunk, metadatas=[records[i] for i in chunk])
-        meta = dict(self._collection.metadata or {})
-        if not meta.get(_BANDED):
-            self._collection.modify(metadata={**meta, _BANDED: True})
+    def _read(self, article_ids: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+        for start in range(0, len(article_ids), _READ_CHUNK):
+            got = self._collection.get(ids=article_ids[start : start + _READ_CHUNK], include=["metadatas"])
+            yield from zip(got["ids"], got["metadatas"] or [], strict=False)
 
-    def _lookup(self, fp: Fingerprint) -> dict[str, tuple[str, np.ndarray]]:
-        """Stored articles sharing a band with this fingerprint: story and shingle hashes, by article id."""
-        where = {"$or": [{f"b{i}": key} for i, key in enumerate(fp.bands())]}
-        found = self._collection.get(where=where, include=["metadatas"])
-        return {
-            i: (str(m["story_id"]), Fingerprint.decode(str(m["signature"]), str(m["shingles"])).hashes)
-            for i, m in zip(found["ids"], found["metadatas"] or [], strict=False)
-        }
+    def _read_all(self) -> BandTable:
+        table = BandTable(self._log.head())
+        offset = 0
+        while True:
+            page = self._collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            if not page["ids"]:
+                break
+            for aid, meta in zip(page["ids"], page["metadatas"] or [], strict=False):
+                table.add(aid, str(meta["story_id"]), Fingerprint.decode(str(meta["signature"]), str(meta["shingles"])))
+            offset += len(page["ids"])
+        self._unsaved = SAVE_AFTER
+        return table
+
+    def save(self) -> None:
+        with self._lock:
+            if self._table is not None:
+                self._table.save(self._cache)
+                self._unsaved = 0
 
     def assign(self, articles: list[Article], threshold: float = SAME_STORY) -> list[StoryRecord]:
         """Each article's story: that of the stored (or earlier in this list) article it is a copy of, else its own
-        id. Nothing is written: `record` does that once the articles are stored."""
+        id. Nothing is written: `record` does that, with the articles' passages."""
         out: list[StoryRecord] = []
-        looked_up = (
-            self._bands is None and len(articles) <= _LOOKUP_AT_MOST and bool((self._collection.metadata or {}).get(_BANDED))
-        )
-        bands = {} if looked_up else self._band_map()
+        table = self._current()
         for article in articles:
             fp = Fingerprint.of(article.text)
-            known = self._lookup(fp) if looked_up else self._known
-            if looked_up:
-                bands = {f"{i}:{key}": set(known) for i, key in enumerate(fp.bands())}
-            story = self._match(article.id, fp, bands, known, threshold) or next(
+            story = table.match(article.id, fp, threshold) or next(
                 (r.copy.story_id for r in out if same_story(fp, r.fingerprint, threshold)), article.id
             )
-            copy = Copy(article.id, story, article.title, article.outlet, article.published_at)
-            out.append(StoryRecord(copy, fp))
+            out.append(StoryRecord(Copy(article.id, story, article.title, article.outlet, article.published_at), fp))
         return out
-
-    def _match(
-        self,
-        article_id: str,
-        fp: Fingerprint,
-        bands: dict[str, set[str]],
-        known: dict[str, tuple[str, np.ndarray]],
-        threshold: float,
-    ) -> str | None:
-        candidates = set().union(*(bands.get(f"{i}:{key}", set()) for i, key in enumerate(fp.bands()))) - {article_id}
-        best, best_score = None, 0.0
-        for other in candidates:
-            story, hashes = known[other]
-            score = containment(fp.hashes, hashes)
-            if score >= threshold and score > best_score:
-                best, best_score = story, score
-        return best
 
     def record(self, records: list[StoryRecord]) -> None:
         if not records:
             return
-        if self._bands is None and not self._collection.count():
-            self._add_band_fields({})  # a new collection: every record it will hold has its band fields
         self._collection.upsert(
             ids=[r.copy.article_id for r in records],
             embeddings=[[0.0]] * len(records),
             metadatas=[_metadata(r) for r in records],
         )
-        if self._bands is None:
-            return
-        for r in records:
-            for i, key in enumerate(r.fingerprint.bands()):
-                self._bands[f"{i}:{key}"].add(r.copy.article_id)
-            self._known[r.copy.article_id] = (r.copy.story_id, r.fingerprint.hashes)
-        self._seen = self._collection.count()
+        with self._lock:
+            if self._table is not None:  # at once for the next batch; catching up reads them again, to no harm
+                for r in records:
+                    self._table.add(r.copy.article_id, r.copy.story_id, r.fingerprint)
 
     def remove(self, article_ids: list[str]) -> None:
         if article_ids:
             self._collection.delete(ids=article_ids)
-            self._bands = None
+            with self._lock:
+                for aid in article_ids if self._table is not None else []:
+                    self._table.remove(aid)  # type: ignore[union-attr]
 
     def story_of(self, article_ids: list[str]) -> dict[str, str]:
         """Article id → story id; an article without a record (stored before stories were kept) is its own."""

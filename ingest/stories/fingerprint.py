@@ -96,6 +96,15 @@ class Fingerprint:
             hashlib.blake2b(self.signature[b * ROWS : (b + 1) * ROWS].tobytes(), digest_size=8).hexdigest() for b in range(BANDS)
         ]
 
+    def band_keys(self) -> np.ndarray:
+        """The same band keys as 64-bit numbers, for the arrays of `BandTable`."""
+        return np.frombuffer(
+            b"".join(
+                hashlib.blake2b(self.signature[b * ROWS : (b + 1) * ROWS].tobytes(), digest_size=8).digest() for b in range(BANDS)
+            ),
+            dtype=np.uint64,
+        )
+
     def jaccard(self, other: Fingerprint) -> float:
         return float(np.mean(self.signature == other.signature))
 
