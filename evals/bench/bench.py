@@ -137,7 +137,7 @@ def ingest_subprocess(corpus: Path, store: Path, chroma_url: str | None = None, 
 
 def baseline_ingest_subprocess(corpus: Path, folder: Path) -> dict:
     code = (
-        "import json,sys,time; from pathlib import Path; from evals.baseline import Baseline; "
+        "import json,sys,time; from pathlib import Path; from evals.bench.baseline import Baseline; "
         "t=time.perf_counter(); n=Baseline(Path(sys.argv[2])).ingest(Path(sys.argv[1])); "
         "print(json.dumps({'chunks': n, 'seconds': time.perf_counter()-t}))"
     )
