@@ -138,3 +138,15 @@ def test_writers_at_once_get_one_order_with_no_gaps(chroma_server):
     order = {(c.write_id, c.phase): c.seq for c in records}
     assert len(order) == 120
     assert all(order[(w, "begin")] < order[(w, "end")] for w, _ in order)
+
+
+def test_a_large_first_ingest_builds_the_indexes_from_what_it_wrote(settings, monkeypatch):
+    """No scan at the end of an ingest into a new store: the writer's passages are still in memory."""
+    from conftest import SHARED
+
+    monkeypatch.setattr(Replica, "_rebuild", lambda self: pytest.fail("rebuilt the indexes from a scan"))
+    report = ingest_paths([SHARED / "benchmarks" / "squad8" / "corpus.jsonl"], settings, show_progress=False)
+    monkeypatch.undo()
+    saved = Store(settings)
+    assert len(saved.lexical()) == report.passages == saved.count()
+    assert saved.replica.last is None  # loaded from what the writer saved, nothing left to apply

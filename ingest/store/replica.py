@@ -104,7 +104,9 @@ class Replica:
             records = articles = 0
             rebuilt = False
             indexes = self._indexes or self._load()
-            if indexes is None:
+            if indexes is None and self._written and self._log.since(0) is not None:
+                indexes = self._empty()  # a writer into a new store: its own passages are in memory, the log complete
+            elif indexes is None:
                 indexes, rebuilt = self._rebuild(), True
             for _ in range(_ROUNDS):
                 count = self._collection.count()
@@ -115,9 +117,9 @@ class Replica:
                 now = time.time()
                 expired = [w for w in indexes.open if now - w.at > self._open_for_s]
                 if changes or expired:
-                    if len({a for c in changes for a in c.article_ids}) > REBUILD_SHARE * max(
-                        len(indexes.speakers.articles), 1000
-                    ):
+                    mine = {a for w in self._written.values() for a in w}
+                    unread = {a for c in changes for a in c.article_ids} - mine
+                    if len(unread) > REBUILD_SHARE * max(len(indexes.speakers.articles), 1000):
                         indexes, rebuilt = self._rebuild(), True  # one scan beats reading most articles one by one
                         continue
                     indexes, touched = self._apply(indexes, changes, expired)
@@ -199,6 +201,12 @@ class Replica:
                 return
             yield from (ChromaPassage(i, d, m) for i, d, m in zip(page["ids"], page["documents"], page["metadatas"]))
             offset += len(page["ids"])
+
+    def _empty(self) -> Indexes:
+        from ingest.store.lexical import LexicalIndex
+
+        label = _label(0)
+        return Indexes(0, LexicalIndex.build([], label), SpeakerIndex(label))
 
     def _rebuild(self) -> Indexes:
         """Both indexes from one scan, at the log's head as read before the scan: records written during the
