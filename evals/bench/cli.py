@@ -195,16 +195,24 @@ def cmd_bench(args: argparse.Namespace) -> int:
         "(RecursiveCharacterTextSplitter 500/50)",
         "sizes": [],
     }
+
+    def done(part: str) -> None:
+        """Said, and written so far: a part that fails later loses only itself."""
+        print(f"{part} done", file=sys.stderr, flush=True)
+        if args.out:
+            Path(args.out).write_text(json.dumps(results, indent=1))
+
     results["embeddings"] = compare_backends(shared, settings, args.embedding_passages)
-    print("embeddings done", file=sys.stderr, flush=True)
+    done("embeddings")
     for n in args.passages:
         results["sizes"].append(run_size(n, shared, settings, work, with_server=n == args.server_at))
-        print(f"size {n} done", file=sys.stderr, flush=True)
+        done(f"size {n}")
     for n in args.large:
         results["sizes"].append(run_large(n, shared, settings, work))
-        print(f"size {n} (Byline only) done", file=sys.stderr, flush=True)
+        done(f"size {n} (Byline only)")
     if args.replicas:
         results["replicas"] = replicas.run(shared, work, args.replicas)
+        done("replicas")
     stores = sorted(work.glob("store-*"), key=lambda p: int(p.name.split("-")[1]))
     results["commands"] = command_times(_sample_store(settings, work), stores[-1] if stores else None)
     if not args.skip_answers:

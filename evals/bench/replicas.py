@@ -137,9 +137,14 @@ def run(shared: Path, work: Path, sizes: list[int]) -> dict:
     replica = Replica(work / "replica", url)
     out: dict = {"sizes": []}
     try:
+        done = 0
         for n in sizes:
             corpus, _ = build_corpus(n, shared, work)
-            ingest = ingest_subprocess(corpus, work / "writer", chroma_url=url)
+            lines = corpus.read_text().splitlines()
+            grown = work / f"grown-to-{n}.jsonl"  # each size adds the lines the last one lacked (same ids, same order)
+            grown.write_text("\n".join(lines[done:]) + "\n")
+            done = len(lines)
+            ingest = ingest_subprocess(grown, work / "writer", chroma_url=url)
             if replica.proc is None:
                 replica.start()
             first = replica.health()
