@@ -296,12 +296,14 @@ class Store:
         return len(existing)
 
     def finish_write(self) -> None:
-        """Catch this process's indexes up with what it wrote and save them for the next process, when it holds
-        them or wrote enough that the next process would rather not read it all again: a one-article `byline
-        ingest` leaves the indexes alone, and whoever reads next applies the article from the log."""
-        if self.replica.loaded or self.replica.written_articles() >= CATCH_UP_AFTER_WRITING:
+        """Catch this process's indexes up with what it wrote when it holds them, and save them for the next process
+        when it wrote enough that the next would rather not read it all again: a one-article `byline ingest` leaves
+        the indexes alone, and whoever reads next applies the article from the log."""
+        large = self.replica.written_articles() >= CATCH_UP_AFTER_WRITING
+        if self.replica.loaded or large:
             self.replica.current()
-            self.replica.save()
-            self.stories.save()
         else:
             self.replica.forget_written()
+        if large:  # a small write is saved with the next ones (every 200 articles or 30 s), its record is in the log
+            self.replica.save()
+            self.stories.save()
