@@ -84,7 +84,11 @@ def test_a_log_compacted_past_a_process_means_a_rebuild(settings, tmp_path, monk
     assert reader.replica.last is not None and reader.replica.last.rebuilt
 
 
-def test_an_index_that_disagrees_with_the_collection_is_rebuilt(settings, tmp_path):
+def test_an_index_that_disagrees_with_the_collection_is_rebuilt(settings, tmp_path, monkeypatch):
+    from ingest.store import replica
+
+    monkeypatch.setattr(replica, "CHECK_EVERY_S", 0.0)
+    monkeypatch.setattr(replica, "COUNT_EVERY_S", 0.0)
     ingest_paths([SAMPLE, _article(tmp_path, "v.txt", VOLCANO)], settings)
     store = Store(settings)
     held = len(store.lexical())
@@ -106,7 +110,7 @@ def test_a_write_whose_writer_died_is_read_again_after_the_timeout(settings, tmp
     meta = {**writer._collection.get(ids=[text.id], include=["metadatas"])["metadatas"][0], "article_id": "died-mid-write"}
     writer._collection.add(ids=["died-1"], embeddings=[[0.1] * 384], documents=["Half written."], metadatas=[meta])
     assert len(reader.lexical()) == before  # still waiting for the write to end
-    time.sleep(1.2)
+    time.sleep(1.2)  # past the timeout, and past the half second between looks at the log
     assert len(reader.lexical()) == before + 1 and not reader.replica.current().open
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingest.speakers.index import SpeakerIndex
-from ingest.store.changes import Change, ChangeLog
+from ingest.store.changes import Change, ChangeLog, local_writes
 from ingest.store.metadata import ChromaPassage
 
 if TYPE_CHECKING:
@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 SAVE_EVERY_S = 30.0
 """How often a process that only catches up saves its indexes (a writer saves after each ingest), so a restart
 reads only the records since."""
+CHECK_EVERY_S = 0.5
+"""Each look at the log costs a search a few ms at 100k passages; another process's write is seen within this."""
+COUNT_EVERY_S = 30.0
+"""The passage count, checked against the collection's after applying changes, at load, and this often besides."""
 REBUILD_SHARE = 0.5
 """A backlog that names more articles than this share of those held is applied by a rebuild."""
 SAVE_AFTER_ARTICLES = 200
@@ -93,23 +97,30 @@ class Replica:
         self._saved_seq = -1
         self._saved_at = 0.0
         self._unsaved = 0
+        self._seen_local = -1
+        self._checked_at = self._counted_at = 0.0
         self.last: CatchUp | None = None
 
     # --- catching up -------------------------------------------------------------------------------
 
     def current(self) -> Indexes:
-        """The indexes as of the newest record in the log."""
+        """The indexes as of the newest record in the log (looked at once every `CHECK_EVERY_S` at most, and at once
+        after a write made in this process)."""
         with self._lock:
+            local = local_writes()
+            if self._indexes is not None and local == self._seen_local and time.monotonic() - self._checked_at < CHECK_EVERY_S:
+                return self._indexes
             started = time.perf_counter()
             records = articles = 0
             rebuilt = False
             indexes = self._indexes or self._load()
+            due = self._indexes is None or time.monotonic() - self._counted_at > COUNT_EVERY_S
             if indexes is None and self._written and self._log.since(0) is not None:
                 indexes = self._empty()  # a writer into a new store: its own passages are in memory, the log complete
             elif indexes is None:
                 indexes, rebuilt = self._rebuild(), True
             for _ in range(_ROUNDS):
-                count = self._collection.count()
+                count = self._collection.count() if due else None  # read before the log, so a write can't slip between
                 changes = self._log.since(indexes.seq)
                 if changes is None:
                     indexes, rebuilt = self._rebuild(), True
@@ -124,11 +135,15 @@ class Replica:
                         continue
                     indexes, touched = self._apply(indexes, changes, expired)
                     records, articles = records + len(changes), articles + touched
+                    due = True
                     continue
-                if indexes.open or count == len(indexes.lexical):
+                if indexes.open or count is None or count == len(indexes.lexical):
                     break
                 indexes, rebuilt = self._rebuild(), True
             self._indexes = indexes
+            self._seen_local, self._checked_at = local, time.monotonic()
+            if due:
+                self._counted_at = self._checked_at
             if records or rebuilt:
                 self.last = CatchUp(records, articles, rebuilt, time.perf_counter() - started)
                 self._unsaved += articles
