@@ -26,13 +26,17 @@ KEEP = 20_000
 _COMPACT_EVERY = 1_000
 _PAGE = 5_000
 _HEAD = "byline_head"
-_local_writes = itertools.count()
-_local_seen = [0]
+READ_CHUNK = 500
+"""Articles read back from Chroma per call when catching up with the records that name them."""
+SAVE_AFTER_ARTICLES = 200
+"""Articles applied from the log after which a process saves what it caught up, so short-lived commands do not
+each apply the same long backlog."""
+_appended = [0]
 
 
 def local_writes() -> int:
     """How many records this process has appended: a reader in it looks at the log at once after its own writes."""
-    return _local_seen[0]
+    return _appended[0]
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ class ChangeLog:
                 break
             seq += 1
         self._known = max(self._known, seq)
-        _local_seen[0] = next(_local_writes) + 1
+        _appended[0] += 1
         if phase == "end":
             self._publish(seq)
         if seq % _COMPACT_EVERY == 0:

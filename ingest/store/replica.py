@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingest.speakers.index import SpeakerIndex
-from ingest.store.changes import Change, ChangeLog, local_writes
+from ingest.store.changes import READ_CHUNK, SAVE_AFTER_ARTICLES, Change, ChangeLog, local_writes
 from ingest.store.metadata import ChromaPassage
 
 if TYPE_CHECKING:
@@ -38,10 +38,7 @@ COUNT_EVERY_S = 30.0
 """The passage count, checked against the collection's after applying changes, at load, and this often besides."""
 REBUILD_SHARE = 0.5
 """A backlog that names more articles than this share of those held is applied by a rebuild."""
-SAVE_AFTER_ARTICLES = 200
-"""Or after applying this many articles, so short-lived commands do not each apply the same long backlog."""
 _PAGE = 5000
-_READ_CHUNK = 500
 _ROUNDS = 3
 
 
@@ -202,8 +199,8 @@ class Replica:
 
     def _read_articles(self, article_ids: list[str]) -> list[ChromaPassage]:
         found: list[ChromaPassage] = []
-        for start in range(0, len(article_ids), _READ_CHUNK):
-            chunk = article_ids[start : start + _READ_CHUNK]
+        for start in range(0, len(article_ids), READ_CHUNK):
+            chunk = article_ids[start : start + READ_CHUNK]
             where = {"article_id": chunk[0]} if len(chunk) == 1 else {"article_id": {"$in": chunk}}
             found.extend(self._scan(where))
         return found

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.records import Article
-from ingest.store.changes import ChangeLog
+from ingest.store.changes import READ_CHUNK, SAVE_AFTER_ARTICLES, ChangeLog
 from ingest.stories.fingerprint import SAME_STORY, Fingerprint, same_story
 from ingest.stories.table import BandTable
 
@@ -51,9 +51,6 @@ def _copy(article_id: str, meta: dict[str, Any]) -> Copy:
 
 
 _PAGE = 2000
-_READ_CHUNK = 500
-SAVE_AFTER = 200
-"""Records applied since the table was saved, past which it is saved again."""
 
 
 class StoryIndex:
@@ -86,13 +83,13 @@ class StoryIndex:
                     table.seq = changes[-1].seq
                     self._unsaved += len(touched)
             self._table = table
-            if self._unsaved >= SAVE_AFTER:
+            if self._unsaved >= SAVE_AFTER_ARTICLES:
                 self.save()
             return table
 
     def _read(self, article_ids: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
-        for start in range(0, len(article_ids), _READ_CHUNK):
-            got = self._collection.get(ids=article_ids[start : start + _READ_CHUNK], include=["metadatas"])
+        for start in range(0, len(article_ids), READ_CHUNK):
+            got = self._collection.get(ids=article_ids[start : start + READ_CHUNK], include=["metadatas"])
             yield from zip(got["ids"], got["metadatas"] or [], strict=False)
 
     def _read_all(self) -> BandTable:
@@ -105,7 +102,7 @@ class StoryIndex:
             for aid, meta in zip(page["ids"], page["metadatas"] or [], strict=False):
                 table.add(aid, str(meta["story_id"]), Fingerprint.decode(str(meta["signature"]), str(meta["shingles"])))
             offset += len(page["ids"])
-        self._unsaved = SAVE_AFTER
+        self._unsaved = SAVE_AFTER_ARTICLES
         return table
 
     def save(self) -> None:
