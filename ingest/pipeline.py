@@ -7,17 +7,21 @@ articles and is written with one Chroma call, so an interrupted ingest never lea
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from ingest.embedding.embedder import get_embedder
 from ingest.records import Article, IngestError, Passage, SourceFile, StoredArticleState
 from ingest.report import ArticleOutcome, IngestFailure, IngestReport
 from ingest.settings import Settings
-from ingest.speakers.attribute import attribute
+from ingest.speakers.worker import SpeakerPass
+from ingest.stages import staged
 from ingest.store.store import Store
 from ingest.text.passages import make_passages
 from ingest.text.readers import iter_files, read_articles
@@ -106,6 +110,69 @@ def ingest_articles(articles: Iterator[Article], settings: Settings, store: Stor
     return _ingest(articles, settings, store, report, None, False)
 
 
+@dataclass
+class _Batch:
+    """Articles on their way to the store: what is new or changed, with their passages (later with speakers)."""
+
+    number: int
+    to_write: list[tuple[Article, list[Passage]]]
+    replacing: set[str]
+    passages: int
+    vectors: np.ndarray | None = None
+
+
+class _Written:
+    """How many batches are in the store: reading a batch that repeats an article earlier in the same ingest waits
+    for that one, so that the repeat is seen as an update (or unchanged), as it would be one ingest later."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._changed = threading.Condition()
+
+    def done(self, number: int) -> None:
+        with self._changed:
+            self.count = number + 1
+            self._changed.notify_all()
+
+    def wait_for(self, number: int) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self.count > number)
+
+
+def _sorted_out(
+    articles: Iterator[Article], settings: Settings, store: Store, report: IngestReport, written: _Written
+) -> Iterator[_Batch]:
+    """Batches of what needs writing; the report learns what was added, updated, unchanged or refused."""
+    seen: dict[str, int] = {}
+    for number, batch in enumerate(_batches(articles, settings)):
+        earlier = max((seen[a.id] for a, _ in batch if a.id in seen), default=-1)
+        if earlier >= 0:
+            written.wait_for(earlier)
+        seen.update((a.id, number) for a, _ in batch)
+        state = store.stored_state([a.id for a, _ in batch])
+        out = _Batch(number, [], set(), sum(len(ps) for _, ps in batch))
+        for article, passages in batch:
+            stored = state.get(article.id)
+            if stored is not None and stored.origin != article.from_where:
+                report.failed.append(IngestFailure(article.source, _taken_id(article, stored)))
+                continue
+            report.articles += 1
+            report.passages += len(passages)
+            report.article_ids.append(article.id)
+            if stored is not None and stored.hashes == {article.content_hash} and stored.passages == len(passages):
+                report.unchanged += 1
+                report.outcomes.append(ArticleOutcome(article.source, "unchanged", article.title))
+                continue
+            if stored is not None:
+                report.updated += 1
+                out.replacing.add(article.id)
+            else:
+                report.added += 1
+            report.outcomes.append(ArticleOutcome(article.source, "updated" if stored is not None else "added", article.title))
+            out.to_write.append((article, passages))
+        yield out
+
+
 def _ingest(
     articles: Iterator[Article],
     settings: Settings,
@@ -114,49 +181,40 @@ def _ingest(
     progress: Callable[[int], None] | None,
     show_progress: bool,
 ) -> IngestReport:
-    embedder = None
+    """Reading and sorting out, speakers, embedding and writing each run in a thread of their own on successive
+    batches (`staged`); the writes stay in this thread, in order, each story assigned just before its write so that
+    a copy in the next batch finds it."""
+    written = _Written()
+    speaker_pass = SpeakerPass()
     started = False
     bar = tqdm(desc="ingest", unit=" passages", disable=not show_progress, leave=False)
-    speaker_pool = ThreadPoolExecutor(1, thread_name_prefix="speakers")
+
+    def speakers(batch: _Batch) -> _Batch:
+        if batch.to_write:
+            get_embedder(settings)  # before spaCy, which loads with torch hidden (see `attribute`)
+            batch.to_write = speaker_pass(batch.to_write)
+        return batch
+
+    def embed(batch: _Batch) -> _Batch:
+        if batch.to_write:
+            batch.vectors = get_embedder(settings).embed([p.text for _, ps in batch.to_write for p in ps])
+        return batch
+
     try:
-        for batch in _batches(articles, settings):
-            state = store.stored_state([a.id for a, _ in batch])
-            to_write, replacing = [], set()
-            for article, passages in batch:
-                stored = state.get(article.id)
-                if stored is not None and stored.origin != article.from_where:
-                    report.failed.append(IngestFailure(article.source, _taken_id(article, stored)))
-                    continue
-                report.articles += 1
-                report.passages += len(passages)
-                report.article_ids.append(article.id)
-                if stored is not None and stored.hashes == {article.content_hash} and stored.passages == len(passages):
-                    report.unchanged += 1
-                    report.outcomes.append(ArticleOutcome(article.source, "unchanged", article.title))
-                    continue
-                if stored is not None:
-                    report.updated += 1
-                    replacing.add(article.id)
-                else:
-                    report.added += 1
-                report.outcomes.append(
-                    ArticleOutcome(article.source, "updated" if stored is not None else "added", article.title)
-                )
-                to_write.append((article, passages))
-            if to_write:
-                started = True
-                embedder = embedder or get_embedder(settings)
-                speakers = speaker_pool.submit(attribute, to_write)  # on the other core while this one embeds
-                stories = store.stories.assign([a for a, _ in to_write]) if settings.ingest.find_copies else []
-                vectors = embedder.embed([p.text for _, ps in to_write for p in ps])
-                store.write(speakers.result(), vectors, replacing, stories)
-            n = sum(len(ps) for _, ps in batch)
-            bar.update(n)
-            if progress:
-                progress(n)
+        with closing(staged(_sorted_out(articles, settings, store, report, written), [speakers, embed])) as batches:
+            for batch in batches:
+                if batch.to_write and batch.vectors is not None:
+                    started = True
+                    articles_in = [a for a, _ in batch.to_write]
+                    stories = store.stories.assign(articles_in) if settings.ingest.find_copies else []
+                    store.write(batch.to_write, batch.vectors, batch.replacing, stories)
+                written.done(batch.number)
+                bar.update(batch.passages)
+                if progress:
+                    progress(batch.passages)
     finally:
         bar.close()
-        speaker_pool.shutdown(cancel_futures=True)
+        speaker_pass.close()
         if started:
             store.finish_write()
     return report

@@ -252,6 +252,8 @@ def _resolve(mentions: list[list[Mention]], text: str, people: set[str], headlin
     """Person names take their full form (a surname two people share only when a Mr/Ms decides); pronouns and
     titles take the earlier person they agree with (`Cast`), the headline's names before all others. A mention no
     one agrees with, or two people do, is left unattributed."""
+    if not any(mentions):
+        return
     cast = Cast(text, _canonical_names(text, people))
     seen: list[Mention] = list(headline)
     for sentence in mentions:

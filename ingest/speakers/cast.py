@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from ingest.speakers.gender import GENDERED_TITLES, HONORIFICS, PRONOUNS, Gender, name_gender, signs_in_text
 from ingest.speakers.lexicon import TITLES
@@ -42,11 +43,18 @@ def titled_name(before: str, title: str) -> str | None:
 class Cast:
     def __init__(self, text: str, names: dict[str, list[str]]):
         self.text, self.names = text, names
-        people = {full for fulls in names.values() for full in fulls}
-        self.gender: dict[str, Gender | None] = {p: self._gender_of(p) for p in people}
-        self.positions: dict[str, list[int]] = {
-            p: [m.start() for m in re.finditer(rf"\b{re.escape(p.split()[-1])}\b", text)] for p in people
-        }
+        self.people = {full for fulls in names.values() for full in fulls}
+        self._genders: dict[str, Gender | None] = {}
+
+    @cached_property
+    def positions(self) -> dict[str, list[int]]:
+        return {p: [m.start() for m in re.finditer(rf"\b{re.escape(p.split()[-1])}\b", self.text)] for p in self.people}
+
+    def gender(self, person: str) -> Gender | None:
+        """Read from the text when first asked: most articles never ask, and the search is most of their cost."""
+        if person not in self._genders:
+            self._genders[person] = self._gender_of(person) if person in self.people else None
+        return self._genders[person]
 
     def _gender_of(self, person: str) -> Gender | None:
         signs = signs_in_text(self.text, person, shared_surname=len(self.names.get(person.split()[-1], [])) > 1)
@@ -70,7 +78,7 @@ class Cast:
         if len(fulls) > 1:
             said = _HONORIFIC_BEFORE.search(self.text[max(0, m.start - 6) : m.start]) or re.match(r"(Mr|Ms|Mrs|Miss)\b", m.name)
             wanted = HONORIFICS[said.group(1).lower()] if said else None
-            fulls = [f for f in fulls if wanted is not None and self.gender.get(f) == wanted]
+            fulls = [f for f in fulls if wanted is not None and self.gender(f) == wanted]
         if len(fulls) == 1:
             m.name, m.kind = fulls[0], "person"
         else:
@@ -95,7 +103,7 @@ class Cast:
 
     def _titled(self, title: str, at: int, seen: list[Mention]) -> list[Mention]:
         gender = GENDERED_TITLES.get(title)
-        agrees = [s for s in seen if s.kind == "person" and (gender is None or self.gender.get(s.name) in (None, gender))]
+        agrees = [s for s in seen if s.kind == "person" and (gender is None or self.gender(s.name) in (None, gender))]
         fits = [s for s in agrees if title in self.text[max(0, s.start - 40) : s.end + 40].lower()]
         if not fits and title in TITLES:
             named = titled_name(self.text[:at], title)
@@ -110,7 +118,7 @@ class Cast:
         people = list(dict.fromkeys(people))
 
         def agrees(person: str) -> bool | None:
-            known = self.gender.get(person)
+            known = self.gender(person)
             return None if known is None else known == gender
 
         speakers = [s for s in seen if s.kind == "person"]
@@ -129,6 +137,6 @@ class Cast:
 
     def _learn(self, person: str, gender: Gender) -> str:
         """A person a he/she was resolved to is that gender from then on."""
-        if self.gender.get(person) is None:
-            self.gender[person] = gender
+        if self.gender(person) is None:
+            self._genders[person] = gender
         return person
