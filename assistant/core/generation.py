@@ -62,7 +62,11 @@ class Generator:
         return model
 
     def warm_up(self) -> None:
-        self.chat_model.invoke(ANSWER.format_messages(evidence="[1] Nothing.", question="Nothing?"), max_tokens=1)
+        messages = ANSWER.format_messages(evidence="[1] Nothing.", question="Nothing?")
+        if isinstance(self.chat_model, LocalChatModel):
+            self.chat_model.warm_up(messages, self.settings.models.cache_dir / "prompt-state")
+        else:
+            self.chat_model.invoke(messages, max_tokens=1)
 
     def standalone(self, question: str, history: list[tuple[str, str]], timings: Timings) -> str:
         if not needs_rewrite(question, history):

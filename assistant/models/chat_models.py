@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -13,6 +15,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
+from assistant.models import prompt_state
 from assistant.models.model_files import MODEL_NAME, ModelFileError, chat_model_path
 from ingest.settings import Settings
 
@@ -136,6 +139,21 @@ class LocalChatModel(BaseChatModel):
             total = int(llm.n_tokens)
         self._last_usage = {"input_tokens": max(total - completion, 0), "output_tokens": completion, "total_tokens": total}
         yield ChatGenerationChunk(message=AIMessageChunk(content="", usage_metadata=self._usage()))
+
+    def warm_up(self, messages: list[BaseMessage], state_folder: Path | None) -> None:
+        """Evaluate a prompt's fixed prefix: from the state a former process saved when there is one (see
+        `prompt_state`), else by running the prompt and saving the state for the next process."""
+        llm, lock = load_llama(self.model_path, self.n_ctx, self.n_threads, self.slot)
+        saved = None
+        if state_folder is not None:
+            saved = prompt_state.state_file(state_folder, self.model_path, llm, json.dumps(self.chat_messages(messages)))
+            with lock:
+                if prompt_state.restore(llm, saved):
+                    return
+        self.invoke(messages, max_tokens=1)
+        if saved is not None:
+            with lock:
+                prompt_state.keep(llm, saved)
 
     def _usage(self) -> dict:
         return dict(self._last_usage) or {"input_tokens": 0, "output_tokens": 0, "total_tokens": 0}
