@@ -3,6 +3,7 @@ generate, let the checks judge the answer, compose the `Answer`. CLI, API and UI
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -25,6 +26,8 @@ from .retrieval import HybridSearch
 from .routes import pick_route
 from .routes.route import RouteContext
 from .support import OverlapSimilarityJudge, SupportJudge
+
+log = logging.getLogger("byline")
 
 __all__ = ["Assistant", "Event", "QuestionError", "Stage"]
 
@@ -62,12 +65,14 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load the models and evaluate the fixed prompt prefix, so the first user question is not the slow one."""
+        started = time.perf_counter()
         try:
             self.search.embedder.embed(["warm up"])
             self.store.lexical()
             self.generator.warm_up()
         except Exception:  # a backend that is down is reported when a question is asked
-            pass
+            log.info("warm-up failed", exc_info=True)
+        log.info("warmed up in %.1f s", time.perf_counter() - started)
 
     def ask(self, question: str, history: list[tuple[str, str]] | None = None, where: PassageFilter = PassageFilter()) -> Answer:
         answer = None

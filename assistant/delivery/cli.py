@@ -171,6 +171,10 @@ def cmd_setup_model(args: argparse.Namespace) -> int:
     print(path)
     for embedding_path in embedding_paths:
         print(embedding_path)
+    if settings.models.backend == "local":
+        from assistant.core.generation import Generator
+
+        Generator(settings).warm_up()  # the answer prompt's prefix, saved, so the first server start skips it
     return 0
 
 

@@ -33,14 +33,19 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 
 
 def launch(settings: Settings) -> None:
-    """One server on one port: the OpenAI-compatible API under /v1 and the Gradio app under /."""
+    """One server on one port: the OpenAI-compatible API under /v1 and the Gradio app under /. The models start
+    loading before the web stack is imported (2-3 s, which the loads overlap), so the first answer comes sooner."""
+    from assistant.core.assistant import Assistant
+
+    assistant = Assistant(settings)
+    threading.Thread(target=assistant.warm_up, daemon=True).start()
+
     import gradio as gr
     import uvicorn
     from fastapi import FastAPI
     from starlette.middleware import Middleware
     from starlette.routing import Mount
 
-    from assistant.core.assistant import Assistant
     from assistant.delivery.access import AllowedHosts, LoginGuard, SignedInOnly, signed_in
     from assistant.delivery.api import add_openai_routes
     from assistant.delivery.health import add_health_route
@@ -54,8 +59,6 @@ def launch(settings: Settings) -> None:
         server_log.addHandler(logging.StreamHandler())
         server_log.setLevel(logging.INFO)
     credentials = parse_auth(settings.serving.auth)
-    assistant = Assistant(settings)
-    threading.Thread(target=assistant.warm_up, daemon=True).start()
     FeedScheduler(settings, assistant.store).start()
     turns = AnswerTurns(settings.answer_concurrency, settings.serving.max_pending_per_session)
     blocks = build_app(settings, assistant, batch_runner(), turns)
