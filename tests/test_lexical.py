@@ -121,3 +121,25 @@ def test_one_more_article_updates_both_indexes_without_a_rebuild(settings, tmp_p
     assert grown_speakers.quotes == fresh.speaker_index().quotes and grown_speakers.vocabulary == fresh.speaker_index().vocabulary
     assert "Jon Jonsson" in grown_speakers.quotes and "Fannar Jonasson" not in grown_speakers.quotes
     assert "grindavik" not in grown_speakers.vocabulary
+
+
+def test_an_index_extended_by_changes_equals_one_derived_from_scratch(entries):
+    """Catching up extends the previous index's arrays instead of rebuilding them; after any history of adds,
+    removals, replacements and merges it holds exactly what a fresh derivation of the same segments holds."""
+    rng = np.random.default_rng(7)
+    index = LexicalIndex.build(entries[:40], "g0")
+    pool = list(entries)
+    for step in range(60):
+        live = list(index.ids)
+        removed = set(rng.choice(live, size=min(len(live), int(rng.integers(0, 4))), replace=False).tolist())
+        start = int(rng.integers(0, len(pool) - 5))
+        added = pool[start : start + int(rng.integers(0, 5))]
+        index = index.apply(added, removed, f"g{step + 1}")
+        fresh = LexicalIndex(index.generation, index.segments, set(index.dead), list(index.terms), dict(index.vocab))
+        assert index._all_ids == fresh._all_ids
+        assert index._position == fresh._position
+        assert index.ids == fresh.ids and len(index) == len(fresh)
+        assert np.array_equal(index._live, fresh._live)
+        assert index._avg_length == pytest.approx(fresh._avg_length)
+    for query in QUERIES:
+        assert live_scores(index, query) == live_scores(fresh, query)

@@ -12,25 +12,22 @@ reflects (`ingest/store/replica.py` keeps it in step).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import time
 import uuid
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
+from ingest.store.files import remove_unused
+
 _MANIFEST = "manifest.json"
 _K1, _B = 1.5, 0.75
 _MAX_SEGMENTS = 12
 _MAX_DEAD_SHARE = 0.2
-_SETTLED_S = 120.0
-"""Unused segment files are deleted only when older than this: another process saving into the same folder may
-have written them for a manifest it has not swapped in yet."""
 
 
 @lru_cache(maxsize=1)
@@ -112,13 +109,25 @@ class LexicalIndex:
     terms: list[str] = field(default_factory=list)
     vocab: dict[str, int] = field(default_factory=dict)
 
+    _all_ids: list[str] = field(init=False, repr=False)
+    _position: dict[str, int] = field(init=False, repr=False)
+
     def __post_init__(self) -> None:
         self._derive()
 
-    def _derive(self) -> None:
-        """Arrays over every stored position (live or not), rebuilt whenever segments or removals change."""
+    def _derive(self, base: LexicalIndex | None = None) -> None:
+        """Arrays over every stored position (live or not), rebuilt whenever segments or removals change. From
+        `base` (this index is base's segments plus at most one more) the Python-level parts are extended rather
+        than rebuilt, so that applying one article at 100k passages costs about a millisecond, not 30."""
         segs = self.segments
-        self._all_ids = [i for s in segs for i in s.ids]
+        extends = base is not None and segs[: len(base.segments)] == base.segments and len(segs) - len(base.segments) <= 1
+        if base is not None and extends:
+            added = segs[len(base.segments) :]
+            self._all_ids = base._all_ids + [i for s in added for i in s.ids]
+            self._position = dict(base._position)
+        else:
+            self._all_ids = [i for s in segs for i in s.ids]
+            self._position = {}
         self.article_ids = np.concatenate([s.article_ids for s in segs]) if segs else np.array([], dtype=object)
         self.outlets = np.concatenate([s.outlets for s in segs]) if segs else np.array([], dtype=object)
         self.published_ts = np.concatenate([s.published_ts for s in segs]) if segs else np.array([], dtype=np.float64)
@@ -126,10 +135,20 @@ class LexicalIndex:
         self._offsets = np.cumsum([0] + [len(s.ids) for s in segs])
         self._live = np.ones(len(self._all_ids), dtype=bool)
         self._live[list(self.dead)] = False
-        self._position = {pid: p for p, pid in enumerate(self._all_ids) if self._live[p]}
-        live = int(self._live.sum())
-        self._avg_length = float(self._lengths[self._live].mean()) if live else 1.0
-        self.ids = [i for i, alive in zip(self._all_ids, self._live) if alive]
+        first_new = len(base._all_ids) if base is not None and extends else 0
+        for position in self.dead - (base.dead if base is not None and extends else set()):
+            self._position.pop(self._all_ids[position], None)
+        self._position.update(
+            (pid, first_new + p) for p, pid in enumerate(self._all_ids[first_new:]) if self._live[first_new + p]
+        )
+        self._live_count = int(self._live.sum())
+        self._avg_length = float(self._lengths[self._live].mean()) if self._live_count else 1.0
+        self.__dict__.pop("ids", None)
+
+    @cached_property
+    def ids(self) -> list[str]:
+        """Live passage ids in position order (built when first asked: a catch-up never needs them)."""
+        return [i for i, alive in zip(self._all_ids, self._live) if alive]
 
     @classmethod
     def build(cls, entries: list[LexicalEntry], generation: str) -> LexicalIndex:
@@ -144,7 +163,9 @@ class LexicalIndex:
         segments = list(self.segments)
         if added:
             segments.append(_segment(added, vocab, terms))
-        index = LexicalIndex(generation, segments, dead, terms, vocab)
+        index = LexicalIndex.__new__(LexicalIndex)
+        index.generation, index.segments, index.dead, index.terms, index.vocab = generation, segments, dead, terms, vocab
+        index._derive(self)
         total = len(index._all_ids)
         if len(segments) > _MAX_SEGMENTS or (total and len(dead) > _MAX_DEAD_SHARE * total):
             index = index.merged()
@@ -174,7 +195,7 @@ class LexicalIndex:
         return counts
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return self._live_count
 
     def ids_of_articles(self, article_ids: set[str]) -> set[str]:
         """The live passages of these articles."""
@@ -186,7 +207,7 @@ class LexicalIndex:
     def scores(self, query: str) -> np.ndarray:
         """Lucene BM25 of every stored position (zero for removed passages)."""
         scores = np.zeros(len(self._all_ids), dtype=np.float32)
-        live_count = len(self.ids)
+        live_count = self._live_count
         if not live_count or not query.strip():
             return scores
         for word in tokenize([query])[0]:
@@ -257,11 +278,7 @@ class LexicalIndex:
         tmp.write_text(json.dumps(manifest))
         os.replace(tmp, directory / _MANIFEST)
         keep = {_MANIFEST} | {f"{s.name}{ext}" for s in self.segments for ext in (".npz", ".json")}
-        settled = time.time() - _SETTLED_S
-        for path in directory.iterdir():
-            if path.name not in keep and not path.name.endswith(".tmp"):
-                with contextlib.suppress(OSError):
-                    path.unlink() if path.is_file() and path.stat().st_mtime < settled else None
+        remove_unused(directory, keep.__contains__)
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex | None:

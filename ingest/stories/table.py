@@ -12,16 +12,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import time
 import uuid
 from pathlib import Path
 
 import numpy as np
 
+from ingest.store.files import remove_unused
 from ingest.stories.fingerprint import BANDS, Fingerprint, containment
 
 _RESORT_SHARE = 0.1
-_SETTLED_S = 120.0
 _ARRAYS = ("keys", "sorted", "order", "hashes", "offsets")
 
 
@@ -127,10 +126,7 @@ class BandTable:
             tmp = folder / f"current.{name}.tmp"
             tmp.write_text(json.dumps({"name": name}))
             os.replace(tmp, folder / "current.json")
-            settled = time.time() - _SETTLED_S
-            for path in folder.iterdir():
-                if not path.name.startswith((name, "current")) and path.stat().st_mtime < settled:
-                    path.unlink()
+            remove_unused(folder, lambda file: file.startswith((name, "current")))
 
     def _compact(self, live: list[int]) -> None:
         self._resort()
