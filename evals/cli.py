@@ -10,7 +10,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from assistant.delivery.cli import add_answer_flags, answer_settings
-from evals.datasets import BENCHMARKS, SAMPLE_GOLD, DatasetError, benchmark_paths, load_dataset
+from evals.datasets import BENCHMARKS, DEFAULT_SPLIT, SAMPLE_GOLD, SPLITS, DatasetError, benchmark_paths, load_dataset
 from ingest.cli import fail
 from ingest.records import IngestError
 
@@ -36,7 +36,7 @@ def resolve_inputs(args: argparse.Namespace) -> tuple[list, Path | None, str]:
     """(items, corpus to ingest first or None, title)."""
     if args.benchmark:
         corpus, questions = benchmark_paths(args.benchmark, Path(args.shared) if args.shared else SHARED)
-        split = args.split or ("dev" if args.benchmark == "multihop-rag-500" else None)
+        split = args.split or DEFAULT_SPLIT.get(args.benchmark)
         title = f"{args.benchmark}{f' ({split})' if split else ''}"
         return load_dataset(questions, split), corpus, title
     dataset = Path(args.dataset) if args.dataset else SAMPLE_GOLD
@@ -234,7 +234,9 @@ def register(sub) -> None:
     p = sub.add_parser("eval", help="run a question set in batch and score it")
     p.add_argument("dataset", nargs="?", help="JSONL, CSV or a plain list of questions (default: the sample gold set)")
     p.add_argument("--benchmark", choices=BENCHMARKS, help="a public benchmark from ../shared/benchmarks")
-    p.add_argument("--split", choices=["dev", "test"], help="benchmark split (multihop-rag-500 defaults to dev)")
+    p.add_argument(
+        "--split", choices=SPLITS, help="benchmark split (squad-train and multihop-rag-500 default to dev; test is for reporting)"
+    )
     p.add_argument("--corpus", help="ingest this corpus into its own collection first")
     p.add_argument("--shared", help="folder holding benchmarks/ (default: ../shared)")
     p.add_argument("--out", help="results JSONL, one line per question; a re-run skips questions already in it")

@@ -10,7 +10,11 @@ from pathlib import Path
 
 DATASETS = Path(__file__).parent / "datasets"
 SAMPLE_GOLD = DATASETS / "sample_gold.jsonl"
-BENCHMARKS = ("squad8", "multihop-rag-500")
+BENCHMARKS = ("squad8", "squad-train", "multihop-rag-500")
+SPLITS = ("train", "dev", "test")
+DEFAULT_SPLIT = {"squad-train": "dev", "multihop-rag-500": "dev"}
+"""Benchmarks with splits run their tuning split unless told otherwise: `test` is for reporting only, and
+squad-train's `train` for fitting."""
 
 
 class DatasetError(ValueError):

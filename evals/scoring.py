@@ -6,6 +6,7 @@ import numpy as np
 
 from assistant.core.answer import Answer
 from assistant.core.checks.citations import parse_claims
+from assistant.core.checks.echo import echoes
 from assistant.core.retrieval import RetrievedPassage
 from assistant.core.support import SupportJudge
 from evals.datasets import Item
@@ -82,6 +83,8 @@ def score(
         first = yes_no_first(answer.answer, item.answers)
         if first is not None:
             scores["yes_no_first"] = first
+    if not answer.refused and not answer.error:
+        scores["echo_rate"] = float(echoes(answer.answer, item.question))
     scores.update(citation_scores(answer, item, judge, threshold))
     scores["retrieve_s"] = answer.timings.retrieve_s
     scores["total_s"] = answer.timings.total_s

@@ -19,6 +19,7 @@ QUALITY = (
     "gold_support_recall",
     "correct_refusal",
     "false_refusal",
+    "echo_rate",
 )
 COST = ("retrieve_s", "first_token_s", "total_s", "prompt_tokens", "completion_tokens")
 
@@ -28,6 +29,8 @@ NOTES = {
     "claims this judge rejects, so these figures describe what survives verification, not the raw model output.",
     "marker_validity": "share of the raw model output's [n] markers that point at evidence the model was shown",
     "gold_citation_precision": "share of citations whose passage is a gold document or contains the gold support text",
+    "echo_rate": "share of answers (not refusals) that only restate the question: no content word, stemmed, that the "
+    "question lacks (the answering core's echo check, `assistant/core/checks/echo.py`)",
     "answer_presence": "a gold answer appears (normalized) inside the answer",
     "yes_no_first": "for questions whose gold answer is Yes or No: the answer's first word is that word",
 }

@@ -105,6 +105,7 @@ class AnsweringSettings(BaseModel):
         0.35,
         description="a speaker's best sentence must be this relevant to the topic asked, or the answer says they spoke on other topics",
     )
+    echo_check: bool = Field(True, description="refuse an answer that only restates the question (no word of its own)")
     answer_check: bool = Field(True, description="ask the local model whether its answer is about what the question asks")
     answer_check_floor: float = Field(
         0.62, description="refuse answers whose check is below this (`byline sweep-answer-check` on dev)"

@@ -11,6 +11,8 @@ from assistant.core.checks import CHECKS
 from assistant.core.checks.answer_check import AnswerCheck
 from assistant.core.checks.check import CheckContext, Draft, Verdict, run_checks
 from assistant.core.checks.citations import CitationCheck
+from assistant.core.checks.echo import REFUSAL as ECHO_REFUSAL
+from assistant.core.checks.echo import EchoCheck, echoes
 from assistant.core.checks.traps import CitedNamesCheck
 from assistant.core.checks.yes_no import YesNoFirst
 from assistant.core.compose import compose_answer
@@ -112,7 +114,7 @@ def test_checks_after_a_refusal_run_only_if_they_rescue():
 
     verdicts = run_checks([Refuses(), Later("rescuer", True), Later("judge", False)], Draft("x"), None)  # type: ignore[list-item, arg-type]
     assert ran == ["refuses", "rescuer"] and [v.check for v in verdicts] == ["refuses", "rescuer"]
-    assert [c.name for c in CHECKS] == ["citations", "yes or no first", "cited names and numbers", "answer check"]
+    assert [c.name for c in CHECKS] == ["citations", "echo", "yes or no first", "cited names and numbers", "answer check"]
 
 
 @pytest.mark.parametrize(
@@ -139,3 +141,33 @@ def test_the_answer_is_composed_from_the_last_verdict():
     assert failed.answer == "Could not generate an answer: down" and not failed.refused
     default = compose_answer(q, found, Generation(), [], None, Timings())
     assert default.refused and "Nothing in them answers “Who?”" in default.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "echo"),
+    [
+        ("Which town did the storm hit?", "The town was hit [1].", True),
+        ("Which town did the storm hit?", "Hit by the storm was the town [1].", True),  # order
+        ("Which town did the storm hit?", "Storms hit towns [1].", True),  # inflection
+        ("Which town did the storm hit?", "The articles say the town was hit [2].", True),  # framing adds nothing
+        ("Which town did the storm hit?", "The storm hit the town of Lewes [1].", False),
+        ("Who decided to end the strike?", "The strike was ended [1].", True),
+        ("Who decided to end the strike?", "The dockworkers' union decided to end the strike [1].", False),
+        ("Did the storm hit the town?", "Yes, the storm hit the town [1].", False),  # the verdict is the answer
+        ("Did the storm hit the town?", "No [1].", False),
+        ("How many boats sank?", "Three boats sank [1].", False),  # a number is content
+        ("How many boats sank?", "3 boats sank [1].", False),
+        ("Who is mediating the talks?", "The US is mediating the talks [1].", False),  # a name, though a stop word
+    ],
+)
+def test_an_echo_adds_no_content_word_to_the_question(question, answer, echo):
+    assert echoes(answer, question) is echo
+
+
+def test_the_echo_check_refuses_a_restated_question_and_keeps_an_answer():
+    shown = evidence("The storm hit the coast on Monday, flooding the town's harbour.")
+    ask = "Which town did the storm hit?"
+    refused = EchoCheck().run(Draft("The town was hit [1]."), context(ask, shown, "The town was hit [1]."))
+    assert not refused.passed and refused.draft.refusal == ECHO_REFUSAL
+    kept = EchoCheck().run(Draft("The storm hit Lewes [1]."), context(ask, shown, "The storm hit Lewes [1]."))
+    assert kept.passed and kept.draft.text == "The storm hit Lewes [1]."

@@ -7,7 +7,7 @@ import json
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from evals.datasets import DatasetError, load_dataset, parse_dataset
+from evals.datasets import DEFAULT_SPLIT, SPLITS, DatasetError, benchmark_paths, load_dataset, parse_dataset
 from evals.metrics import answer_presence, bootstrap_ci, exact_match, retrieval_scores, token_f1, yes_no_first
 from evals.summary import build_summary, check_floors, compare
 
@@ -73,6 +73,11 @@ def test_benchmark_files_load_with_splits():
     assert len(dev) == 250 and any(i.answerable is False for i in dev)
     squad = load_dataset(SHARED / "benchmarks" / "squad8" / "questions.jsonl")
     assert len(squad) == 320 and squad[0].gold_doc_ids
+    corpus, questions = benchmark_paths("squad-train", SHARED)
+    train, tuning = load_dataset(questions, "train"), load_dataset(questions, "dev")
+    assert (len(train), len(tuning)) == (1500, 500) and corpus.exists()
+    assert sum(i.answerable is False for i in tuning) == 250
+    assert DEFAULT_SPLIT["squad-train"] == "dev" and "train" in SPLITS
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ FLOORS = {
     "marker_validity": 0.90,
     "correct_refusal": 0.85,
     "false_refusal": 0.15,
+    "echo_rate": 0.0,
 }
 
 

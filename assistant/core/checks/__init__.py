@@ -9,11 +9,13 @@ from __future__ import annotations
 from .answer_check import AnswerCheck
 from .check import Check
 from .citations import CitationCheck
+from .echo import EchoCheck
 from .traps import CitedNamesCheck
 from .yes_no import YesNoFirst
 
 CHECKS: list[Check] = [
     CitationCheck(),  # each claim supported by the sentence it cites (and said by whoever it says said it)
+    EchoCheck(),  # an answer that only restates the question is no answer
     YesNoFirst(),  # a yes/no question's verdict first, or alone with its citations
     CitedNamesCheck(),  # names and numbers the question asks about are in what the answer cites
     AnswerCheck(),  # the local model: is the answer about exactly what was asked?

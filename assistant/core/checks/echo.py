@@ -1,0 +1,51 @@
+"""Answers that only restate the question: asked which town a storm hit where the articles name none, a small
+model writes "The town was hit [1]" and cites the sentence that shares the question's words, which the citation
+check passes because that sentence is on topic.
+
+An answer echoes when every content word it has (stemmed, stop words out, so order and inflection do not matter)
+is already in the question, nor any name or number (which the stemmer's stop words and two-letter floor would
+drop: "the US", "3"), leaving aside words that only frame a reply ("the articles say", "reportedly"). A
+yes/no question's Yes or No is itself the answer, so such a reply never echoes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..support import content_words, names_and_numbers
+from .check import CheckContext, Draft, Verdict
+from .citations import strip_markers
+from .yes_no import verdict
+
+REFUSAL = "The articles don't say: the closest sentences only repeat what the question asks, without answering it."
+_FRAMING = content_words(
+    "article articles report reports reported reportedly say says said state states stated according source sources "
+    "mention mentions mentioned text passage sentence evidence information"
+)
+
+
+def echoes(answer: str, question: str) -> bool:
+    """Whether the answer adds no content word to the question's own."""
+    text = strip_markers(answer)
+    if not text.strip() or verdict(text) is not None:
+        return False
+    asked, asked_words = content_words(question), set(re.findall(r"[\w'’-]+", question.lower()))
+
+    def new_name(name: str) -> bool:
+        stems = content_words(name)
+        return name not in asked_words and not (stems and stems <= asked)
+
+    added = (content_words(text) - asked - _FRAMING) | {n for n in names_and_numbers(text) if new_name(n)}
+    return not added and bool(content_words(text))
+
+
+class EchoCheck:
+    """Refuses an answer that only restates the question."""
+
+    name = "echo"
+    on_refused = False
+
+    def run(self, draft: Draft, context: CheckContext) -> Verdict:
+        if context.settings.answering.echo_check and echoes(draft.text, context.question.standalone):
+            return Verdict(self.name, draft.refuse(REFUSAL))
+        return Verdict(self.name, draft)
