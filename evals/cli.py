@@ -157,6 +157,28 @@ def cmd_sweep_answer_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep_yes_no(args: argparse.Namespace) -> int:
+    from evals.refusal_curve import read_rows
+    from evals.yes_no_sweep import accuracy_at, choose_floor, written_accuracy, yes_no_rows
+
+    rows = yes_no_rows(read_rows([Path(p) for p in args.results]))
+    if not rows:
+        return fail(
+            "no yes/no questions with recorded probabilities in those results; run `byline eval ... --out FILE` "
+            "with the local model and BYLINE_YES_NO_CHOICE on first"
+        )
+    print(f"yes/no sweep over {len(rows)} questions ({sum(r.gold == 'Yes' for r in rows)} with the answer Yes)")
+    print(f"  written by the model (before):       {written_accuracy(rows)}")
+    for corrected, label in ((False, "P(Yes), uncorrected"), (True, "P(Yes) against the no-evidence prior")):
+        floor = choose_floor(rows, corrected)
+        print(f"  {label + ',':40s} best floor {floor:+.2f}: {accuracy_at(rows, floor, corrected)}")
+    floor = choose_floor(rows)
+    print(f"chosen: BYLINE_YES_NO_FLOOR={floor:.2f}")
+    if args.at is not None:
+        print(f"at floor {args.at:+.2f} (as set, for test data): {accuracy_at(rows, args.at)}")
+    return 0
+
+
 def cmd_dedup_sweep(args: argparse.Namespace) -> int:
     from evals.dedup import sweep, write_copies
 
@@ -230,6 +252,11 @@ def register(sub) -> None:
     p.add_argument("--max-false-refusal", type=float, default=0.15, help="false refusal budget (default 0.15)")
     p.add_argument("--at", type=float, help="also print every metric as a run with this floor would score it (for test)")
     p.set_defaults(func=cmd_sweep_answer_check)
+
+    p = sub.add_parser("sweep-yes-no", help="choose yes_no_floor from dev results (Yes/No from probabilities)")
+    p.add_argument("results", nargs="+", help="results JSONL files of `byline eval --out` on dev data")
+    p.add_argument("--at", type=float, help="also print the accuracy at this floor (for test data)")
+    p.set_defaults(func=cmd_sweep_yes_no)
 
     p = sub.add_parser("eval", help="run a question set in batch and score it")
     p.add_argument("dataset", nargs="?", help="JSONL, CSV or a plain list of questions (default: the sample gold set)")

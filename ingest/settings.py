@@ -105,6 +105,12 @@ class AnsweringSettings(BaseModel):
         0.35,
         description="a speaker's best sentence must be this relevant to the topic asked, or the answer says they spoke on other topics",
     )
+    yes_no_choice: bool = Field(
+        True, description="read a yes/no question's Yes or No from the local model's probabilities, not its text"
+    )
+    yes_no_floor: float = Field(
+        0.0, description="Yes when the evidence moves the log-odds of Yes at least this far (`byline sweep-yes-no` on dev)"
+    )
     echo_check: bool = Field(True, description="refuse an answer that only restates the question (no word of its own)")
     answer_check: bool = Field(True, description="ask the local model whether its answer is about what the question asks")
     answer_check_floor: float = Field(

@@ -89,6 +89,16 @@ def local_assistant(sample_settings):
     return Assistant(sample_settings)
 
 
+@pytest.fixture(scope="session")
+def local_chat_model(sample_settings):
+    """The bundled local model behind LangChain's interface, for tests that read its probabilities."""
+    from assistant.models.chat_models import LocalChatModel, make_chat_model
+
+    chat, _ = make_chat_model(sample_settings)
+    assert isinstance(chat, LocalChatModel)
+    return chat
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

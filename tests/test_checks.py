@@ -21,6 +21,7 @@ from assistant.core.generation import Generation
 from assistant.core.question import Question
 from assistant.core.routes.route import Found
 from assistant.core.support import OverlapSimilarityJudge
+from assistant.core.yes_no_choice import YesNoChoice
 from assistant.models.chat_models import LocalChatModel
 from ingest.records import PassageFilter
 from ingest.settings import Settings
@@ -38,10 +39,12 @@ def evidence(*texts: str, speaker: str | None = None) -> list[Evidence]:
     return rows
 
 
-def context(standalone: str, shown: list[Evidence], raw: str, model=None, yes_no: bool = False) -> CheckContext:
+def context(
+    standalone: str, shown: list[Evidence], raw: str, model=None, yes_no: bool = False, choice: YesNoChoice | None = None
+) -> CheckContext:
     q = Question(standalone, standalone, PassageFilter(), yes_no=yes_no, asking=standalone)
     judge = OverlapSimilarityJudge(EMBEDDER)
-    return CheckContext(q, shown, [e.passage for e in shown], raw, [], Settings(), judge, model)
+    return CheckContext(q, shown, [e.passage for e in shown], raw, [], Settings(), judge, model, choice)
 
 
 def test_citation_check_repoints_a_wrong_marker_and_drops_what_nothing_supports():
@@ -71,6 +74,18 @@ def test_yes_no_first_keeps_the_verdict_and_a_bare_verdict_its_citations():
     assert bare.passed and bare.draft.text == "No [1]." and bare.draft.citations
     plain = YesNoFirst().run(Draft("x", refused=True), context("When?", shown, "No [1]."))
     assert not plain.passed
+
+
+def test_a_verdict_read_from_probabilities_replaces_the_one_the_model_wrote():
+    shown = evidence("The harbour reopened on Monday after repairs.")
+    moved = YesNoChoice(probability=0.6, prior=0.1, floor=1.0)  # the evidence moved the log-odds of Yes by 2.6
+    assert moved.score == pytest.approx(2.603, abs=0.01) and moved.verdict == "Yes"
+    assert YesNoChoice(0.6, 0.1, floor=3.0).verdict == "No"
+    ctx = context("Did the harbour reopen?", shown, "No, the harbour reopened [1].", yes_no=True, choice=moved)
+    kept = YesNoFirst().run(Draft("No, the harbour reopened [1]."), ctx)
+    assert kept.draft.text == "Yes. The harbour reopened [1]."
+    bare = YesNoFirst().run(Draft("", refused=True), context("Did it reopen?", shown, "No [1].", yes_no=True, choice=moved))
+    assert bare.draft.text == "Yes [1]." and bare.draft.citations
 
 
 def test_cited_names_check_refuses_an_answer_about_another_year():
@@ -155,6 +170,7 @@ def test_the_answer_is_composed_from_the_last_verdict():
         ("Who decided to end the strike?", "The dockworkers' union decided to end the strike [1].", False),
         ("Did the storm hit the town?", "Yes, the storm hit the town [1].", False),  # the verdict is the answer
         ("Did the storm hit the town?", "No [1].", False),
+        ("Did the storm hit the town?", "The storm hit the town [1].", False),  # a verdict's reason confirms
         ("How many boats sank?", "Three boats sank [1].", False),  # a number is content
         ("How many boats sank?", "3 boats sank [1].", False),
         ("Who is mediating the talks?", "The US is mediating the talks [1].", False),  # a name, though a stop word

@@ -11,6 +11,8 @@ from evals.datasets import DEFAULT_SPLIT, SPLITS, DatasetError, benchmark_paths,
 from evals.metrics import answer_presence, bootstrap_ci, exact_match, retrieval_scores, token_f1, yes_no_first
 from evals.summary import build_summary, check_floors, compare
 
+from conftest import byline
+
 
 def test_retrieval_metrics_match_hand_computed_values():
     scores = retrieval_scores({"q1": ["a", "b", "c"], "q2": ["x", "y", "g1", "z", "w", "g2"]}, {"q1": {"a"}, "q2": {"g1", "g2"}})
@@ -211,3 +213,28 @@ def test_a_floor_turns_low_checked_answers_into_refusals():
     low, high = at_floor(rows, 0.5)
     assert low["refused"] and low["scores"] == {"answer_presence": 0.0, "false_refusal": 1.0} and high is rows[1]
     assert at_floor(rows, 0.0) == rows
+
+
+def _yes_no_row(gold: str, written: str, p: float, prior: float) -> dict:
+    return {
+        "gold": {"answers": [gold]},
+        "raw_answer": f"{written}, because [1].",
+        "yes_no_probability": p,
+        "yes_no_prior": prior,
+    }
+
+
+def test_the_yes_no_sweep_finds_the_floor_that_separates_and_reports_before_and_after(tmp_path):
+    from evals.yes_no_sweep import accuracy_at, choose_floor, written_accuracy, yes_no_rows
+
+    # the model leans to Yes whatever the evidence; what the evidence adds to its log-odds tells the answers apart
+    rows = [_yes_no_row("yes", "Yes", 0.9, 0.5) for _ in range(6)] + [_yes_no_row("no", "Yes", 0.6, 0.7) for _ in range(6)]
+    rows += [{"gold": {"answers": ["Paris"]}, "yes_no_probability": 0.5, "yes_no_prior": 0.5}, {"gold": {"answers": ["no"]}}]
+    parsed = yes_no_rows(rows)
+    assert len(parsed) == 12 and written_accuracy(parsed).mean == 0.5
+    floor = choose_floor(parsed)
+    assert accuracy_at(parsed, floor).mean == 1.0 and -0.43 < floor < 2.2
+    results = tmp_path / "dev.jsonl"
+    results.write_text("\n".join(json.dumps(r) for r in rows))
+    out = byline("sweep-yes-no", str(results), "--at", "0")
+    assert out.returncode == 0 and "chosen: BYLINE_YES_NO_FLOOR=" in out.stdout and "before" in out.stdout

@@ -58,9 +58,10 @@ def test_yes_no_questions_are_recognised(question, expected):
 
 
 def test_the_models_verdict_opens_the_verified_answer():
-    assert with_verdict("The harbour reopened [1].", "Yes. The harbour reopened [1].") == "Yes. The harbour reopened [1]."
-    assert with_verdict("No, it stayed shut [1].", "No, it stayed shut [1].") == "No, it stayed shut [1]."
-    assert with_verdict("The harbour reopened [1].", "The harbour reopened [1].") == "The harbour reopened [1]."
+    assert with_verdict("The harbour reopened [1].", "Yes") == "Yes. The harbour reopened [1]."
+    assert with_verdict("No, it stayed shut [1].", "No") == "No, it stayed shut [1]."
+    assert with_verdict("The harbour reopened [1].", None) == "The harbour reopened [1]."
+    assert with_verdict("Yes, the harbour reopened [1].", "No") == "No. The harbour reopened [1]."  # the chosen verdict wins
 
 
 def test_each_named_outlet_gets_its_own_search(settings):

@@ -6,16 +6,14 @@ import pytest
 
 from assistant.core.prompts import ANSWER
 from assistant.models import prompt_state
-from assistant.models.chat_models import LocalChatModel, load_llama, make_chat_model
+from assistant.models.chat_models import LocalChatModel, load_llama
 
 EVIDENCE = "[1] The mayor said the river rose by two metres on Monday and the bridge was closed."
 
 
-@pytest.fixture(scope="module")
-def model(sample_settings) -> LocalChatModel:
-    chat, _ = make_chat_model(sample_settings)
-    assert isinstance(chat, LocalChatModel)
-    return chat
+@pytest.fixture
+def model(local_chat_model) -> LocalChatModel:
+    return local_chat_model
 
 
 def _answer(model: LocalChatModel) -> str:

@@ -89,6 +89,10 @@ class Answer(BaseModel):
     answer_check: float | None = Field(
         None, description="the local model's probability that its answer is about exactly what the question asks"
     )
+    yes_no_probability: float | None = Field(
+        None, description="a yes/no question's P(Yes) as the local model's first word after the evidence"
+    )
+    yes_no_prior: float | None = Field(None, description="the same P(Yes) with no evidence shown: the model's leaning")
     _ranking: list[RetrievedPassage] = PrivateAttr(default_factory=list)
 
     @property

@@ -115,7 +115,15 @@ class Assistant:
             if generation.error is None:
                 yield Event("stage", Stage.CHECKING)
                 context = CheckContext(
-                    q, evidence, found.passages, generation.raw, generation.messages, self.settings, self.judge, self.chat_model
+                    q,
+                    evidence,
+                    found.passages,
+                    generation.raw,
+                    generation.messages,
+                    self.settings,
+                    self.judge,
+                    self.chat_model,
+                    generation.yes_no,
                 )
                 verdicts = run_checks(CHECKS, Draft(generation.raw), context)
         timings.first_token_s = generation.first_token_s if generation else None

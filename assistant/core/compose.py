@@ -56,6 +56,8 @@ def compose_answer(
     """A generated answer as the last check left it; a refusal in the words of the check or route that refused."""
     answer = _record(q, found, scope, timings)
     answer.raw_answer, answer.usage = generation.raw, generation.usage
+    if generation.yes_no is not None:
+        answer.yes_no_probability, answer.yes_no_prior = generation.yes_no.probability, generation.yes_no.prior
     answer.error = answer.error or generation.error
     draft = verdicts[-1].draft if verdicts else Draft("")
     answer.answer, answer.citations, answer.unsupported = draft.text, draft.citations, draft.unsupported

@@ -13,15 +13,30 @@ from langchain_core.messages import BaseMessage
 from langchain_core.output_parsers import StrOutputParser
 
 from assistant.models.chat_models import BackendError, LocalChatModel, backend_hint, make_chat_model
+from assistant.models.next_token import first_word_odds
 from ingest.settings import Settings
 
 from .answer import Event, Timings, Usage
 from .evidence import Evidence
 from .prompts import ANSWER, ANSWER_YES_NO, REWRITE, answer_prompt_tokens, clean_rewrite, format_history, needs_rewrite
 from .question import Question, QuestionError
+from .yes_no_choice import YesNoChoice
 
 log = logging.getLogger("byline")
 __all__ = ["BackendError", "Generation", "Generator"]
+
+
+YES = ["Yes", " Yes", "yes", " yes", "YES"]
+NO = ["No", " No", "no", " no", "NO"]
+NO_EVIDENCE = "[1] (no sentence was found)"
+
+
+def choose_yes_no(model: LocalChatModel, question: str, evidence: str, floor: float) -> YesNoChoice:
+    """P(Yes) with no evidence, then with it (so the context holds the prompt generation goes on from)."""
+    blind = model.chat_messages(ANSWER_YES_NO.format_messages(evidence=NO_EVIDENCE, question=question))
+    shown = model.chat_messages(ANSWER_YES_NO.format_messages(evidence=evidence, question=question))
+    prior = first_word_odds(model, blind, YES, NO)
+    return YesNoChoice(first_word_odds(model, shown, YES, NO), prior, floor)
 
 
 @dataclass
@@ -33,6 +48,8 @@ class Generation:
     first_token_s: float | None = None
     error: str | None = None
     messages: list[BaseMessage] = field(default_factory=list)
+    yes_no: YesNoChoice | None = None
+    """A yes/no question's verdict as read from the model's probabilities (local model, `yes_no_choice` on)."""
 
 
 class Generator:
@@ -105,10 +122,14 @@ class Generator:
     def generate(self, question: Question, evidence: list[Evidence], started: float) -> Yielding[Event, None, Generation]:
         """Streams the model's tokens as events; returns the whole generation."""
         prompt = ANSWER_YES_NO if question.yes_no else ANSWER
-        messages = prompt.format_messages(evidence="\n".join(e.prompt_line() for e in evidence), question=question.standalone)
+        lines = "\n".join(e.prompt_line() for e in evidence)
+        messages = prompt.format_messages(evidence=lines, question=question.standalone)
         result = Generation(messages=messages)
         raw, finished = [], False
         try:
+            answering = self.settings.answering
+            if question.yes_no and answering.yes_no_choice and isinstance(self.chat_model, LocalChatModel):
+                result.yes_no = choose_yes_no(self.chat_model, question.standalone, lines, answering.yes_no_floor)
             for chunk in self.chat_model.stream(messages):
                 meta = chunk.response_metadata or {}
                 finished = finished or bool(meta.get("finish_reason") or meta.get("done_reason") or meta.get("done"))

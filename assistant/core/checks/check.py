@@ -19,6 +19,7 @@ from ..evidence import Evidence
 from ..question import Question
 from ..retrieval import RetrievedPassage
 from ..support import SupportJudge
+from ..yes_no_choice import YesNoChoice
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class CheckContext:
     settings: Settings
     judge: SupportJudge
     chat_model: BaseChatModel | None = None
+    yes_no: YesNoChoice | None = None
+    """A yes/no question's verdict read from the model's probabilities, when it was."""
 
 
 class Check(Protocol):

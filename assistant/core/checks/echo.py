@@ -5,13 +5,16 @@ check passes because that sentence is on topic.
 An answer echoes when every content word it has (stemmed, stop words out, so order and inflection do not matter)
 is already in the question, nor any name or number (which the stemmer's stop words and two-letter floor would
 drop: "the US", "3"), leaving aside words that only frame a reply ("the articles say", "reportedly"). A
-yes/no question's Yes or No is itself the answer, so such a reply never echoes.
+yes/no question's Yes or No is itself the answer, and its reasons may well confirm the question word for word
+("Does The Verge report that the harbour reopened?" "The Verge reported that the harbour reopened"), so the
+answer to a yes/no question never echoes.
 """
 
 from __future__ import annotations
 
 import re
 
+from ..question import asks_yes_no
 from ..support import content_words, names_and_numbers
 from .check import CheckContext, Draft, Verdict
 from .citations import strip_markers
@@ -27,7 +30,7 @@ _FRAMING = content_words(
 def echoes(answer: str, question: str) -> bool:
     """Whether the answer adds no content word to the question's own."""
     text = strip_markers(answer)
-    if not text.strip() or verdict(text) is not None:
+    if not text.strip() or verdict(text) is not None or asks_yes_no(question):
         return False
     asked, asked_words = content_words(question), set(re.findall(r"[\w'’-]+", question.lower()))
 

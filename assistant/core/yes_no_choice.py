@@ -1,0 +1,40 @@
+"""Yes or No read from the local model's next-token probabilities, corrected for its leaning on the question alone.
+
+Written freely, the 1.5B model's Yes/No on MultiHop-RAG is a coin toss (0.51 on dev): it leans to one answer
+whatever the evidence says. Its probabilities still move with the evidence. So Byline asks twice, reading only the
+first token: P(Yes) after the evidence, and P(Yes) after the same question with no evidence (the model's prior for
+this question, as in contextual calibration, Zhao et al. 2021). The score is how far the evidence moved the log-odds,
+and Yes is chosen when it moved them past a floor fitted on dev data (`byline sweep-yes-no`). Both prompts share the
+answer prompt's cached prefix; the one with the evidence is asked last, so generation reuses it
+(`generation.choose_yes_no`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+_EDGE = 1e-6
+
+
+def log_odds(p: float) -> float:
+    p = min(max(p, _EDGE), 1 - _EDGE)
+    return math.log(p / (1 - p))
+
+
+@dataclass(frozen=True)
+class YesNoChoice:
+    probability: float
+    """P(Yes) against P(No) as the first word after the evidence and the question."""
+    prior: float
+    """The same without evidence: what the model would say to the question alone."""
+    floor: float
+
+    @property
+    def score(self) -> float:
+        """How far the evidence moved the model's log-odds of Yes."""
+        return log_odds(self.probability) - log_odds(self.prior)
+
+    @property
+    def verdict(self) -> str:
+        return "Yes" if self.score >= self.floor else "No"

@@ -1,0 +1,80 @@
+"""`byline sweep-yes-no`: the floor for reading Yes or No from the model's probabilities, set from dev results.
+
+Every yes/no question of an evaluation run (local model) records P(Yes) with the evidence and without it, and the
+raw answer the model wrote, so one run gives: the Yes/No the model wrote (before), and the verdict at every floor
+on the score that `assistant/core/yes_no_choice.py` uses (after), plus the uncorrected P(Yes) for comparison.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+from assistant.core.checks.yes_no import verdict
+from assistant.core.yes_no_choice import YesNoChoice, log_odds
+from evals.metrics import bootstrap_ci
+
+
+@dataclass(frozen=True)
+class YesNoRow:
+    gold: str
+    written: str | None
+    probability: float
+    prior: float
+
+    def score(self, corrected: bool) -> float:
+        if corrected:
+            return YesNoChoice(self.probability, self.prior, 0.0).score
+        return log_odds(self.probability)
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    mean: float
+    low: float
+    high: float
+    n: int
+
+    def __str__(self) -> str:
+        return f"{self.mean:.3f} [{self.low:.3f}, {self.high:.3f}] (n={self.n})"
+
+
+def yes_no_rows(rows: list[dict]) -> list[YesNoRow]:
+    """The rows of questions whose gold answer is Yes or No and whose probabilities were recorded."""
+    out = []
+    for row in rows:
+        answers = [a.strip().lower() for a in row.get("gold", {}).get("answers") or []]
+        if row.get("error") or row.get("yes_no_probability") is None or answers[:1] not in (["yes"], ["no"]):
+            continue
+        out.append(
+            YesNoRow(
+                answers[0].capitalize(), verdict(row.get("raw_answer") or ""), row["yes_no_probability"], row["yes_no_prior"]
+            )
+        )
+    return out
+
+
+def _accuracy(hits: list[float]) -> Accuracy:
+    low, high = bootstrap_ci(hits)
+    return Accuracy(float(np.mean(hits)) if hits else float("nan"), low, high, len(hits))
+
+
+def written_accuracy(rows: list[YesNoRow]) -> Accuracy:
+    """How often the Yes or No the model wrote first was right (no verdict written counts as wrong)."""
+    return _accuracy([float(r.written == r.gold) for r in rows])
+
+
+def accuracy_at(rows: list[YesNoRow], floor: float, corrected: bool = True) -> Accuracy:
+    return _accuracy([float(("Yes" if r.score(corrected) >= floor else "No") == r.gold) for r in rows])
+
+
+def choose_floor(rows: list[YesNoRow], corrected: bool = True) -> float:
+    """The floor with the most right verdicts on these rows (midway between neighbouring scores; the one nearest 0
+    among equals, so that a tie keeps the evidence-moved reading)."""
+    scores = sorted({r.score(corrected) for r in rows})
+    candidates = [0.0, *(a + (b - a) / 2 for a, b in pairwise(scores)), scores[0] - 1, scores[-1] + 1] if scores else [0.0]
+    right = {f: sum(("Yes" if r.score(corrected) >= f else "No") == r.gold for r in rows) for f in candidates}
+    best = max(right.values())
+    return min((f for f in candidates if right[f] == best), key=abs)
