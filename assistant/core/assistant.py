@@ -67,9 +67,9 @@ class Assistant:
         """Load the models and evaluate the fixed prompt prefix, so the first user question is not the slow one."""
         started = time.perf_counter()
         try:
+            self.generator.warm_up()  # first: native code that leaves the GIL to the server starting beside it
             self.search.embedder.embed(["warm up"])
             self.store.lexical()
-            self.generator.warm_up()
         except Exception:  # a backend that is down is reported when a question is asked
             log.info("warm-up failed", exc_info=True)
         log.info("warmed up in %.1f s", time.perf_counter() - started)
