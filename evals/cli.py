@@ -161,7 +161,7 @@ def cmd_sweep_answer_check(args: argparse.Namespace) -> int:
 
 def cmd_sweep_yes_no(args: argparse.Namespace) -> int:
     from evals.refusal_curve import read_rows
-    from evals.yes_no_sweep import accuracy_at, choose_floor, written_accuracy, yes_no_rows
+    from evals.yes_no_sweep import WEIGHTS, accuracy_at, choose, choose_floor, written_accuracy, yes_no_rows
 
     rows = yes_no_rows(read_rows([Path(p) for p in args.results]))
     if not rows:
@@ -170,14 +170,15 @@ def cmd_sweep_yes_no(args: argparse.Namespace) -> int:
             "with the local model and BYLINE_YES_NO_CHOICE on first"
         )
     print(f"yes/no sweep over {len(rows)} questions ({sum(r.gold == 'Yes' for r in rows)} with the answer Yes)")
-    print(f"  written by the model (before):       {written_accuracy(rows)}")
-    for corrected, label in ((False, "P(Yes), uncorrected"), (True, "P(Yes) against the no-evidence prior")):
-        floor = choose_floor(rows, corrected)
-        print(f"  {label + ',':40s} best floor {floor:+.2f}: {accuracy_at(rows, floor, corrected)}")
-    floor = choose_floor(rows)
-    print(f"chosen: BYLINE_YES_NO_FLOOR={floor:.2f}")
+    print(f"  the Yes/No the model wrote (before):   {written_accuracy(rows)}")
+    for weight in WEIGHTS:
+        floor = choose_floor(rows, weight)
+        print(f"  prior weight {weight:.2f}, best floor {floor:+.2f}: {accuracy_at(rows, floor, weight)}")
+    weight, floor = choose(rows)
+    print(f"chosen: BYLINE_YES_NO_PRIOR_WEIGHT={weight:.2f} BYLINE_YES_NO_FLOOR={floor:.2f}")
     if args.at is not None:
-        print(f"at floor {args.at:+.2f} (as set, for test data): {accuracy_at(rows, args.at)}")
+        at_weight = args.weight if args.weight is not None else weight
+        print(f"at weight {at_weight:.2f}, floor {args.at:+.2f} (as set, for test data): {accuracy_at(rows, args.at, at_weight)}")
     return 0
 
 
@@ -258,6 +259,7 @@ def register(sub) -> None:
     p = sub.add_parser("sweep-yes-no", help="choose yes_no_floor from dev results (Yes/No from probabilities)")
     p.add_argument("results", nargs="+", help="results JSONL files of `byline eval --out` on dev data")
     p.add_argument("--at", type=float, help="also print the accuracy at this floor (for test data)")
+    p.add_argument("--weight", type=float, help="the prior weight for --at (default: the one chosen here)")
     p.set_defaults(func=cmd_sweep_yes_no)
 
     p = sub.add_parser("eval", help="run a question set in batch and score it")

@@ -13,7 +13,7 @@ from itertools import pairwise
 import numpy as np
 
 from assistant.core.checks.yes_no import verdict
-from assistant.core.yes_no_choice import YesNoChoice, log_odds
+from assistant.core.yes_no_choice import YesNoChoice
 from evals.metrics import bootstrap_ci
 
 
@@ -24,10 +24,8 @@ class YesNoRow:
     probability: float
     prior: float
 
-    def score(self, corrected: bool) -> float:
-        if corrected:
-            return YesNoChoice(self.probability, self.prior, 0.0).score
-        return log_odds(self.probability)
+    def score(self, prior_weight: float) -> float:
+        return YesNoChoice(self.probability, self.prior, 0.0, prior_weight).score
 
 
 @dataclass(frozen=True)
@@ -66,15 +64,24 @@ def written_accuracy(rows: list[YesNoRow]) -> Accuracy:
     return _accuracy([float(r.written == r.gold) for r in rows])
 
 
-def accuracy_at(rows: list[YesNoRow], floor: float, corrected: bool = True) -> Accuracy:
-    return _accuracy([float(("Yes" if r.score(corrected) >= floor else "No") == r.gold) for r in rows])
+WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
-def choose_floor(rows: list[YesNoRow], corrected: bool = True) -> float:
+def accuracy_at(rows: list[YesNoRow], floor: float, prior_weight: float = 1.0) -> Accuracy:
+    return _accuracy([float(("Yes" if r.score(prior_weight) >= floor else "No") == r.gold) for r in rows])
+
+
+def choose_floor(rows: list[YesNoRow], prior_weight: float = 1.0) -> float:
     """The floor with the most right verdicts on these rows (midway between neighbouring scores; the one nearest 0
-    among equals, so that a tie keeps the evidence-moved reading)."""
-    scores = sorted({r.score(corrected) for r in rows})
+    among equals)."""
+    scores = sorted({r.score(prior_weight) for r in rows})
     candidates = [0.0, *(a + (b - a) / 2 for a, b in pairwise(scores)), scores[0] - 1, scores[-1] + 1] if scores else [0.0]
-    right = {f: sum(("Yes" if r.score(corrected) >= f else "No") == r.gold for r in rows) for f in candidates}
+    right = {f: sum(("Yes" if r.score(prior_weight) >= f else "No") == r.gold for r in rows) for f in candidates}
     best = max(right.values())
     return min((f for f in candidates if right[f] == best), key=abs)
+
+
+def choose(rows: list[YesNoRow]) -> tuple[float, float]:
+    """(prior weight, floor) with the most right verdicts; among equals the larger weight, the calibrated reading."""
+    fitted = [(w, choose_floor(rows, w)) for w in WEIGHTS]
+    return max(fitted, key=lambda wf: (accuracy_at(rows, wf[1], wf[0]).mean, wf[0]))

@@ -109,7 +109,10 @@ class AnsweringSettings(BaseModel):
         True, description="read a yes/no question's Yes or No from the local model's probabilities, not its text"
     )
     yes_no_floor: float = Field(
-        0.0, description="Yes when the evidence moves the log-odds of Yes at least this far (`byline sweep-yes-no` on dev)"
+        0.20, description="Yes when the log-odds of Yes, less the weighted leaning, reach this (`byline sweep-yes-no` on dev)"
+    )
+    yes_no_prior_weight: float = Field(
+        0.25, description="how much of the model's leaning with no evidence is taken from its log-odds of Yes (0 to 1)"
     )
     echo_check: bool = Field(True, description="refuse an answer that only restates the question (no word of its own)")
     answer_check: bool = Field(True, description="ask the local model whether its answer is about what the question asks")

@@ -237,4 +237,4 @@ def test_the_yes_no_sweep_finds_the_floor_that_separates_and_reports_before_and_
     results = tmp_path / "dev.jsonl"
     results.write_text("\n".join(json.dumps(r) for r in rows))
     out = byline("sweep-yes-no", str(results), "--at", "0")
-    assert out.returncode == 0 and "chosen: BYLINE_YES_NO_FLOOR=" in out.stdout and "before" in out.stdout
+    assert out.returncode == 0 and "BYLINE_YES_NO_PRIOR_WEIGHT=1.00 BYLINE_YES_NO_FLOOR=" in out.stdout and "before" in out.stdout

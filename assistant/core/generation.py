@@ -31,12 +31,12 @@ NO = ["No", " No", "no", " no", "NO"]
 NO_EVIDENCE = "[1] (no sentence was found)"
 
 
-def choose_yes_no(model: LocalChatModel, question: str, evidence: str, floor: float) -> YesNoChoice:
+def choose_yes_no(model: LocalChatModel, question: str, evidence: str, floor: float, prior_weight: float = 1.0) -> YesNoChoice:
     """P(Yes) with no evidence, then with it (so the context holds the prompt generation goes on from)."""
     blind = model.chat_messages(ANSWER_YES_NO.format_messages(evidence=NO_EVIDENCE, question=question))
     shown = model.chat_messages(ANSWER_YES_NO.format_messages(evidence=evidence, question=question))
     prior = first_word_odds(model, blind, YES, NO)
-    return YesNoChoice(first_word_odds(model, shown, YES, NO), prior, floor)
+    return YesNoChoice(first_word_odds(model, shown, YES, NO), prior, floor, prior_weight)
 
 
 @dataclass
@@ -129,7 +129,9 @@ class Generator:
         try:
             answering = self.settings.answering
             if question.yes_no and answering.yes_no_choice and isinstance(self.chat_model, LocalChatModel):
-                result.yes_no = choose_yes_no(self.chat_model, question.standalone, lines, answering.yes_no_floor)
+                result.yes_no = choose_yes_no(
+                    self.chat_model, question.standalone, lines, answering.yes_no_floor, answering.yes_no_prior_weight
+                )
             for chunk in self.chat_model.stream(messages):
                 meta = chunk.response_metadata or {}
                 finished = finished or bool(meta.get("finish_reason") or meta.get("done_reason") or meta.get("done"))

@@ -3,8 +3,9 @@
 Written freely, the 1.5B model's Yes/No on MultiHop-RAG is a coin toss (0.51 on dev): it leans to one answer
 whatever the evidence says. Its probabilities still move with the evidence. So Byline asks twice, reading only the
 first token: P(Yes) after the evidence, and P(Yes) after the same question with no evidence (the model's prior for
-this question, as in contextual calibration, Zhao et al. 2021). The score is how far the evidence moved the log-odds,
-and Yes is chosen when it moved them past a floor fitted on dev data (`byline sweep-yes-no`). Both prompts share the
+this question, as in contextual calibration, Zhao et al. 2021). The score is the log-odds with the evidence less a
+weight times those without (1: how far the evidence moved them), and Yes is chosen when it passes a floor; the
+weight and the floor are fitted on dev data (`byline sweep-yes-no`). Both prompts share the
 answer prompt's cached prefix; the one with the evidence is asked last, so generation reuses it
 (`generation.choose_yes_no`).
 """
@@ -29,11 +30,13 @@ class YesNoChoice:
     prior: float
     """The same without evidence: what the model would say to the question alone."""
     floor: float
+    prior_weight: float = 1.0
+    """How much of the leaning to take away: 1 is contextual calibration, 0 reads P(Yes) as it is."""
 
     @property
     def score(self) -> float:
-        """How far the evidence moved the model's log-odds of Yes."""
-        return log_odds(self.probability) - log_odds(self.prior)
+        """How far the evidence moved the model's log-odds of Yes (less the weighted leaning)."""
+        return log_odds(self.probability) - self.prior_weight * log_odds(self.prior)
 
     @property
     def verdict(self) -> str:
