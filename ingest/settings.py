@@ -106,7 +106,9 @@ class AnsweringSettings(BaseModel):
         description="a speaker's best sentence must be this relevant to the topic asked, or the answer says they spoke on other topics",
     )
     yes_no_choice: bool = Field(
-        True, description="read a yes/no question's Yes or No from the local model's probabilities, not its text"
+        False,
+        description="read a yes/no question's Yes or No from the local model's probabilities, not its text (off: no gain "
+        "on MultiHop-RAG test, docs/EVALUATION.md)",
     )
     yes_no_floor: float = Field(
         0.20, description="Yes when the log-odds of Yes, less the weighted leaning, reach this (`byline sweep-yes-no` on dev)"

@@ -17,15 +17,22 @@ def model(local_chat_model) -> LocalChatModel:
     return local_chat_model
 
 
-def test_the_evidence_moves_the_choice_both_ways(model):
-    said = choose_yes_no(model, "Did the harbour reopen on Monday?", EVIDENCE, floor=0.0)
-    denied = choose_yes_no(model, "Did the harbour stay closed on Monday?", EVIDENCE, floor=0.0)
+def test_the_evidence_moves_the_choice_both_ways(model, sample_settings):
+    fitted = sample_settings.answering  # the floor and prior weight fitted on MultiHop-RAG dev
+
+    def choose(question: str):
+        return choose_yes_no(model, question, EVIDENCE, fitted.yes_no_floor, fitted.yes_no_prior_weight)
+
+    said, denied = choose("Did the harbour reopen on Monday?"), choose("Did the harbour stay closed on Monday?")
     assert 0.0 < said.prior < 1.0 and 0.0 < said.probability < 1.0
     assert said.score > denied.score
     assert said.verdict == "Yes" and denied.verdict == "No"
+    assert choose("Did the harbour reopen on Friday?").verdict == "No"
 
 
-def test_a_yes_no_answer_records_its_probabilities(local_assistant):
-    answer = local_assistant.ask("Did Vance say there was a stalemate?")
+def test_a_yes_no_answer_records_its_probabilities(sample_settings):
+    from assistant.core.assistant import Assistant
+
+    answer = Assistant(sample_settings.with_overrides(yes_no_choice=True)).ask("Did Vance say there was a stalemate?")
     assert answer.yes_no_probability is not None and answer.yes_no_prior is not None
     assert answer.answer.split(".")[0].split(",")[0] in ("Yes", "No") or answer.refused
