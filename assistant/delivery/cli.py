@@ -37,12 +37,14 @@ def filter_from_args(args: argparse.Namespace) -> PassageFilter:
     return PassageFilter(tuple(args.articles or ()), after, before, tuple(args.outlets or ()))
 
 
-def print_answer(answer, stream=sys.stdout) -> None:
+def print_answer(answer, stream=None, show_text: bool = True) -> None:
+    stream = stream or sys.stdout
     if answer.standalone_question != answer.question:
         say(f"(understood as: {answer.standalone_question})", file=stream)
     if answer.scope:
         say(f"({'understood as: articles' if answer.scope_from_question else 'searched'} {answer.scope})", file=stream)
-    say(answer.answer, file=stream)
+    if show_text:
+        say(answer.answer, file=stream)
     if answer.citations:
         say("\nSources:", file=stream)
         for c in answer.citations:
@@ -138,21 +140,24 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def _chat_turn(events) -> Answer:
-    """Prints one answer as it streams; returns it."""
+    """Prints one answer as it streams; returns it. The streamed text is the model's draft: when the checks left it
+    as it was, only its sources follow; when they changed it, the checked answer follows under its own label."""
     from assistant.core.question import QuestionError
 
-    printed = False
+    streamed: list[str] = []
     for event in events:
         if event.kind == "standalone":
             print(f"(understood as: {event.data})")
         elif event.kind == "token":
-            print(event.data, end="", flush=True)
-            printed = True
+            say(event.data, end="", flush=True)
+            streamed.append(event.data)
         elif event.kind == "answer":
-            if printed:
-                print("\n")
-            print_answer(event.data.model_copy(update={"standalone_question": event.data.question}))
-            return event.data
+            answer = event.data
+            same = "".join(streamed).strip() == answer.answer.strip()
+            if streamed:
+                print() if same else print("\n\nChecked answer:")
+            print_answer(answer.model_copy(update={"standalone_question": answer.question}), show_text=not same)
+            return answer
     raise QuestionError("no answer came back")
 
 
