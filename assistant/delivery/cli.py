@@ -155,7 +155,7 @@ def _chat_turn(events) -> Answer:
             answer = event.data
             same = "".join(streamed).strip() == answer.answer.strip()
             if streamed:
-                print() if same else print("\n\nChecked answer:")
+                print("" if same else "\n\nChecked answer:")
             print_answer(answer.model_copy(update={"standalone_question": answer.question}), show_text=not same)
             return answer
     raise QuestionError("no answer came back")

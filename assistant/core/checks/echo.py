@@ -38,8 +38,9 @@ def echoes(answer: str, question: str) -> bool:
         stems = content_words(name)
         return name not in asked_words and not (stems and stems <= asked)
 
-    added = (content_words(text) - asked - _FRAMING) | {n for n in names_and_numbers(text) if new_name(n)}
-    return not added and bool(content_words(text))
+    words = content_words(text)
+    added = (words - asked - _FRAMING) | {n for n in names_and_numbers(text) if new_name(n)}
+    return not added and bool(words)
 
 
 class EchoCheck:
