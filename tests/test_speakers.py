@@ -85,11 +85,19 @@ def test_names_never_cross_a_sentence_end_and_shared_surnames_are_not_guessed():
         ("She said the port would reopen", "Elena Varga"),  # the last speaker is a man
         ("He said his crew was ready", "Paul Lindqvist"),  # named without a reporting verb
         ("The spokeswoman said the schedule", "Laura Chen"),  # a gendered title
+        ("Ruiz said the union was asking", "Tomás Ruiz"),  # a shared surname: the one just written in full
+        ('"If the strike lasts beyond Friday', "David Okafor"),  # a quotation that runs on past "Okafor said."
+        ('"Europe must pay for its own defence," Berg said', "Lars Berg"),  # "Swedish Defence Minister Lars Berg"
     ],
 )
 def test_each_kind_of_attribution(sentence, speaker):
     found = next(f for s, _, f in _extracted() if s.startswith(sentence))
     assert speaker in found
+
+
+def test_a_verb_inside_a_quotation_is_not_an_attribution():
+    found = next(f for s, _, f in _extracted() if s.startswith('"They promised us last year'))
+    assert found == ["Marcus Bell"]  # "They promised" is Bell's word, not a second speaker
 
 
 def test_no_speaker_for_sentences_that_report_nothing():

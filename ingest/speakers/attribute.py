@@ -55,6 +55,7 @@ _NAME_WORD = r"(?:[A-Z]\.|(?:Mr|Mrs|Ms|Dr|St|Jr)\.|[A-Z][\w'’-]*)"
 never runs across a sentence end ("… on Monday. Brooks had asked" is not a "Monday. Brooks")."""
 _NAME_RUN = re.compile(rf"{_NAME_WORD}(?:[ \t]*\n?[ \t]*{_NAME_WORD})*")
 _TITLE_WORDS = frozenset(w.capitalize() for w in TITLES) | {"Vice", "Prime", "Foreign", "Deputy", "Mr", "Mrs", "Ms", "Dr"}
+_TITLE_WORDS |= {"Defence", "Defense", "Finance", "Interior", "Justice", "Health", "Trade", "Education", "Economy"}
 
 
 def _spacy_without_torch() -> Any:
@@ -129,6 +130,8 @@ def _mention(token, offset: int, loose: bool = False) -> Mention | None:
     if lower in GROUP_WORDS or token.pos_ == "PROPN" or loose:
         span = _group_span(token)
         return Mention(_clean_name(span.text), "group", offset + span.start_char, offset + span.end_char)
+    if token.text[:1].isupper() and token.pos_ == "NOUN":
+        return Mention(token.text, "pending", offset + token.idx, offset + token.idx + len(token), "surname")
     return None
 
 
@@ -183,11 +186,24 @@ def _adjacent_name(verb):
     return None
 
 
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
+
+
+def _quoted(sent) -> list[tuple[int, int]]:
+    """Character spans (in the doc) of the sentence's double-quoted words: a verb inside a quotation is the
+    speaker's own ("They promised us …," Bell said), not the reporter's attribution."""
+    offset = getattr(sent, "start_char", 0)
+    return [(offset + m.start(), offset + m.end()) for m in _QUOTED.finditer(sent.text)]
+
+
 def _speaker_tokens(sent) -> list[tuple[Any, bool]]:
     """Subject tokens of the sentence's reporting verbs, and the objects of "according to", each with whether
     any noun may speak there (see `_mention`)."""
     found = []
+    quoted = _quoted(sent)
     for token in sent:
+        if any(a < token.idx < b for a, b in quoted):
+            continue
         if token.pos_ == "NOUN" and token.lemma_.lower() in NOMINAL_SPEECH:
             owner = next((c for c in token.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
             if owner is not None:
@@ -230,7 +246,9 @@ def _canonical_names(text: str, people: set[str]) -> dict[str, list[str]]:
         words = run.group(0).split()
         titled = False
         while words and (
-            words[0].rstrip(".") in _TITLE_WORDS or (words[0].isupper() and len(words) > 2) or words[0].endswith("ian")
+            words[0].rstrip(".") in _TITLE_WORDS
+            or (words[0].isupper() and len(words) > 2)
+            or words[0].endswith(("ian", "ish", "ese"))
         ):
             titled = titled or words[0].rstrip(".") in _TITLE_WORDS
             words = words[1:]
@@ -298,5 +316,29 @@ def attribute(articles: Iterable[tuple[Article, list[Passage]]]) -> list[tuple[A
         for pi, s, e, found in rows:
             unique = {m.name: m for m in found if m.kind != "pending" and m.name}
             by_passage.setdefault(pi, []).extend(Attribution(s, e, m.name, m.kind, m.start, m.end) for m in unique.values())
-        out.append((article, [replace(p, speakers=tuple(by_passage.get(i, ()))) for i, p in enumerate(passages)]))
+        attributed = [replace(p, speakers=tuple(by_passage.get(i, ()))) for i, p in enumerate(passages)]
+        out.append((article, continued_quotes(article, attributed)))
     return out
+
+
+_OPENS_QUOTE = re.compile(r'\s*["“]')
+
+
+def continued_quotes(article: Article, passages: list[Passage]) -> list[Passage]:
+    """A quotation that runs on after its attribution (`"We cannot wait," Okafor said. "If the strike lasts …"`)
+    is the same speaker's: a sentence that opens with a quotation mark and names no speaker takes the speaker of
+    the sentence before it (in this passage or the one before), when that one also opened with a quotation and had
+    exactly one speaker."""
+    rows = [(pi, s, e) for pi, p in enumerate(passages) for s, e in p.sentences]
+    spoken: dict[tuple[int, int], list[Attribution]] = {}
+    for p in passages:
+        for a in p.speakers:
+            spoken.setdefault((a.sentence_start, a.sentence_end), []).append(a)
+    added: dict[int, list[Attribution]] = {}
+    for (_, s0, e0), (pi, s1, e1) in zip(rows, rows[1:]):
+        before = spoken.get((s0, e0), [])
+        opens = _OPENS_QUOTE.match(article.text, s0) and _OPENS_QUOTE.match(article.text, s1)
+        if len(before) == 1 and (s1, e1) not in spoken and opens:
+            spoken[(s1, e1)] = [replace(before[0], sentence_start=s1, sentence_end=e1)]
+            added.setdefault(pi, []).extend(spoken[(s1, e1)])
+    return [replace(p, speakers=(*p.speakers, *added[i])) if i in added else p for i, p in enumerate(passages)]

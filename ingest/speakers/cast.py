@@ -78,11 +78,20 @@ class Cast:
         if len(fulls) > 1:
             said = _HONORIFIC_BEFORE.search(self.text[max(0, m.start - 6) : m.start]) or re.match(r"(Mr|Ms|Mrs|Miss)\b", m.name)
             wanted = HONORIFICS[said.group(1).lower()] if said else None
-            fulls = [f for f in fulls if wanted is not None and self.gender(f) == wanted]
+            fulls = [f for f in fulls if self.gender(f) == wanted] if wanted is not None else self._latest_in_full(fulls, m.start)
         if len(fulls) == 1:
             m.name, m.kind = fulls[0], "person"
         else:
             m.name = ""
+
+    def _latest_in_full(self, fulls: list[str], at: int) -> list[str]:
+        """Of people who share a surname, the one last written in full before `at`: "said Tomás Ruiz. Ruiz
+        added …" means Tomás, as a reader takes it. None when neither was, or both were in that one sentence."""
+        last = {f: max((x.start() for x in re.finditer(rf"\b{re.escape(f)}\b", self.text[:at])), default=-1) for f in fulls}
+        best = max(last.values())
+        opens = max(self.text.rfind(". ", 0, best), self.text.rfind("\n", 0, best))
+        latest = [f for f, x in last.items() if x == best]
+        return latest if best >= 0 and all(x < opens for f, x in last.items() if x != best) else []
 
     def resolve(self, m: Mention, seen: list[Mention]) -> None:
         """A pronoun or title ("he", "the minister") to the person or group it stands for; cleared when unclear."""
@@ -92,6 +101,12 @@ class Cast:
                 m.name = ""
             else:
                 m.name, m.kind = person, "person"
+            return
+        if m.title == "surname":  # a capitalised word the parser took for a noun ("Ruiz said")
+            written, m.kind = m.name, "person"
+            self.name_in_full(m)
+            if m.name == written and written not in self.people:
+                m.name = ""
             return
         want = m.title
         if want in ("group", "any"):
