@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -335,7 +336,7 @@ def continued_quotes(article: Article, passages: list[Passage]) -> list[Passage]
         for a in p.speakers:
             spoken.setdefault((a.sentence_start, a.sentence_end), []).append(a)
     added: dict[int, list[Attribution]] = {}
-    for (_, s0, e0), (pi, s1, e1) in zip(rows, rows[1:]):
+    for (_, s0, e0), (pi, s1, e1) in pairwise(rows):
         before = spoken.get((s0, e0), [])
         opens = _OPENS_QUOTE.match(article.text, s0) and _OPENS_QUOTE.match(article.text, s1)
         if len(before) == 1 and (s1, e1) not in spoken and opens:
