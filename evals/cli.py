@@ -10,7 +10,17 @@ from pathlib import Path
 from tqdm import tqdm
 
 from assistant.delivery.cli import add_answer_flags, answer_settings
-from evals.datasets import BENCHMARKS, DEFAULT_SPLIT, SAMPLE_GOLD, SPLITS, DatasetError, benchmark_paths, load_dataset
+from evals.datasets import (
+    BENCHMARKS,
+    DEFAULT_SPLIT,
+    QUOTE_CHECKS,
+    QUOTE_CORPUS,
+    SAMPLE_GOLD,
+    SPLITS,
+    DatasetError,
+    benchmark_paths,
+    load_dataset,
+)
 from ingest.cli import fail
 from ingest.records import IngestError
 
@@ -39,6 +49,8 @@ def resolve_inputs(args: argparse.Namespace) -> tuple[list, Path | None, str]:
         split = args.split or DEFAULT_SPLIT.get(args.benchmark)
         title = f"{args.benchmark}{f' ({split})' if split else ''}"
         return load_dataset(questions, split), corpus, title
+    if getattr(args, "quotes", False):
+        return load_dataset(QUOTE_CHECKS, args.split), QUOTE_CORPUS, f"quote checks{f' ({args.split})' if args.split else ''}"
     dataset = Path(args.dataset) if args.dataset else SAMPLE_GOLD
     own_corpus: Path | None = Path(args.corpus) if args.corpus else (SAMPLE_CORPUS if not args.dataset else None)
     return load_dataset(dataset, args.split), own_corpus, dataset.name
@@ -182,6 +194,32 @@ def cmd_sweep_yes_no(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep_quote_floors(args: argparse.Namespace) -> int:
+    from assistant.core.assistant import Assistant
+    from assistant.core.quotes.verdict import QuoteFloors
+    from evals.quote_sweep import choose, contexts, score_floors, sweep
+    from evals.runner import prepare_corpus
+
+    try:
+        settings = prepare_corpus(answer_settings(args), QUOTE_CORPUS, args.collection)
+        assistant = Assistant(settings)
+        rows = contexts(assistant, load_dataset(QUOTE_CHECKS, args.split))
+    except (DatasetError, IngestError, ValueError) as err:
+        return fail(str(err))
+    print(f"quote-check floors on the {args.split} split ({len(rows)} items)")
+    scores = sweep(rows)
+    for score in sorted(scores, key=lambda s: -s.accuracy)[:15]:
+        print(f"  {score}")
+    best = choose(scores)
+    print(
+        f"chosen: BYLINE_QUOTE_MEANING_FLOOR={best.floors.meaning:.2f} BYLINE_QUOTE_TOPIC_FLOOR={best.floors.topic:.2f} "
+        f"BYLINE_QUOTE_OTHER_FLOOR={best.floors.other:.2f} BYLINE_QUOTE_CHANGED_FLOOR={best.floors.changed:.2f}"
+    )
+    if args.at:
+        print(f"as set (for test data): {score_floors(rows, QuoteFloors(*args.at))}")
+    return 0
+
+
 def cmd_dedup_sweep(args: argparse.Namespace) -> int:
     from evals.dedup import sweep, write_copies
 
@@ -262,9 +300,16 @@ def register(sub) -> None:
     p.add_argument("--weight", type=float, help="the prior weight for --at (default: the one chosen here)")
     p.set_defaults(func=cmd_sweep_yes_no)
 
+    p = sub.add_parser("sweep-quote-floors", help="choose the quote check's two floors on the quote-check set (dev)")
+    p.add_argument("--split", choices=SPLITS, default="dev", help="which split to score (default dev; test for reporting)")
+    p.add_argument("--at", type=float, nargs=4, metavar=("MEANING", "TOPIC", "OTHER", "CHANGED"), help="also score these floors")
+    add_answer_flags(p)
+    p.set_defaults(func=cmd_sweep_quote_floors)
+
     p = sub.add_parser("eval", help="run a question set in batch and score it")
     p.add_argument("dataset", nargs="?", help="JSONL, CSV or a plain list of questions (default: the sample gold set)")
     p.add_argument("--benchmark", choices=BENCHMARKS, help="a public benchmark from ../shared/benchmarks")
+    p.add_argument("--quotes", action="store_true", help="the quote-check set and its articles (evals/datasets/quote_checks*)")
     p.add_argument(
         "--split", choices=SPLITS, help="benchmark split (squad-train and multihop-rag-500 default to dev; test is for reporting)"
     )

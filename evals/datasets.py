@@ -10,6 +10,8 @@ from pathlib import Path
 
 DATASETS = Path(__file__).parent / "datasets"
 SAMPLE_GOLD = DATASETS / "sample_gold.jsonl"
+QUOTE_CHECKS = DATASETS / "quote_checks.jsonl"
+QUOTE_CORPUS = DATASETS / "quote_checks_corpus.jsonl"
 BENCHMARKS = ("squad8", "squad-train", "multihop-rag-500")
 SPLITS = ("train", "dev", "test")
 DEFAULT_SPLIT = {"squad-train": "dev", "multihop-rag-500": "dev"}
@@ -31,6 +33,10 @@ class Item:
     answerable: bool | None = None
     type: str = "all"
     turns: list[Item] = field(default_factory=list)
+    verdict: str | None = None
+    """A quote check's expected verdict ("verbatim", "paraphrase", "someone_else", "changed", "not_found")."""
+    said_by: list[str] = field(default_factory=list)
+    """Who really said the words, for a quote check."""
 
     @property
     def has_gold(self) -> bool:
@@ -77,6 +83,8 @@ def item_from_record(record: dict, default_id: str, where: str) -> Item:
         answerable=answerable,
         type=str(record.get("type") or record.get("question_type") or "all"),
         turns=turns,
+        verdict=str(record["verdict"]) if record.get("verdict") else None,
+        said_by=_as_list(record.get("said_by")),
     )
 
 

@@ -18,7 +18,17 @@ from assistant.core.checks.citations import strip_markers
 RETRIEVAL = ("hit@5", "recall@5", "recall@10", "mrr@10", "ndcg@10")
 _RANX = {"hit@5": "hit_rate@5", "recall@5": "recall@5", "recall@10": "recall@10", "mrr@10": "mrr@10", "ndcg@10": "ndcg@10"}
 # Metrics where lower is better; everything else is higher-is-better.
-LOWER_IS_BETTER = {"false_refusal", "echo_rate", "retrieve_s", "first_token_s", "total_s", "prompt_tokens", "completion_tokens"}
+LOWER_IS_BETTER = {
+    "false_refusal",
+    "echo_rate",
+    "quote_wrong_mouth",
+    "quote_false_verbatim",
+    "retrieve_s",
+    "first_token_s",
+    "total_s",
+    "prompt_tokens",
+    "completion_tokens",
+}
 
 
 def normalize_answer(text: str) -> str:

@@ -109,6 +109,7 @@ def run_item(assistant: Assistant, item: Item, article_ids: set[str], answer_que
         "raw_answer": answer.raw_answer,
         "yes_no_probability": answer.yes_no_probability,
         "yes_no_prior": answer.yes_no_prior,
+        "quote_check": answer.quote_check.model_dump(mode="json") if answer.quote_check else None,
         "citations": [c.model_dump() for c in answer.citations],
         "retrieved": ranking[:RETRIEVAL_DEPTH],
         "gold": {
@@ -116,6 +117,7 @@ def run_item(assistant: Assistant, item: Item, article_ids: set[str], answer_que
             "gold_doc_ids": last.gold_doc_ids,
             "gold_support": last.gold_support,
             "answerable": last.answerable,
+            **({"verdict": last.verdict, "said_by": last.said_by} if last.verdict else {}),
         },
         "scores": scores,
         "timings": answer.timings.model_dump(),

@@ -67,10 +67,37 @@ def citation_scores(answer: Answer, item: Item, judge: SupportJudge, threshold: 
     return scores
 
 
+NAMES_WHO_SAID = {"verbatim", "paraphrase", "someone_else"}
+
+
+def quote_errors(verdict: str, said_by: list[str], item: Item) -> tuple[bool, bool]:
+    """(words put in a wrong mouth, a changed quote called verbatim). A verdict that names who said the words is
+    wrong-mouthed when none of those it names really said them (for "not found", no one did)."""
+    wrong_mouth = verdict in NAMES_WHO_SAID and not set(said_by) & set(item.said_by)
+    return wrong_mouth, verdict == "verbatim" and item.verdict == "changed"
+
+
+def quote_scores(item: Item, answer: Answer) -> dict[str, float]:
+    """Accuracy of a quote check's verdict (overall and per expected verdict), and the two errors that must never
+    happen."""
+    check = answer.quote_check
+    verdict = check.verdict.value if check else "none"
+    right = float(verdict == item.verdict)
+    wrong_mouth, false_verbatim = quote_errors(verdict, check.said_by if check else [], item)
+    return {
+        "quote_verdict": right,
+        f"quote_verdict_{item.verdict}": right,
+        "quote_wrong_mouth": float(wrong_mouth),
+        "quote_false_verbatim": float(false_verbatim),
+    }
+
+
 def score(
     item: Item, answer: Answer, retrieval: dict[str, float] | None, judge: SupportJudge, threshold: float
 ) -> dict[str, float]:
     scores: dict[str, float] = dict(retrieval or {})
+    if item.verdict:
+        scores.update(quote_scores(item, answer))
     answerable = item.answerable if item.answerable is not None else (True if item.answers or item.has_gold else None)
     if answerable is False:
         scores["correct_refusal"] = float(answer.refused)
@@ -100,6 +127,8 @@ def passed(item: Item, scores: dict[str, float], answer: Answer) -> bool:
     """A question passes when it is refused exactly when it should be, and an answer that has gold gets it right."""
     if answer.error:
         return False
+    if "quote_verdict" in scores:
+        return scores["quote_verdict"] == 1.0
     if "correct_refusal" in scores:
         return scores["correct_refusal"] == 1.0
     if scores.get("false_refusal") == 1.0:

@@ -20,6 +20,10 @@ QUALITY = (
     "correct_refusal",
     "false_refusal",
     "echo_rate",
+    "quote_verdict",
+    *(f"quote_verdict_{v}" for v in ("verbatim", "paraphrase", "someone_else", "changed", "not_found")),
+    "quote_wrong_mouth",
+    "quote_false_verbatim",
 )
 COST = ("retrieve_s", "first_token_s", "total_s", "prompt_tokens", "completion_tokens")
 
@@ -31,6 +35,10 @@ NOTES = {
     "gold_citation_precision": "share of citations whose passage is a gold document or contains the gold support text",
     "echo_rate": "share of answers (not refusals) that only restate the question: no content word, stemmed, that the "
     "question lacks (the answering core's echo check, `assistant/core/checks/echo.py`)",
+    "quote_verdict": "a quote check's verdict is the expected one (quote_verdict_X: among items whose expected verdict is X)",
+    "quote_wrong_mouth": "quote checks whose verdict says someone said words they did not (gold: someone else or not found), "
+    "or names the wrong person",
+    "quote_false_verbatim": "quote checks that call a changed or stitched quote verbatim",
     "answer_presence": "a gold answer appears (normalized) inside the answer",
     "yes_no_first": "for questions whose gold answer is Yes or No: the answer's first word is that word",
 }

@@ -117,6 +117,19 @@ class AnsweringSettings(BaseModel):
         0.25, description="how much of the model's leaning with no evidence is taken from its log-odds of Yes (0 to 1)"
     )
     echo_check: bool = Field(True, description="refuse an answer that only restates the question (no word of its own)")
+    quote_meaning_floor: float = Field(
+        0.5, description="P(same meaning) a speaker's sentence needs for a quote check's “paraphrase” (swept on dev)"
+    )
+    quote_topic_floor: float = Field(
+        0.45, description="relevance a sentence needs to be on the claim's subject, for “changed” (swept on dev)"
+    )
+    quote_other_floor: float = Field(
+        0.5, description="P(same meaning) another speaker's sentence needs for a quote check's “someone else” (swept on dev)"
+    )
+    quote_changed_floor: float = Field(
+        1.01,
+        description="relevance at which the model's “different” on the person's own sentence means “changed” (above 1: never)",
+    )
     answer_check: bool = Field(True, description="ask the local model whether its answer is about what the question asks")
     answer_check_floor: float = Field(
         0.62, description="refuse answers whose check is below this (`byline sweep-answer-check` on dev)"

@@ -56,6 +56,33 @@ class Source(PassageRef):
     score: float
 
 
+class QuoteVerdict(StrEnum):
+    """What a quote check found; the first word of its answer."""
+
+    VERBATIM = "verbatim"
+    PARAPHRASE = "paraphrase"
+    SOMEONE_ELSE = "someone_else"
+    CHANGED = "changed"
+    NOT_FOUND = "not_found"
+
+    @property
+    def words(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class QuoteCheck(BaseModel):
+    """The verdict of "Did X say …?", with who the articles show saying it and what the claim changes."""
+
+    verdict: QuoteVerdict
+    claim: str = Field(description="the words checked")
+    asked: str | None = Field(None, description="who the question says said them; None for “Who said …?”")
+    said_by: list[str] = Field(default_factory=list, description="who the cited sentences show saying them")
+    changes: list[str] = Field(default_factory=list, description="how the claim departs from what was said")
+    meaning_probability: float | None = Field(
+        None, description="the local model's P(same meaning) for the sentence a paraphrase or change was read from"
+    )
+
+
 class Timings(BaseModel):
     retrieve_s: float = 0.0
     rewrite_s: float = 0.0
@@ -93,6 +120,7 @@ class Answer(BaseModel):
         None, description="a yes/no question's P(Yes) as the local model's first word after the evidence"
     )
     yes_no_prior: float | None = Field(None, description="the same P(Yes) with no evidence shown: the model's leaning")
+    quote_check: QuoteCheck | None = Field(None, description="set when the question checks a quote")
     _ranking: list[RetrievedPassage] = PrivateAttr(default_factory=list)
 
     @property

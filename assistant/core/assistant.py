@@ -63,6 +63,15 @@ class Assistant:
     def model_name(self) -> str:
         return self.generator.model_name
 
+    def _chat_model_or_none(self) -> BaseChatModel | None:
+        """The chat model for a route's choices; None when the backend cannot be loaded (the route reads the
+        words alone)."""
+        try:
+            return self.chat_model
+        except Exception:
+            log.info("no chat model for the route", exc_info=True)
+            return None
+
     def warm_up(self) -> None:
         """Load the models and evaluate the fixed prompt prefix, so the first user question is not the slow one."""
         started = time.perf_counter()
@@ -96,7 +105,7 @@ class Assistant:
             yield Event("standalone", q.standalone)
         route = pick_route(q)
         t0 = time.perf_counter()
-        found = route.find(RouteContext(q, self.search, self.store, index, self.settings))
+        found = route.find(RouteContext(q, self.search, self.store, index, self.settings, self._chat_model_or_none()))
         timings.retrieve_s = time.perf_counter() - t0
         if found.extract is not None:
             yield Event("evidence", found.evidence)

@@ -41,6 +41,7 @@ def _record(q: Question, found: Found, scope: str | None, timings: Timings) -> A
 
 def extracted_answer(q: Question, found: Found, extract: Extract, scope: str | None, timings: Timings, started: float) -> Answer:
     answer = _record(q, found, scope, timings)
+    answer.quote_check = extract.quote_check
     if extract.claims:
         answer.answer, answer.citations = number_citations(extract.claims, found.evidence)
     else:

@@ -11,6 +11,7 @@ from ingest.speakers.index import SpeakerIndex
 from ingest.text.normalize import strip_invisible
 
 from .attribution import SpeakerQuestion, respelled
+from .quotes.claim import QuoteClaim, quote_claim
 from .scope import scope_from_question
 
 MAX_QUESTION_CHARS = 2000
@@ -95,6 +96,8 @@ class Question:
     """Set when the question asks what someone said."""
     overview: OverviewRequest | None = None
     """Set when the question asks for a summary."""
+    quote: QuoteClaim | None = None
+    """Set when the question checks whether someone said something."""
     yes_no: bool = False
     asking: str = ""
     """The sentences that ask, without instructions around them."""
@@ -121,6 +124,7 @@ def understand(
 ) -> Question:
     """The one place a question is read: speaker and respelling, scope, overview, yes/no."""
     standalone, speaker = respelled(standalone, index, name_match_cutoff)
+    quote = quote_claim(standalone, index) or quote_claim(asking_part(standalone), index)
     scoped = scope_from_question(standalone, where, set(index.outlets), index.dated > 0, today)
     return Question(
         asked=asked,
@@ -128,6 +132,7 @@ def understand(
         where=scoped,
         speaker=speaker,
         overview=overview_request(standalone) if speaker is None else None,
+        quote=quote,
         yes_no=asks_yes_no(standalone),
         asking=asking_part(standalone),
         scope_from_question=scoped != where,

@@ -118,7 +118,7 @@ def number_citations(kept: list[tuple[str, list[int]]], evidence: list[Evidence]
         body = text.rstrip()
         tail = body[-1] if body and body[-1] in ".!?" else ""
         body = body[:-1] if tail else body
-        parts.append(f"{body} {marks}{tail or '.'}")
+        parts.append(f"{body} {marks}{tail or '.'}" if marks else f"{body}{tail or '.'}")
     citations = []
     for old, new in sorted(new_number.items(), key=lambda kv: kv[1]):
         e = evidence[old - 1]

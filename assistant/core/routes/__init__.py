@@ -10,11 +10,13 @@ from ..question import Question
 from .outlets import OutletsRoute
 from .overview import OverviewRoute
 from .plain import PlainRoute
+from .quote import QuoteRoute
 from .route import Route
 from .speaker import SpeakerRoute, UnquotedSpeakerRoute
 
 ROUTES: list[Route] = [
     OverviewRoute(),  # "Summarize the news": extracted, no generation
+    QuoteRoute(),  # "Did Vance say that …?": a verdict from the words and the model's choice, no generation
     SpeakerRoute(),  # "What did Vance say?": only Vance's sentences
     UnquotedSpeakerRoute(),  # "What did X say?" where no article quotes X: a refusal naming who is quoted
     OutletsRoute(),  # a question naming several outlets: a search per outlet

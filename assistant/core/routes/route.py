@@ -7,11 +7,13 @@ from functools import cached_property
 from typing import Protocol
 
 import numpy as np
+from langchain_core.language_models.chat_models import BaseChatModel
 
 from ingest.settings import Settings
 from ingest.speakers.index import SpeakerIndex
 from ingest.store.store import Store
 
+from ..answer import QuoteCheck
 from ..evidence import Evidence
 from ..question import Question
 from ..retrieval import HybridSearch, RetrievedPassage
@@ -25,6 +27,7 @@ class Extract:
     model: str
     refusal: str
     """The answer when there are no claims."""
+    quote_check: QuoteCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class RouteContext:
     store: Store
     index: SpeakerIndex
     settings: Settings
+    chat_model: BaseChatModel | None = None
+    """The local model, for routes that read a choice from its next-token probabilities."""
 
     @cached_property
     def vector(self) -> np.ndarray:
