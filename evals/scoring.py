@@ -7,6 +7,7 @@ import numpy as np
 from assistant.core.answer import Answer
 from assistant.core.checks.citations import parse_claims
 from assistant.core.checks.echo import echoes
+from assistant.core.checks.quotation_marks import misquoted
 from assistant.core.retrieval import RetrievedPassage
 from assistant.core.support import SupportJudge
 from evals.datasets import Item
@@ -112,6 +113,7 @@ def score(
             scores["yes_no_first"] = first
     if not answer.refused and not answer.error:
         scores["echo_rate"] = float(echoes(answer.answer, item.question))
+        scores["misquote_rate"] = float(bool(misquoted(answer.answer, answer.citations)))
     scores.update(citation_scores(answer, item, judge, threshold))
     scores["retrieve_s"] = answer.timings.retrieve_s
     scores["total_s"] = answer.timings.total_s

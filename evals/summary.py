@@ -20,6 +20,7 @@ QUALITY = (
     "correct_refusal",
     "false_refusal",
     "echo_rate",
+    "misquote_rate",
     "quote_verdict",
     *(f"quote_verdict_{v}" for v in ("verbatim", "paraphrase", "someone_else", "changed", "not_found")),
     "quote_wrong_mouth",
@@ -36,6 +37,8 @@ NOTES = {
     "echo_rate": "share of answers (not refusals) that only restate the question: no content word, stemmed, that the "
     "question lacks (the answering core's echo check, `assistant/core/checks/echo.py`)",
     "quote_verdict": "a quote check's verdict is the expected one (quote_verdict_X: among items whose expected verdict is X)",
+    "misquote_rate": "share of answers (not refusals) showing in quotation marks words that no sentence their claim "
+    "cites has word for word (the answering core removes such marks: `assistant/core/checks/quotation_marks.py`)",
     "quote_wrong_mouth": "quote checks whose verdict says someone said words they did not (gold: someone else or not found), "
     "or names the wrong person",
     "quote_false_verbatim": "quote checks that call a changed or stitched quote verbatim",

@@ -129,7 +129,14 @@ def test_checks_after_a_refusal_run_only_if_they_rescue():
 
     verdicts = run_checks([Refuses(), Later("rescuer", True), Later("judge", False)], Draft("x"), None)  # type: ignore[list-item, arg-type]
     assert ran == ["refuses", "rescuer"] and [v.check for v in verdicts] == ["refuses", "rescuer"]
-    assert [c.name for c in CHECKS] == ["citations", "echo", "yes or no first", "cited names and numbers", "answer check"]
+    assert [c.name for c in CHECKS] == [
+        "citations",
+        "quotation marks",
+        "echo",
+        "yes or no first",
+        "cited names and numbers",
+        "answer check",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,10 @@ FLOORS = {
     "correct_refusal": 0.85,
     "false_refusal": 0.15,
     "echo_rate": 0.0,
+    "misquote_rate": 0.0,
 }
+QUOTE_FLOORS = {"quote_verdict": 0.85, "quote_wrong_mouth": 0.0, "quote_false_verbatim": 0.0, "misquote_rate": 0.0}
+"""On the quote-check set's dev split (measured 0.94, no wrong mouth: docs/EVALUATION.md)."""
 
 
 def test_sample_gold_set_passes_the_quality_gate(tmp_path):
@@ -47,6 +50,16 @@ def test_sample_gold_set_passes_the_quality_gate(tmp_path):
     assert summary["questions"] == 54 and summary["errors"] == 0
     html = (ARTIFACTS / "sample-report.html").read_text()
     assert "data:image/png;base64," in html and "Questions (failures first)" in html
+
+
+def test_quote_check_set_passes_the_quality_gate(tmp_path):
+    args = ["eval", "--quotes", "--split", "dev", "--store", str(tmp_path / "store"), "--json", "--quiet"]
+    for name, value in QUOTE_FLOORS.items():
+        args += ["--min", f"{name}={value}"]
+    out = byline(*args, timeout=1800)
+    summary = json.loads(out.stdout)
+    assert out.returncode == 0, summary["gate"]["failures"]
+    assert summary["questions"] >= 50 and summary["errors"] == 0
 
 
 def test_gate_fails_when_a_floor_is_not_met(tmp_path):

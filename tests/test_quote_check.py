@@ -9,7 +9,9 @@ import json
 import numpy as np
 import pytest
 
-from assistant.core.answer import QuoteVerdict
+from assistant.core.answer import Answer, Citation, QuoteVerdict
+from assistant.core.checks.check import Draft
+from assistant.core.checks.quotation_marks import QuotationMarksCheck, misquoted
 from assistant.core.evidence import Evidence
 from assistant.core.quotes.candidates import Said
 from assistant.core.quotes.claim import QuoteClaim, quote_claim
@@ -214,3 +216,37 @@ def test_quote_check_end_to_end(tmp_path):
     assert checks[0]["said_by"] == ["Tomás Ruiz"] and "we will not wait any longer" in answers[0]["citations"][0]["quote"]
     assert "2 percent" in answers[1]["citations"][0]["quote"] and answers[1]["answer"].startswith("Changed.")
     assert answers[2]["citations"][0]["quote"].count("stalemate") == 1 and not answers[2]["refused"]
+
+
+def _cite(marker: int, quote: str) -> Citation:
+    return Citation(passage_id="p", article_id="a", title="T", source="s", start=0, end=len(quote), marker=marker, quote=quote)
+
+
+def test_quotation_marks_only_around_words_a_cited_sentence_has():
+    cited = [_cite(1, "Vance remarked that there is a stalemate in the situation."), _cite(2, SENTENCE)]
+    assert misquoted("Vance saw “a stalemate in the situation” [1].", cited) == []
+    assert misquoted("Ruiz said “we will not wait any longer” [2].", cited) == []
+    assert misquoted("Vance called the talks “a trap” [1].", cited) == ["“a trap”"]
+    assert misquoted("Ruiz said “we will not wait any longer” [1].", cited) == [
+        "“we will not wait any longer”"
+    ]  # cited elsewhere
+    split = [_cite(1, '"We cannot keep our customers waiting," Okafor said.'), _cite(2, '"If the strike lasts, we will move."')]
+    assert misquoted("Okafor said “we cannot keep our customers waiting. If the strike lasts, we will move” [1][2].", split) == []
+
+
+def test_the_check_removes_the_marks_and_keeps_the_claim():
+    draft = Draft("Vance called the talks “a trap” [1].", [_cite(1, "Vance remarked that there is a stalemate.")])
+    verdict = QuotationMarksCheck().run(draft, None)  # type: ignore[arg-type]
+    assert verdict.draft.text == "Vance called the talks a trap [1]." and verdict.unquoted == ["“a trap”"]
+    assert verdict.draft.citations == draft.citations
+
+
+def test_every_quote_check_answer_quotes_only_what_it_cites(tmp_path):
+    """The quote route's own answers hold to the rule too: each verdict on the articles of the quote-check set."""
+    store = str(tmp_path / "store")
+    assert byline("ingest", str(QUOTE_CORPUS), "--store", store).returncode == 0
+    items = [i for i in load_dataset(QUOTE_CHECKS) if i.verdict in {"verbatim", "changed", "not_found", "someone_else"}][::4]
+    asked = byline("ask", "--json", "--store", store, input="".join(f"{i.question}\n" for i in items))
+    answers = [Answer.model_validate_json(line) for line in asked.stdout.splitlines() if line.strip()]
+    assert len(answers) == len(items) and all(a.quote_check for a in answers)
+    assert [a.answer for a in answers if misquoted(a.answer, a.citations)] == []

@@ -10,11 +10,13 @@ from .answer_check import AnswerCheck
 from .check import Check
 from .citations import CitationCheck
 from .echo import EchoCheck
+from .quotation_marks import QuotationMarksCheck
 from .traps import CitedNamesCheck
 from .yes_no import YesNoFirst
 
 CHECKS: list[Check] = [
     CitationCheck(),  # each claim supported by the sentence it cites (and said by whoever it says said it)
+    QuotationMarksCheck(),  # nothing in quotation marks that a cited sentence does not say word for word
     EchoCheck(),  # an answer that only restates the question is no answer
     YesNoFirst(),  # a yes/no question's verdict first, or alone with its citations
     CitedNamesCheck(),  # names and numbers the question asks about are in what the answer cites

@@ -18,9 +18,9 @@ from ingest.store.store import Store
 from ..evidence import Evidence, relevance
 from ..retrieval import HybridSearch, RetrievedPassage
 from .claim import QuoteClaim
+from .matching import quotation_text
 
 SEARCH_DEPTH = 8
-_QUOTATION = re.compile(r'"([^"]+)"|“([^”]+)”')
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,7 @@ class Said:
 
     @property
     def quoted(self) -> str:
-        """Only the words inside quotation marks, joined: a quotation split by its attribution ("…," Okafor said.
-        "If …") reads as the one quotation it is."""
-        return " ".join(m.group(1) or m.group(2) for m in _QUOTATION.finditer(self.text))
+        return quotation_text(self.text)
 
     def by(self, speakers: tuple[str, ...]) -> bool:
         return bool(set(self.speakers) & set(speakers))

@@ -78,11 +78,8 @@ class QuoteClaim:
         """The claim as a reader states it, speaker left out: "said that Europe must pay …", "called the talks a
         trap"."""
         past = PAST.get(self.verb, self.verb)
-        return (
-            f"{past} that {self.words}"
-            if self.verb in {"say", "claim", "state", "write", "tweet", "insist"}
-            else f"{past} {self.words}"
-        )
+        words = re.sub(r"[\"“”]|(?<!\w)['‘’]|['‘’](?!\w)", "", self.words)  # the asker's words, not a quotation
+        return f"{past} that {words}" if self.verb in {"say", "claim", "state", "write", "tweet", "insist"} else f"{past} {words}"
 
     @property
     def inner_quotes(self) -> list[str]:

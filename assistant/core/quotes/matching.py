@@ -47,6 +47,15 @@ _GLUE = {"and", "but", "so", "that", "because", "then", "or"}
 _CLAUSE_EDGE = re.compile(r"^\s*[,;—–(-]|[,;—–)-]\s*$")
 
 
+_QUOTATION = re.compile(r'"([^"]+)"|“([^”]+)”')
+
+
+def quotation_text(text: str) -> str:
+    """Only the words inside a text's quotation marks, joined: a quotation split by its attribution ("…," Okafor
+    said. "If …") reads as the one quotation it is."""
+    return " ".join(m.group(1) or m.group(2) for m in _QUOTATION.finditer(text))
+
+
 def _normal(word: str) -> str:
     word = word.lower().replace("’", "'")
     if word.endswith("n't"):

@@ -15,9 +15,10 @@ GIST_WORDS = 18
 
 
 def _where(said: Said) -> str:
+    """In “Title” (outlet, date): where the sentence was published."""
     p = said.parts[0].passage
-    parts = [p.outlet or p.title, (p.published_at or "")[:10]]
-    return ", ".join(x for x in parts if x)
+    about = ", ".join(x for x in (p.outlet or "", (p.published_at or "")[:10]) if x)
+    return f"in “{p.title.rstrip('.')}”" + (f" ({about})" if about else "")
 
 
 def _gist(text: str) -> str:
@@ -48,13 +49,13 @@ def reply(claim: QuoteClaim, judgement: Judgement) -> tuple[list[tuple[str, list
     if verdict is QuoteVerdict.VERBATIM:
         said = cited[0]
         words = said_verbatim(claim.words, said) or said.text
-        return [(f"{head} {by} said these words ({_where(said)}): “{words}”", cite(said))], evidence
+        return [(f"{head} {by} said these words {_where(said)}: “{words}”", cite(said))], evidence
     if verdict is QuoteVerdict.PARAPHRASE:
         said = cited[0]
-        return [(f"{head} {by} said this in other words ({_where(said)}): “{said.text}”", cite(said))], evidence
+        return [(f"{head} {by} said this in other words {_where(said)}: “{said.text}”", cite(said))], evidence
     if verdict is QuoteVerdict.SOMEONE_ELSE:
         said = cited[0]
-        text = f"{head} The articles don't show {who} saying this; {by} said it ({_where(said)}): “{said.text}”"
+        text = f"{head} The articles don't show {who} saying this; {by} said it {_where(said)}: “{said.text}”"
         return [(text, cite(said))], evidence
     if verdict is QuoteVerdict.CHANGED:
         if check.changes and check.changes[0].startswith("stitched"):

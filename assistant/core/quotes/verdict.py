@@ -56,8 +56,30 @@ def _verbatim_at(words: str, said: Said) -> tuple[str, int | None] | None:
         match = verbatim(words, text) if text else None
         if match:
             single = text is said.text and len(said.parts) == 1
-            return text[match.start : match.end], said.parts[0].start + match.start if single else None
+            start, end = _balanced(text, match.start, match.end)
+            return text[start:end], said.parts[0].start + start if single else None
     return None
+
+
+_PAIRS = {"'": "'", '"': '"', "‘": "’", "“": "”"}
+
+
+def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened by a quotation mark it closes without opening, or opens without closing ("peace at any
+    price' is …" takes the mark before it), so that shown words never carry half a quotation."""
+    for opening, closing in _PAIRS.items():
+        inside = text[start:end]
+        if opening == closing:
+            if inside.count(opening) % 2 and start and text[start - 1] == opening:
+                start -= 1
+            elif inside.count(opening) % 2 and end < len(text) and text[end] == closing:
+                end += 1
+            continue
+        if inside.count(closing) > inside.count(opening) and start and text[start - 1] == opening:
+            start -= 1
+        if inside.count(opening) > inside.count(closing) and end < len(text) and text[end] == closing:
+            end += 1
+    return start, end
 
 
 def _speaking(words: str, said: Said) -> Said | None:

@@ -43,7 +43,7 @@ def build_app(
         with gr.Tab("Chat"):
             chat = chat_tab(assistant, turns)
         with gr.Tab("Who said what"):
-            speaker_list, speaker_overview = speakers_tab(assistant.store)
+            speaker_list, speaker_overview = speakers_tab(assistant.store, assistant.ask, turns)
         with gr.Tab("Articles"):
             articles = articles_tab(assistant, settings)
         with gr.Tab("Batch"):

@@ -36,6 +36,13 @@ CSS = """
 .byline-quotes mark {background:#fde68a}
 .byline-differs {font-size:0.8em;color:#92400e;background:#fef3c7;border-radius:4px;padding:0 4px}
 .byline-note {color:#374151;margin:4px 0}
+.byline-verdict {display:inline-block;font-weight:700;font-size:0.85em;letter-spacing:0.02em;border-radius:999px;
+  padding:2px 10px;margin-bottom:6px;border:1px solid currentColor}
+.byline-verdict-verbatim {color:#166534;background:#dcfce7}
+.byline-verdict-paraphrase {color:#115e59;background:#ccfbf1}
+.byline-verdict-someone_else {color:#9a3412;background:#ffedd5}
+.byline-verdict-changed {color:#991b1b;background:#fee2e2}
+.byline-verdict-not_found {color:#374151;background:#f3f4f6}
 .byline-articles table {width:100%;border-collapse:collapse}
 .byline-articles th, .byline-articles td {text-align:left;padding:6px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top}
 .byline-articles th {font-size:0.85em;color:#6b7280;font-weight:600}
@@ -81,7 +88,10 @@ def _answer_html(answer: Answer, key: str) -> str:
     def link(match: re.Match) -> str:
         return "".join(one(n) for n in marker_numbers(match.group(1)))
 
-    return MARKER.sub(link, escape(answer.answer))
+    text = answer.answer
+    if answer.quote_check is not None:  # the badge says the verdict
+        text = text.removeprefix(f"{answer.quote_check.verdict.words}.").lstrip()
+    return MARKER.sub(link, escape(text))
 
 
 def _marked(passage_text: str, start: int, cited: list[Citation], anchor: str) -> str:
@@ -146,6 +156,11 @@ def answer_message(answer: Answer, key: str) -> str:
     if answer.scope:
         lead = "Understood as: articles" if answer.scope_from_question else "Searched"
         parts.append(f'<div class="byline-scope">{lead} {escape(answer.scope)}.</div>')
+    if answer.quote_check is not None:
+        verdict = answer.quote_check.verdict
+        parts.append(
+            f'<div class="byline-verdict byline-verdict-{verdict.value}" title="quote check">{escape(verdict.words)}</div>'
+        )
     if answer.error:
         parts.append(f'<div class="byline-error">{escape(answer.answer)}</div>')
     elif answer.refused:

@@ -3,10 +3,15 @@ each linking to its place in the article's text."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 import gradio as gr
 
+from assistant.core.answer import Answer
+from assistant.core.question import QuestionError
+from assistant.delivery.turns import AnswerTurns, TooManyPending, session_key
+from assistant.delivery.ui.render import answer_message, sources_html
 from ingest.speakers.listing import SpeakerQuotes, quotes_of, resolve_speaker
 from ingest.store.store import Store
 
@@ -76,8 +81,57 @@ def show_speaker(store: Store, name: str | None) -> tuple[str, str | None]:
     return html, matched[0] if len(matched) == 1 else None
 
 
-def speakers_tab(store: Store) -> tuple[gr.Dropdown, gr.HTML]:
+def quote_question(words: str, speaker: str) -> str:
+    """The question the "Check a quote" box asks: whether this person said these words, or who did."""
+    words = " ".join((words or "").split()).strip(" \"“”'‘’")
+    speaker = " ".join((speaker or "").split())
+    return f"Did {speaker} say “{words}”?" if speaker else f"Who said “{words}”?"
+
+
+def check_quote(ask: Callable[[str], Answer], words: str, speaker: str) -> str:
+    """The verdict with its cited sentences, or what to fix in the box."""
+    if not " ".join((words or "").split()):
+        return "<p class='byline-note'>Paste the words to check, and who is said to have said them.</p>"
+    try:
+        answer = ask(quote_question(words, speaker))
+    except QuestionError as err:
+        return f"<p class='byline-note'>{escape(str(err))}</p>"
+    sources = sources_html(answer, "quote").replace("<details ", "<details open ", 1)
+    return answer_message(answer, "quote") + sources
+
+
+def speakers_tab(store: Store, ask: Callable[[str], Answer], turns: AnswerTurns) -> tuple[gr.Dropdown, gr.HTML]:
     """Builds the tab; returns the speaker list and the list of everyone quoted, which the page keeps up to date."""
+    with gr.Accordion("Check a quote", open=True, elem_id="byline-quote-check"):
+        with gr.Row():
+            words = gr.Textbox(
+                label="The words", placeholder="we will not wait any longer", scale=3, elem_id="byline-quote-words"
+            )
+            speaker = gr.Textbox(
+                label="Said by (leave empty to ask who said them)",
+                placeholder="Ana Ruiz",
+                scale=2,
+                elem_id="byline-quote-speaker",
+            )
+        check = gr.Button("Check", variant="primary", elem_id="byline-quote-button")
+        verdict = gr.HTML(elem_id="byline-quote-verdict", elem_classes=["byline-quote-verdict"])
+
+        def run(said: str, by: str, request: gr.Request) -> str:
+            """In turn with the chat's questions: the check may ask the one local model."""
+            try:
+                ticket = turns.join(session_key(request))
+            except TooManyPending as err:
+                return f"<p class='byline-note'>{escape(str(err))}</p>"
+            try:
+                for _ in turns.wait(ticket):
+                    pass
+                return check_quote(ask, said, by)
+            finally:
+                turns.leave(ticket)
+
+        check.click(run, [words, speaker], verdict, api_name="check_quote")
+        for box in (words, speaker):
+            box.submit(run, [words, speaker], verdict, api_visibility="private")
     picked = gr.Dropdown(
         label="Speaker: pick one, or type a name (misspellings are fine) and press Enter",
         choices=[],
