@@ -15,10 +15,10 @@ GIST_WORDS = 18
 
 
 def _where(said: Said) -> str:
-    """In “Title” (outlet, date): where the sentence was published."""
+    """(outlet, date), or the headline where the article names no outlet: never in quotation marks, which are
+    kept for words the cited sentence has."""
     p = said.parts[0].passage
-    about = ", ".join(x for x in (p.outlet or "", (p.published_at or "")[:10]) if x)
-    return f"in “{p.title.rstrip('.')}”" + (f" ({about})" if about else "")
+    return "(" + ", ".join(x for x in (p.outlet or p.title.rstrip("."), (p.published_at or "")[:10]) if x) + ")"
 
 
 def _gist(text: str) -> str:
