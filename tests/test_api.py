@@ -140,6 +140,17 @@ def test_follow_up_uses_the_history(api):
     assert "Amnesty" in _extra(message, "understood_as") and "London" in message.content
 
 
+def test_a_quote_check_carries_its_verdict(api):
+    url, _ = api
+    reply = client(url).chat.completions.create(
+        model="byline", messages=[{"role": "user", "content": "Did Zelensky say 'peace at any price' is not true peace?"}]
+    )
+    message = reply.choices[0].message
+    check = _extra(message, "quote_check")
+    assert check["verdict"] == "someone_else" and check["said_by"] == ["Emmanuel Macron"]
+    assert message.content.startswith("Someone else.") and "peace at any price" in _extra(message, "citations")[0]["quote"]
+
+
 def test_refusal_is_an_ordinary_answer(api):
     url, _ = api
     reply = client(url).chat.completions.create(

@@ -1,7 +1,7 @@
 """An OpenAI-compatible chat API served beside the UI: any OpenAI client gets Byline's cited answers.
 
 The answer's text carries the [n] markers; the message adds `citations` (and `refused`, `understood_as`,
-`filter`). A stream sends the answer only after its citations are verified, so no claim that verification drops
+`filter`, and a quote check's `quote_check`: its verdict, who said the words, what the claim changes). A stream sends the answer only after its citations are verified, so no claim that verification drops
 is ever sent; the last chunk carries the citations. Article, outlet and date filters go in an extra `filters` field.
 """
 
@@ -146,6 +146,8 @@ def _message_extras(answer: Answer) -> dict:
         extras["understood_as"] = answer.standalone_question
     if answer.scope:
         extras["filter"] = answer.scope
+    if answer.quote_check is not None:
+        extras["quote_check"] = answer.quote_check.model_dump(mode="json")
     return extras
 
 
