@@ -1,10 +1,15 @@
-"""Quote checks in a real Chromium against `byline serve` with the local model on the sample article: the verdict
-badge on a chat answer, and the "Check a quote" box of the Who said what tab, at desktop and phone width."""
+"""Quote checks and timelines in a real Chromium against `byline serve` with the local model: the verdict badge on
+a chat answer and the "Check a quote" box of the Who said what tab (sample article), and a timeline drawn as dated
+events down a line (the dated dock-strike story), at desktop and phone width."""
 
 from __future__ import annotations
 
 import pytest
 from ui_kit import ask, shot
+
+from evals.datasets import QUOTE_CORPUS
+
+from conftest import serve_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
@@ -50,3 +55,35 @@ def test_check_a_quote_box_on_a_phone(phone):
     assert "Zelensky on other things" in verdict.inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 391
     shot(phone, "quote-check-390.png")
+
+
+@pytest.fixture(scope="module")
+def dated_app(tmp_path_factory):
+    """A served app on the quote-check articles: dated, several outlets, a three-article story."""
+    from ingest.pipeline import ingest_paths
+    from ingest.settings import Settings
+
+    store = tmp_path_factory.mktemp("dated") / "store"
+    assert ingest_paths([QUOTE_CORPUS], Settings(store=store)).ok
+    proc, url = serve_app(store, env={"BYLINE_FEED_INTERVAL_S": "0"})
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.mark.parametrize("width", [1200, 390])
+def test_a_timeline_is_drawn_as_dated_events(browser, dated_app, width):
+    context = browser.new_context(viewport={"width": width, "height": 1000})
+    page = context.new_page()
+    page.goto(dated_app)
+    page.wait_for_selector("#byline-chat")
+    ask(page, "How did the dock strike unfold?")
+    events = page.locator("#byline-chat .byline-timeline li")
+    assert events.count() >= 4
+    dates = page.locator("#byline-chat .byline-timeline .byline-when").all_inner_texts()
+    assert dates == sorted(dates) and "2026-03-02" in dates and "2026-03-07" in dates
+    first = events.first
+    assert first.locator("a.byline-marker").count() >= 1 and first.locator(".meta").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    shot(page, f"timeline-{width}.png")
+    context.close()

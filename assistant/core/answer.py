@@ -83,6 +83,18 @@ class QuoteCheck(BaseModel):
     )
 
 
+class TimelineLine(BaseModel):
+    """One dated event of a timeline answer, for a UI to draw: its date, whether the sentence stated it, the
+    outlets that told it and the markers citing them."""
+
+    date: str = Field(description="ISO day (a year, month or week starts it) the event is placed at")
+    label: str = Field(description="the date as shown: 2026-03-03, 2026-03, 2009, week of 2026-02-23")
+    stated: bool = Field(description="the sentence gives the date; false: the article's publication date stands in")
+    text: str
+    outlets: list[str] = Field(default_factory=list)
+    markers: list[int] = Field(default_factory=list)
+
+
 class Timings(BaseModel):
     retrieve_s: float = 0.0
     rewrite_s: float = 0.0
@@ -121,6 +133,7 @@ class Answer(BaseModel):
     )
     yes_no_prior: float | None = Field(None, description="the same P(Yes) with no evidence shown: the model's leaning")
     quote_check: QuoteCheck | None = Field(None, description="set when the question checks a quote")
+    timeline: list[TimelineLine] = Field(default_factory=list, description="a timeline answer's events, in order")
     _ranking: list[RetrievedPassage] = PrivateAttr(default_factory=list)
 
     @property

@@ -41,9 +41,10 @@ def _record(q: Question, found: Found, scope: str | None, timings: Timings) -> A
 
 def extracted_answer(q: Question, found: Found, extract: Extract, scope: str | None, timings: Timings, started: float) -> Answer:
     answer = _record(q, found, scope, timings)
-    answer.quote_check = extract.quote_check
+    answer.quote_check, answer.timeline = extract.quote_check, extract.timeline
     if extract.claims:
-        answer.answer, answer.citations = number_citations(extract.claims, found.evidence)
+        separator = "\n" if extract.timeline else " "
+        answer.answer, answer.citations = number_citations(extract.claims, found.evidence, separator)
     else:
         answer.refused, answer.answer = True, extract.refusal
     timings.total_s = time.perf_counter() - started

@@ -13,6 +13,7 @@ from ingest.text.normalize import strip_invisible
 from .attribution import SpeakerQuestion, respelled
 from .quotes.claim import QuoteClaim, quote_claim
 from .scope import scope_from_question
+from .timeline.request import TimelineRequest, timeline_request
 
 MAX_QUESTION_CHARS = 2000
 _SURROGATES = re.compile(r"[\ud800-\udfff]")  # undecodable bytes, as Python passes them on from stdin
@@ -98,6 +99,8 @@ class Question:
     """Set when the question asks for a summary."""
     quote: QuoteClaim | None = None
     """Set when the question checks whether someone said something."""
+    timeline: TimelineRequest | None = None
+    """Set when the question asks how a story unfolded, in order."""
     yes_no: bool = False
     asking: str = ""
     """The sentences that ask, without instructions around them."""
@@ -133,6 +136,7 @@ def understand(
         speaker=speaker,
         overview=overview_request(standalone) if speaker is None else None,
         quote=quote,
+        timeline=timeline_request(standalone) if quote is None and speaker is None else None,
         yes_no=asks_yes_no(standalone),
         asking=asking_part(standalone),
         scope_from_question=scoped != where,

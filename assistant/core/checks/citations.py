@@ -106,9 +106,12 @@ def _is_substantive(text: str) -> bool:
     return len(content_words(text)) >= 2
 
 
-def number_citations(kept: list[tuple[str, list[int]]], evidence: list[Evidence]) -> tuple[str, list[Citation]]:
-    """Claims with the evidence numbers they cite, as the answer text and its citations: markers become 1..m in
-    order of first appearance; each citation quotes one sentence."""
+def number_citations(
+    kept: list[tuple[str, list[int]]], evidence: list[Evidence], separator: str = " "
+) -> tuple[str, list[Citation]]:
+    """Claims with the evidence numbers they cite, as the answer text (claims joined by `separator`: a line each
+    for a list) and its citations: markers become 1..m in order of first appearance; each citation quotes one
+    sentence."""
     new_number: dict[int, int] = {}
     parts = []
     for text, cited in kept:
@@ -124,7 +127,7 @@ def number_citations(kept: list[tuple[str, list[int]]], evidence: list[Evidence]
         e = evidence[old - 1]
         fields = {**Citation.fields_of(e.passage), "start": e.start, "end": e.end}
         citations.append(Citation(**fields, marker=new, quote=e.text))
-    return " ".join(parts), citations
+    return separator.join(parts), citations
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,10 @@ from .plain import PlainRoute
 from .quote import QuoteRoute
 from .route import Route
 from .speaker import SpeakerRoute, UnquotedSpeakerRoute
+from .timeline import TimelineRoute
 
 ROUTES: list[Route] = [
+    TimelineRoute(),  # "How did the talks unfold?": dated events in order, extracted, no generation
     OverviewRoute(),  # "Summarize the news": extracted, no generation
     QuoteRoute(),  # "Did Vance say that …?": a verdict from the words and the model's choice, no generation
     SpeakerRoute(),  # "What did Vance say?": only Vance's sentences

@@ -13,7 +13,7 @@ from ingest.settings import Settings
 from ingest.speakers.index import SpeakerIndex
 from ingest.store.store import Store
 
-from ..answer import QuoteCheck
+from ..answer import QuoteCheck, TimelineLine
 from ..evidence import Evidence
 from ..question import Question
 from ..retrieval import HybridSearch, RetrievedPassage
@@ -28,6 +28,7 @@ class Extract:
     refusal: str
     """The answer when there are no claims."""
     quote_check: QuoteCheck | None = None
+    timeline: list[TimelineLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

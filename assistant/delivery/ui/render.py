@@ -36,6 +36,12 @@ CSS = """
 .byline-quotes mark {background:#fde68a}
 .byline-differs {font-size:0.8em;color:#92400e;background:#fef3c7;border-radius:4px;padding:0 4px}
 .byline-note {color:#374151;margin:4px 0}
+.byline-timeline {list-style:none;margin:4px 0;padding:0 0 0 14px;border-left:2px solid #93c5fd}
+.byline-timeline li {position:relative;margin:0 0 10px;padding-left:6px}
+.byline-timeline li::before {content:"";position:absolute;left:-21px;top:5px;width:10px;height:10px;border-radius:50%;
+  background:#1d4ed8;border:2px solid #fff}
+.byline-when {font-weight:700;color:#1e3a8a;margin-right:6px}
+.byline-when-published {color:#6b7280;font-size:0.8em;margin-right:6px}
 .byline-verdict {display:inline-block;font-weight:700;font-size:0.85em;letter-spacing:0.02em;border-radius:999px;
   padding:2px 10px;margin-bottom:6px;border:1px solid currentColor}
 .byline-verdict-verbatim {color:#166534;background:#dcfce7}
@@ -75,18 +81,34 @@ CSS = """
 """
 
 
-def _answer_html(answer: Answer, key: str) -> str:
-    quotes = {c.marker: c for c in answer.citations}
+def _timeline_html(answer: Answer, key: str) -> str:
+    """The timeline drawn: its dates down a line, each event with the outlets that told it and its markers."""
+    items = []
+    for line in answer.timeline:
+        when = f'<span class="byline-when">{escape(line.label)}</span>'
+        if not line.stated:
+            when += '<span class="byline-when-published" title="the sentence gives no date">date of publication</span>'
+        marks = "".join(_marker(answer, key, n) for n in line.markers)
+        items.append(
+            f'<li>{when}<span class="meta">{escape(", ".join(line.outlets))}</span><div>{escape(line.text)} {marks}</div></li>'
+        )
+    return f'<ol class="byline-timeline">{"".join(items)}</ol>'
 
-    def one(n: int) -> str:
-        c = quotes.get(n)
-        if c is None:
-            return f"[{n}]"
-        tip = escape(f"{c.title}: {c.quote}", quote=True)
-        return f'<a class="byline-marker" href="#src-{key}-{n}" title="{tip}">[{n}]</a>'
+
+def _marker(answer: Answer, key: str, n: int) -> str:
+    c = next((c for c in answer.citations if c.marker == n), None)
+    if c is None:
+        return f"[{n}]"
+    tip = escape(f"{c.title}: {c.quote}", quote=True)
+    return f'<a class="byline-marker" href="#src-{key}-{n}" title="{tip}">[{n}]</a>'
+
+
+def _answer_html(answer: Answer, key: str) -> str:
+    if answer.timeline:
+        return _timeline_html(answer, key)
 
     def link(match: re.Match) -> str:
-        return "".join(one(n) for n in marker_numbers(match.group(1)))
+        return "".join(_marker(answer, key, n) for n in marker_numbers(match.group(1)))
 
     text = answer.answer
     if answer.quote_check is not None:  # the badge says the verdict
