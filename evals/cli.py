@@ -220,6 +220,20 @@ def cmd_sweep_quote_floors(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_dates(args: argparse.Namespace) -> int:
+    from evals.dates_eval import load_dates, score_dates
+
+    score = score_dates(load_dates(split=args.split))
+    print(
+        f"relative dates ({args.split or 'all'}) resolved right: {score.accuracy:.3f} [{score.low:.3f}, {score.high:.3f}] (n={score.n})"
+    )
+    for item, found in score.wrong:
+        print(
+            f"  {item.published} “{item.expression}” in “{item.sentence}”: expected {item.gold} ({item.precision}), got {found and found.label}"
+        )
+    return 0
+
+
 def cmd_dedup_sweep(args: argparse.Namespace) -> int:
     from evals.dedup import sweep, write_copies
 
@@ -305,6 +319,10 @@ def register(sub) -> None:
     p.add_argument("--at", type=float, nargs=4, metavar=("MEANING", "TOPIC", "OTHER", "CHANGED"), help="also score these floors")
     add_answer_flags(p)
     p.set_defaults(func=cmd_sweep_quote_floors)
+
+    p = sub.add_parser("eval-dates", help="relative dates resolved against publication days (timelines)")
+    p.add_argument("--split", choices=("dev", "test"), help="dev: the rules were written against it; test: reporting")
+    p.set_defaults(func=cmd_eval_dates)
 
     p = sub.add_parser("eval", help="run a question set in batch and score it")
     p.add_argument("dataset", nargs="?", help="JSONL, CSV or a plain list of questions (default: the sample gold set)")

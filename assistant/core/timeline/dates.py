@@ -17,7 +17,10 @@ import dateparser
 from ingest.text.dates import iso_date
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_FUTURE = re.compile(r"\b(?:will|would|shall|is to|are to|plans? to|expects? to|next|tomorrow|upcoming|scheduled)\b", re.I)
+_FUTURE = re.compile(
+    r"\b(?:will|shall|is to|are to|plans? to|expects? to|expected|due|set for|next|tomorrow|upcoming|scheduled|starts|begins|opens)\b",
+    re.I,
+)
 _NOISE = re.compile(r"\b(?:late|early|on|by|since|until|from|the|this|that|of|at|around|about|in|during|over)\b", re.I)
 _YEAR = re.compile(r"^\s*(?:in\s+)?(\d{4})\s*$")
 _PARTS_OF_DAY = re.compile(r"\b(?:morning|afternoon|evening|night|tonight)\b", re.I)
@@ -52,28 +55,116 @@ def published_day(published_at: str | None) -> date | None:
 
 
 def _weekday(expression: str, published: date, forward: bool) -> date | None:
-    words = [w for w in re.findall(r"[a-z]+", expression.lower()) if w in _WEEKDAYS]
-    if len(words) != 1:
+    """ "on Tuesday" is the last Tuesday (the day itself when published on one), or the next when the sentence
+    looks ahead; "last Friday" is strictly before, "next Monday" and "this Sunday" ahead."""
+    words = re.findall(r"[a-z]+", expression.lower())
+    days = [w for w in words if w in _WEEKDAYS]
+    if len(days) != 1:
         return None
-    shift = (_WEEKDAYS.index(words[0]) - published.weekday()) % 7
-    if shift == 0:
-        return published
-    return published + timedelta(days=shift) if forward else published - timedelta(days=7 - shift)
+    shift = (_WEEKDAYS.index(days[0]) - published.weekday()) % 7
+    if "last" in words or "past" in words:
+        return published - timedelta(days=(7 - shift) if shift else 7)
+    if "next" in words or "coming" in words:
+        return published + timedelta(days=shift or 7)
+    if "this" in words or forward:
+        return published + timedelta(days=shift)
+    return published - timedelta(days=(7 - shift) % 7)
+
+
+_UNIT = re.compile(
+    r"\b(?P<which>last|next|this|earlier\s+this|later\s+this|this\s+past|past|coming)\s+(?P<unit>week(?:end)?|month|year|summer|winter|spring|autumn|fall)\b",
+    re.I,
+)
+_AGO = re.compile(
+    r"\b(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?P<unit>days?|weeks?|months?|years?|summers?|winters?)\s+ago\b",
+    re.I,
+)
+_COUNTS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+_SEASONS = {"spring", "summer", "autumn", "fall", "winter"}
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _shift_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _unit(expression: str, published: date, forward: bool) -> EventDate | None:
+    """ "last week", "this month", "earlier this year", "next November", "this past summer", "two summers ago"."""
+    ago = _AGO.search(expression)
+    if ago:
+        n, unit = ago.group("n").lower(), ago.group("unit").lower().rstrip("s")
+        count = int(n) if n.isdigit() else _COUNTS[n]
+        if unit == "day":
+            return EventDate(published - timedelta(days=count), "day", True, expression)
+        if unit == "week":
+            return EventDate(published - timedelta(days=7 * count), "day", True, expression)
+        if unit == "month":
+            return EventDate(_shift_months(published, -count), "month", True, expression)
+        return EventDate(date(published.year - count, 1, 1), "year", True, expression)
+    match = _UNIT.search(expression)
+    if match is None:
+        return None
+    which, unit = " ".join(match.group("which").lower().split()), match.group("unit").lower()
+    step = -1 if which in {"last", "past"} else 1 if which in {"next", "coming"} else 0
+    if unit in ("week", "weekend"):
+        monday = _monday(published) + timedelta(days=7 * step)
+        if unit == "weekend" and step == 0 and not forward and published.weekday() < 5:
+            monday -= timedelta(days=7)  # "protesters gathered this weekend", written on a Tuesday
+        return EventDate(monday, "week", True, expression)
+    if unit == "month":
+        return EventDate(_shift_months(published, step), "month", True, expression)
+    if unit == "year" or unit in _SEASONS:
+        return EventDate(date(published.year + step, 1, 1), "year", True, expression)
+    return None
+
+
+def _nearest_year(day: date, published: date) -> date:
+    """A day and month without a year: the year that puts it nearest the publication day."""
+    options = [day.replace(year=published.year + k) for k in (-1, 0, 1) if not (day.month == 2 and day.day == 29)]
+    return min(options, key=lambda d: abs((d - published).days)) if options else day
 
 
 def resolve(expression: str, published: date, forward: bool = False) -> EventDate | None:
     """The day an expression means, written in an article published on `published`; None for a duration or
     anything else that names no day ("three years", "within ten days")."""
-    text = " ".join(expression.split())
+    text = " ".join(re.sub(r"\b(?:mid|early|late)-?(?=[a-z])", "", expression, flags=re.I).split())
     year = _YEAR.match(text)
     if year:
         return EventDate(date(int(year.group(1)), 1, 1), "year", True, expression)
     day = _weekday(text, published, forward)
     if day is not None:
         return EventDate(day, "day", True, expression)
-    if re.search(r"\b(?:years?|months?|weeks?|days?|hours?)\b", text, re.I) and not re.search(
-        r"\b(?:last|next|this|ago)\b", text, re.I
-    ):
+    lower = text.lower()
+    if re.search(r"\b(?:today|tonight|this morning|this afternoon|this evening)\b", lower):
+        return EventDate(published, "day", True, expression)
+    if re.search(r"\b(?:yesterday|last night)\b", lower):
+        return EventDate(published - timedelta(days=1), "day", True, expression)
+    if "tomorrow" in lower:
+        return EventDate(published + timedelta(days=1), "day", True, expression)
+    unit = _unit(text, published, forward)
+    if unit is not None:
+        return unit
+    quarter = re.search(r"\b(?:first|second|third|fourth|last)\s+quarter\b|\bq[1-4]\b", lower)
+    if quarter:
+        return EventDate(date(published.year, 1, 1), "year", True, expression)
+    if re.search(r"\b(?:years?|months?|weeks?|days?|hours?)\b", text, re.I):
         return None  # a duration: "three years", "within ten days"
     cleaned = " ".join(_PARTS_OF_DAY.sub(" ", _NOISE.sub(" ", text)).split())
     base = datetime.combine(published, datetime.min.time())
@@ -83,14 +174,13 @@ def resolve(expression: str, published: date, forward: bool = False) -> EventDat
         settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future" if forward else "past", "RETURN_AS_TIMEZONE_AWARE": False},
     )
     if found is None:
-        return None
+        stated_year = re.search(r"\b(1[89]\d\d|20\d\d)\b", text)
+        return EventDate(date(int(stated_year.group(1)), 1, 1), "year", True, expression) if stated_year else None
     day = found.date()
-    if re.search(r"\byears?\b", cleaned, re.I):
-        return EventDate(date(day.year, 1, 1), "year", True, expression)
-    if re.search(r"\bweeks?\b", cleaned, re.I):
-        return EventDate(day - timedelta(days=day.weekday()), "week", True, expression)
-    named = re.search(r"\b\d{1,2}\b|\b(?:yesterday|today|tomorrow|ago)\b", cleaned, re.I)
-    return EventDate(day, "day" if named or day == published else "month", True, expression)
+    has_year = re.search(r"\b\d{4}\b", cleaned)
+    if re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b", cleaned):
+        return EventDate(day if has_year else _nearest_year(day, published), "day", True, expression)
+    return EventDate(day.replace(day=1) if has_year else _nearest_year(day.replace(day=1), published), "month", True, expression)
 
 
 def forward_looking(sentence: str) -> bool:
