@@ -250,3 +250,18 @@ def test_every_quote_check_answer_quotes_only_what_it_cites(tmp_path):
     answers = [Answer.model_validate_json(line) for line in asked.stdout.splitlines() if line.strip()]
     assert len(answers) == len(items) and all(a.quote_check for a in answers)
     assert [a.answer for a in answers if misquoted(a.answer, a.citations)] == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who wrote the poem The Mark of Anarchy?",
+        "Did Tolkien write The Hobbit and its sequel?",
+        "Did Vance deny the allegations?",
+    ],
+)
+def test_questions_about_deeds_are_not_quote_checks(index, question):
+    """Authorship and deeds ("Who wrote …?", "Did X deny …?") go to the plain route; words said ("that …", a
+    quotation) come here."""
+    assert quote_claim(question, index) is None
+    assert quote_claim("Did Vance deny that there is a stalemate?", index) is not None

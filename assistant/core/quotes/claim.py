@@ -42,12 +42,13 @@ _NAME = rf"(?P<name>{_WORD}(?:\s+(?:{_WORD}|of|de|van|von|al|bin)){{0,4}}|the\s+
 _OPEN, _CLOSE = "[\"“‘']", "[\"”’']"
 _TRUE = r"(?i:\s*(?:is\s+(?:that|this|it)\s+)?(?:true|real|right|correct|accurate|genuine)|\s*really)?\s*[?!.]*$"
 _PATTERNS = [
-    re.compile(rf"^(?i:who)\s+(?P<verb>{_VERB})\s+(?:that\s+)?(?P<claim>.+?)\s*[?!.]*$"),
+    re.compile(rf"^(?i:who)\s+(?P<verb>{_VERB})\s*:?\s+(?P<claim>{_OPEN}.+{_CLOSE})\s*[?!.]*$"),
+    re.compile(r"^(?i:who)\s+(?P<verb>said|says|told\s+\w+)\s+(?:that\s+)?(?P<claim>.+?)\s*[?!.]*$"),
     re.compile(
-        rf"^(?i:did|does|has|have)\s+{_NAME}\s+(?:really\s+|actually\s+|ever\s+|truly\s+|once\s+)?(?P<verb>{_VERB})\s+(?:that\s+)?(?P<claim>.+?)\s*[?!.]*$"
+        rf"^(?i:did|does|has|have)\s+{_NAME}\s+(?:really\s+|actually\s+|ever\s+|truly\s+|once\s+)?(?P<verb>{_VERB})\s+(?P<that>that\s+)?(?P<claim>.+?)\s*[?!.]*$"
     ),
     re.compile(
-        rf"^(?i:is\s+it\s+(?:true|correct|right|accurate)|(?:was|is)\s+it\s+really)\s+(?:that\s+)?{_NAME}\s+(?P<verb>{_VERB})\s+(?:that\s+)?(?P<claim>.+?)\s*[?!.]*$"
+        rf"^(?i:is\s+it\s+(?:true|correct|right|accurate)|(?:was|is)\s+it\s+really)\s+(?:that\s+)?{_NAME}\s+(?P<verb>{_VERB})\s+(?P<that>that\s+)?(?P<claim>.+?)\s*[?!.]*$"
     ),
     re.compile(rf"^{_OPEN}(?P<claim>.+?)[,.!?]?{_CLOSE}\s*,?\s*(?P<verb>said|says|wrote|tweeted)\s+{_NAME}\s*[.,]?{_TRUE}"),
     re.compile(rf"^{_NAME}\s+(?P<verb>said|says|wrote|tweeted)\s*[:,]?\s*{_OPEN}(?P<claim>.+?)[,.!?]?{_CLOSE}\s*[.,]?{_TRUE}"),
@@ -56,6 +57,8 @@ _NOT_A_CLAIM = re.compile(
     r"^(?:anything|something|much|a lot|nothing|about|on|regarding|whether|if|what|why|how|when|where|who|which|so|this|that|it)\b",
     re.I,
 )
+_SPEECH_VERBS = {"say", "tell", "call", "claim", "state", "insist", "argue", "warn", "suggest"}
+"""Verbs whose object is words said even without "that" or quotation marks."""
 _QUOTED = re.compile(rf"^{_OPEN}(.+?)[,.!?]?{_CLOSE}$")
 _INNER = re.compile(r"(?:^|\s)['‘]([^'’]+)['’](?=\W|$)|[\"“]([^\"”]+)[\"”]")
 
@@ -103,16 +106,19 @@ def quote_claim(question: str, index: SpeakerIndex) -> QuoteClaim | None:
             return None
         if len(words.split()) < 2:
             return None
+        verb_base = _BASE.get(match.group("verb").lower().split()[0], "say")
+        if not quoted and verb_base not in _SPEECH_VERBS and not match.groupdict().get("that") and not _INNER.search(words):
+            return None  # "Did Tolkien write The Hobbit?" asks about a deed, not words
         name = match.groupdict().get("name")
-        verb = _BASE.get(match.group("verb").lower(), "say")
+        verb = _BASE.get(match.group("verb").lower().split()[0], "say")
         if name is None:
-            return QuoteClaim(words, verb, quoted=bool(quoted) or pattern in _PATTERNS[3:5])
+            return QuoteClaim(words, verb, quoted=bool(quoted))
         written = re.sub(r"^(?i:the)\s+", "", name).strip()
         if name.lower().startswith("the "):
             if written.lower() not in TITLES:
                 return None
-            return QuoteClaim(words, verb, name, (), written.lower(), bool(quoted) or pattern in _PATTERNS[3:5])
+            return QuoteClaim(words, verb, name, (), written.lower(), bool(quoted) or pattern in _PATTERNS[4:6])
         if index.is_outlet(written):
             return None
-        return QuoteClaim(words, verb, written, tuple(index.match(written)), None, bool(quoted) or pattern in _PATTERNS[3:5])
+        return QuoteClaim(words, verb, written, tuple(index.match(written)), None, bool(quoted) or pattern in _PATTERNS[4:6])
     return None
