@@ -83,7 +83,7 @@ def contexts(assistant: Assistant, items: list[Item]) -> list[SweepItem]:
                 memo[text] = same_meaning(model, claim, text)
             return memo[text]
 
-        context = RouteContext(q, assistant.search, assistant.store, index, settings, model)
+        context = RouteContext(q, assistant.search, assistant.store, index, settings, lambda: model)
         out.append(SweepItem(item, claim, *quote_candidates(context), meaning))
     return out
 

@@ -265,3 +265,13 @@ def test_questions_about_deeds_are_not_quote_checks(index, question):
     quotation) come here."""
     assert quote_claim(question, index) is None
     assert quote_claim("Did Vance deny that there is a stalemate?", index) is not None
+
+
+def test_a_verbatim_check_does_not_load_the_model(sample_settings):
+    """Words found as they were said need no model: a fresh assistant answers without loading it."""
+    from assistant.core.assistant import Assistant
+
+    assistant = Assistant(sample_settings)
+    answer = assistant.ask("Did Macron say 'peace at any price' is not true peace?")
+    assert answer.quote_check is not None and answer.quote_check.verdict is QuoteVerdict.VERBATIM
+    assert assistant.generator._chat_model is None

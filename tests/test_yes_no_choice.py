@@ -33,6 +33,6 @@ def test_the_evidence_moves_the_choice_both_ways(model, sample_settings):
 def test_a_yes_no_answer_records_its_probabilities(sample_settings):
     from assistant.core.assistant import Assistant
 
-    answer = Assistant(sample_settings.with_overrides(yes_no_choice=True)).ask("Did Vance say there was a stalemate?")
+    answer = Assistant(sample_settings.with_overrides(yes_no_choice=True)).ask("Did Trump speak with Putin on Monday?")
     assert answer.yes_no_probability is not None and answer.yes_no_prior is not None
     assert answer.answer.split(".")[0].split(",")[0] in ("Yes", "No") or answer.refused

@@ -105,7 +105,7 @@ class Assistant:
             yield Event("standalone", q.standalone)
         route = pick_route(q)
         t0 = time.perf_counter()
-        found = route.find(RouteContext(q, self.search, self.store, index, self.settings, self._chat_model_or_none()))
+        found = route.find(RouteContext(q, self.search, self.store, index, self.settings, self._chat_model_or_none))
         timings.retrieve_s = time.perf_counter() - t0
         if found.extract is not None:
             yield Event("evidence", found.evidence)

@@ -4,7 +4,6 @@ and an answer the code writes around it (`assistant/core/quotes/`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 
 from assistant.core.question import Question
 from assistant.core.quotes.candidates import Said, gather, titled_speakers
@@ -56,7 +55,9 @@ class QuoteRoute:
     def find(self, context: RouteContext) -> Found:
         claim = context.question.quote
         assert claim is not None
-        judgement = quote_judgement(context, floors_of(context.settings), partial(same_meaning, context.chat_model, claim))
+        judgement = quote_judgement(
+            context, floors_of(context.settings), lambda text: same_meaning(context.chat_model, claim, text)
+        )
         claims, evidence = reply(claim, judgement)
         passages = list({e.passage.id: e.passage for e in evidence}.values())
         return Found(passages, evidence, extract=Extract(claims, "quote check", "", judgement.check))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
@@ -52,8 +53,12 @@ class RouteContext:
     store: Store
     index: SpeakerIndex
     settings: Settings
-    chat_model: BaseChatModel | None = None
-    """The local model, for routes that read a choice from its next-token probabilities."""
+    load_model: Callable[[], BaseChatModel | None] = lambda: None
+    """Loads the chat model, only when a route reads a choice from it (an extract route answers without it)."""
+
+    @cached_property
+    def chat_model(self) -> BaseChatModel | None:
+        return self.load_model()
 
     @cached_property
     def vector(self) -> np.ndarray:
