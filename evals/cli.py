@@ -49,7 +49,7 @@ def resolve_inputs(args: argparse.Namespace) -> tuple[list, Path | None, str]:
         split = args.split or DEFAULT_SPLIT.get(args.benchmark)
         title = f"{args.benchmark}{f' ({split})' if split else ''}"
         return load_dataset(questions, split), corpus, title
-    if getattr(args, "quotes", False):
+    if args.quotes:
         return load_dataset(QUOTE_CHECKS, args.split), QUOTE_CORPUS, f"quote checks{f' ({args.split})' if args.split else ''}"
     dataset = Path(args.dataset) if args.dataset else SAMPLE_GOLD
     own_corpus: Path | None = Path(args.corpus) if args.corpus else (SAMPLE_CORPUS if not args.dataset else None)

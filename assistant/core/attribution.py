@@ -48,6 +48,12 @@ class SpeakerQuestion:
     topic: str
 
 
+def joined_names(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C": names as an answer lists them, each once."""
+    names = list(dict.fromkeys(names))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def asked_speaker(question: str) -> tuple[str, str] | None:
     """(name, topic) when the question asks what someone said, proposed, thinks …; None otherwise."""
     text = question.strip().rstrip("?!. ")

@@ -322,7 +322,8 @@ def attribute(articles: Iterable[tuple[Article, list[Passage]]]) -> list[tuple[A
     return out
 
 
-_OPENS_QUOTE = re.compile(r'\s*["“]')
+OPENS_QUOTE = re.compile(r'\s*["“]')
+"""A sentence that opens with a quotation mark (matched at its start offset)."""
 
 
 def continued_quotes(article: Article, passages: list[Passage]) -> list[Passage]:
@@ -338,7 +339,7 @@ def continued_quotes(article: Article, passages: list[Passage]) -> list[Passage]
     added: dict[int, list[Attribution]] = {}
     for (_, s0, e0), (pi, s1, e1) in pairwise(rows):
         before = spoken.get((s0, e0), [])
-        opens = _OPENS_QUOTE.match(article.text, s0) and _OPENS_QUOTE.match(article.text, s1)
+        opens = OPENS_QUOTE.match(article.text, s0) and OPENS_QUOTE.match(article.text, s1)
         if len(before) == 1 and (s1, e1) not in spoken and opens:
             spoken[(s1, e1)] = [replace(before[0], sentence_start=s1, sentence_end=e1)]
             added.setdefault(pi, []).extend(spoken[(s1, e1)])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..answer import QuoteVerdict
+from ..attribution import joined_names
 from ..evidence import Evidence
 from .candidates import Said
 from .claim import QuoteClaim
@@ -26,10 +27,6 @@ def _gist(text: str) -> str:
     return " ".join(words[:GIST_WORDS]) + (" …" if len(words) > GIST_WORDS else "")
 
 
-def _names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def reply(claim: QuoteClaim, judgement: Judgement) -> tuple[list[tuple[str, list[int]]], list[Evidence]]:
     """(claims with the evidence numbers they cite, the evidence numbered from 1)."""
     evidence: list[Evidence] = []
@@ -43,7 +40,7 @@ def reply(claim: QuoteClaim, judgement: Judgement) -> tuple[list[tuple[str, list
 
     check, cited = judgement.check, judgement.cited
     who = claim.name or "anyone"
-    by = _names(check.said_by) if check.said_by else who
+    by = joined_names(check.said_by) if check.said_by else who
     verdict = check.verdict
     head = f"{verdict.words}."
     if verdict is QuoteVerdict.VERBATIM:

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.core.attribution import NAME_FILLER, SpeakerQuestion
+from assistant.core.attribution import NAME_FILLER, SpeakerQuestion, joined_names
 from assistant.core.evidence import Evidence, relevance, select_evidence
 from assistant.core.question import Question
 from assistant.core.retrieval import RetrievedPassage, one_copy_per_story
@@ -28,11 +28,6 @@ class SpeakerEvidence:
     refusal: str | None = None
 
 
-def _names(names: list[str]) -> str:
-    names = list(dict.fromkeys(names))
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def quoted_on_topic(passages: list[RetrievedPassage], limit: int = 4) -> list[str]:
     """Speakers of the retrieved passages, best passage first."""
     found: list[str] = []
@@ -49,9 +44,7 @@ def not_quoted(asked: SpeakerQuestion, index: SpeakerIndex, retrieved: list[Retr
         text += f" They mention {asked.name} but never report what {asked.name} said."
     others = quoted_on_topic(retrieved)
     if others:
-        text += (
-            f" {'On this topic they' if asked.topic else 'They'} quote {_names(others)}; the closest passages are listed below."
-        )
+        text += f" {'On this topic they' if asked.topic else 'They'} quote {joined_names(others)}; the closest passages are listed below."
     return text
 
 
@@ -106,7 +99,7 @@ def speaker_evidence(
         and topic_fit(asked.topic, evidence, embedder, settings.retrieval.evidence_cosine_weight, store) < floor
     ):
         samples = "; ".join(f"“{_gist(e, wanted)}”" for e in evidence[:3])
-        speaker = _names(list(asked.speakers))
+        speaker = joined_names(list(asked.speakers))
         return SpeakerEvidence(
             passages,
             [],

@@ -3,19 +3,17 @@ same event told by several articles kept as one, naming them all."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ingest.records import PassageFilter
-from ingest.speakers.attribute import english_pipeline
+from ingest.speakers.attribute import OPENS_QUOTE, english_pipeline
 
 from ..evidence import Evidence, relevance
 from ..retrieval import HybridSearch, RetrievedPassage
 from .dates import EventDate, forward_looking, published_day, resolve
 
-_QUOTATION = re.compile(r'\s*["“]')
 _REFERENCE = {"since", "until", "till", "by", "before", "after", "than", "beyond"}
 """Words that make a date a reference point ("the longest since 2009", "by 2030"), not when the event happened."""
 MAX_ARTICLES = 10
@@ -71,7 +69,7 @@ def story_events(topic: str, search: HybridSearch, where: PassageFilter, floor: 
     for i, doc in zip(keep, docs):
         p, s, e, t = rows[i]
         when = _dated(t, p.published_at, doc)
-        if when is None or (not when.stated and _QUOTATION.match(t)):
+        if when is None or (not when.stated and OPENS_QUOTE.match(t)):
             continue  # an undated quotation is something said, not an event the timeline can place
         told = Evidence(0, p, s, e, t, float(scores[i]), vectors[i])
         same = next(
