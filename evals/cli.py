@@ -21,25 +21,14 @@ from evals.datasets import (
     benchmark_paths,
     load_dataset,
 )
+from evals.summary import parse_floors
+from evals.timeline_cli import register_timelines
 from ingest.cli import fail
 from ingest.records import IngestError
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
-
-
-def parse_floors(values: list[str]) -> dict[str, float]:
-    floors = {}
-    for value in values or []:
-        name, sep, bound = value.partition("=")
-        try:
-            floors[name.strip()] = float(bound)
-        except ValueError:
-            raise DatasetError(f"--min {value}: use METRIC=NUMBER, e.g. --min answer_presence=0.8") from None
-        if not sep:
-            raise DatasetError(f"--min {value}: use METRIC=NUMBER")
-    return floors
 
 
 def resolve_inputs(args: argparse.Namespace) -> tuple[list, Path | None, str]:
@@ -220,20 +209,6 @@ def cmd_sweep_quote_floors(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_eval_dates(args: argparse.Namespace) -> int:
-    from evals.dates_eval import load_dates, score_dates
-
-    score = score_dates(load_dates(split=args.split))
-    print(
-        f"relative dates ({args.split or 'all'}) resolved right: {score.accuracy:.3f} [{score.low:.3f}, {score.high:.3f}] (n={score.n})"
-    )
-    for item, found in score.wrong:
-        print(
-            f"  {item.published} “{item.expression}” in “{item.sentence}”: expected {item.gold} ({item.precision}), got {found and found.label}"
-        )
-    return 0
-
-
 def cmd_dedup_sweep(args: argparse.Namespace) -> int:
     from evals.dedup import sweep, write_copies
 
@@ -320,9 +295,7 @@ def register(sub) -> None:
     add_answer_flags(p)
     p.set_defaults(func=cmd_sweep_quote_floors)
 
-    p = sub.add_parser("eval-dates", help="relative dates resolved against publication days (timelines)")
-    p.add_argument("--split", choices=("dev", "test"), help="dev: the rules were written against it; test: reporting")
-    p.set_defaults(func=cmd_eval_dates)
+    register_timelines(sub)
 
     p = sub.add_parser("eval", help="run a question set in batch and score it")
     p.add_argument("dataset", nargs="?", help="JSONL, CSV or a plain list of questions (default: the sample gold set)")

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.core.timeline.dates import EventDate, forward_looking, resolve
+from assistant.core.timeline.dates import EventDate, resolve
+from assistant.core.timeline.tense import looks_ahead
 from evals.datasets import DATASETS
 from evals.metrics import bootstrap_ci
+from ingest.speakers.attribute import english_pipeline
 
 RELATIVE_DATES = DATASETS / "relative_dates.jsonl"
 
@@ -76,8 +78,10 @@ class DateScore:
 
 def score_dates(items: list[DateItem]) -> DateScore:
     hits, wrong = [], []
-    for item in items:
-        found = resolve(item.expression, item.published, forward_looking(item.sentence))
+    for item, doc in zip(items, english_pipeline().pipe(i.sentence for i in items)):
+        at = item.sentence.find(item.expression)
+        ahead = looks_ahead(doc, at, at + len(item.expression)) if at >= 0 else looks_ahead(doc, 0, len(item.sentence))
+        found = resolve(item.expression, item.published, ahead)
         ok = right(item, found)
         hits.append(float(ok))
         if not ok:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import string
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,12 +24,28 @@ LOWER_IS_BETTER = {
     "echo_rate",
     "quote_wrong_mouth",
     "quote_false_verbatim",
+    "timeline_repeated",
+    "timeline_merged_wrong",
+    "timeline_s",
     "retrieve_s",
     "first_token_s",
     "total_s",
     "prompt_tokens",
     "completion_tokens",
 }
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A rate with its 95% bootstrap interval and how many it was measured on."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+    def __str__(self) -> str:
+        return f"{self.mean:.3f} [{self.low:.3f}, {self.high:.3f}] (n={self.n})"
 
 
 def normalize_answer(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from evals.datasets import DatasetError
 from evals.metrics import LOWER_IS_BETTER, RETRIEVAL, paired_delta, percentiles, summarize
 
 QUALITY = (
@@ -64,6 +65,19 @@ def build_summary(rows: list[dict]) -> dict:
         "model": next((r.get("model") for r in ok if r.get("model")), ""),
         "notes": NOTES,
     }
+
+
+def parse_floors(values: list[str]) -> dict[str, float]:
+    floors = {}
+    for value in values or []:
+        name, sep, bound = value.partition("=")
+        try:
+            floors[name.strip()] = float(bound)
+        except ValueError:
+            raise DatasetError(f"--min {value}: use METRIC=NUMBER, e.g. --min answer_presence=0.8") from None
+        if not sep:
+            raise DatasetError(f"--min {value}: use METRIC=NUMBER")
+    return floors
 
 
 def metric_value(summary: dict, name: str) -> float | None:

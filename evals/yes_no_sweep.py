@@ -14,7 +14,7 @@ import numpy as np
 
 from assistant.core.checks.yes_no import verdict
 from assistant.core.yes_no_choice import YesNoChoice
-from evals.metrics import bootstrap_ci
+from evals.metrics import Estimate, bootstrap_ci
 
 
 @dataclass(frozen=True)
@@ -26,17 +26,6 @@ class YesNoRow:
 
     def score(self, prior_weight: float) -> float:
         return YesNoChoice(self.probability, self.prior, 0.0, prior_weight).score
-
-
-@dataclass(frozen=True)
-class Accuracy:
-    mean: float
-    low: float
-    high: float
-    n: int
-
-    def __str__(self) -> str:
-        return f"{self.mean:.3f} [{self.low:.3f}, {self.high:.3f}] (n={self.n})"
 
 
 def yes_no_rows(rows: list[dict]) -> list[YesNoRow]:
@@ -54,12 +43,12 @@ def yes_no_rows(rows: list[dict]) -> list[YesNoRow]:
     return out
 
 
-def _accuracy(hits: list[float]) -> Accuracy:
+def _accuracy(hits: list[float]) -> Estimate:
     low, high = bootstrap_ci(hits)
-    return Accuracy(float(np.mean(hits)) if hits else float("nan"), low, high, len(hits))
+    return Estimate(float(np.mean(hits)) if hits else float("nan"), low, high, len(hits))
 
 
-def written_accuracy(rows: list[YesNoRow]) -> Accuracy:
+def written_accuracy(rows: list[YesNoRow]) -> Estimate:
     """How often the Yes or No the model wrote first was right (no verdict written counts as wrong)."""
     return _accuracy([float(r.written == r.gold) for r in rows])
 
@@ -67,7 +56,7 @@ def written_accuracy(rows: list[YesNoRow]) -> Accuracy:
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
-def accuracy_at(rows: list[YesNoRow], floor: float, prior_weight: float = 1.0) -> Accuracy:
+def accuracy_at(rows: list[YesNoRow], floor: float, prior_weight: float = 1.0) -> Estimate:
     return _accuracy([float(("Yes" if r.score(prior_weight) >= floor else "No") == r.gold) for r in rows])
 
 

@@ -130,6 +130,10 @@ class AnsweringSettings(BaseModel):
         1.01,
         description="relevance at which the model's “different” on the person's own sentence means “changed” (above 1: never)",
     )
+    timeline_event_floor: float = Field(
+        0.35,
+        description="relevance to a timeline's topic a sentence needs to be one of its events (`byline eval-timelines --sweep` on dev)",
+    )
     answer_check: bool = Field(True, description="ask the local model whether its answer is about what the question asks")
     answer_check_floor: float = Field(
         0.62, description="refuse answers whose check is below this (`byline sweep-answer-check` on dev)"

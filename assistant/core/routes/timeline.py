@@ -13,10 +13,6 @@ from assistant.core.routes.route import Extract, Found, RouteContext
 from assistant.core.timeline.dates import resolve
 from assistant.core.timeline.events import Event, story_events
 
-EVENT_FLOOR = 0.35
-"""Relevance to the topic a sentence needs to be one of its events (set by hand on the strike story: no timeline
-set to sweep it on yet)."""
-
 
 def _line(event: Event) -> str:
     dated = "" if event.when.stated else ", the day it was published"
@@ -34,7 +30,7 @@ class TimelineRoute:
         assert q.timeline is not None
         topic = q.timeline.topic or q.standalone
         weight = context.settings.retrieval.evidence_cosine_weight
-        events = story_events(topic, context.search, q.where, EVENT_FLOOR, weight)
+        events = story_events(topic, context.search, q.where, context.settings.answering.timeline_event_floor, weight)
         if q.timeline.since:
             start = resolve(q.timeline.since, date.today())
             events = [e for e in events if start is None or e.when.day >= start.day]

@@ -18,7 +18,7 @@ from ingest.text.dates import iso_date
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _FUTURE = re.compile(
-    r"\b(?:will|shall|is to|are to|plans? to|expects? to|expected|due|set for|next|tomorrow|upcoming|scheduled|starts|begins|opens)\b",
+    r"\b(?:will|would|shall|is to|are to|plans? to|expects? to|expected|due|set for|next|tomorrow|upcoming|scheduled|starts|begins|opens)\b",
     re.I,
 )
 _NOISE = re.compile(r"\b(?:late|early|on|by|since|until|from|the|this|that|of|at|around|about|in|during|over)\b", re.I)
