@@ -54,6 +54,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     try:
         floors = parse_floors(args.min)
         items, corpus, title = resolve_inputs(args)
+        if args.type:
+            items = [i for i in items if i.type == args.type]
         if args.only_yes_no:
             items = [i for i in items if [a.strip().lower() for a in i.answers] in (["yes"], ["no"])]
         if args.limit:
@@ -315,6 +317,7 @@ def register(sub) -> None:
     p.add_argument("--retriever", choices=["hybrid", "dense", "bm25"], help="retrieval mode (default: hybrid)")
     p.add_argument("--retrieval-only", action="store_true", help="score retrieval without generating answers")
     p.add_argument("--limit", type=int, help="only the first N questions")
+    p.add_argument("--type", help="only the questions of this type (MultiHop-RAG: temporal_query, comparison_query, ...)")
     p.add_argument("--only-yes-no", action="store_true", help="only the questions whose gold answer is Yes or No")
     p.add_argument("--sample", type=int, help="N questions spread evenly over the set (all types, all articles)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -146,3 +146,33 @@ def test_timeline_set_passes_the_quality_gate(tmp_path):
     assert summary["stories"] == 6
     dock = next(s for s in summary["per_story"] if s["story"] == "port")
     assert dock["articles_cited"] == 3  # the nurses' strike, in the same store, is not the dock strike
+
+
+def test_since_counts_from_today_unless_every_article_is_older():
+    from assistant.core.routes.timeline import since_day
+
+    saturday = date(2026, 12, 5)
+    start, reading = since_day("Monday", date(2026, 12, 4), saturday)
+    assert start is not None and start.day == date(2026, 11, 30) and "counted back" not in reading
+    start, reading = since_day("Monday", date(2026, 3, 6), saturday)  # an archive: its newest article is of March
+    assert start is not None and start.day == date(2026, 3, 2) and "newest article, of 2026-03-06" in reading
+    assert since_day("September 10", None, saturday)[0].day == date(2026, 9, 10)
+    assert since_day("whenever", None, saturday) == (None, "")
+
+
+def test_what_has_happened_since_a_day_with_and_without_a_topic(tmp_path):
+    """Over the twelve stories: with no topic, the newest articles' events from that day on; with one, the story's."""
+    from evals.timeline_eval import TIMELINES_CORPUS
+
+    store = str(tmp_path / "store")
+    assert byline("ingest", str(TIMELINES_CORPUS), "--store", store).returncode == 0
+    asked = byline("ask", "--json", "--store", store, "What has happened in the Harwick floods since Saturday?")
+    answer = json.loads(asked.stdout)
+    assert answer["answer"].startswith("Since Saturday (2025-12-13, counted back from the newest article, of 2025-12-17)")
+    texts = " ".join(x["text"] for x in answer["timeline"])
+    assert "Power was restored" in texts and "disaster area" in texts
+    assert "burst its banks" not in texts and all(x["date"] >= "2025-12-13" for x in answer["timeline"])
+    asked = byline("ask", "--json", "--store", store, "What has happened since Monday?")
+    answer = json.loads(asked.stdout)
+    assert answer["timeline"] and all(x["date"] >= "2026-10-05" for x in answer["timeline"])
+    assert all(x["outlets"] == ["City Wire"] for x in answer["timeline"])  # the newest article alone is that recent

@@ -10,13 +10,26 @@ from assistant.core.answer import TimelineLine
 from assistant.core.evidence import Evidence
 from assistant.core.question import Question
 from assistant.core.routes.route import Extract, Found, RouteContext
-from assistant.core.timeline.dates import resolve
-from assistant.core.timeline.events import Event, story_events
+from assistant.core.timeline.dates import EventDate, published_day, resolve
+from assistant.core.timeline.events import Event, recent_events, story_events
 
 
 def _line(event: Event) -> str:
     dated = "" if event.when.stated else ", the day it was published"
     return f"{event.when.label} ({', '.join(event.outlets)}{dated}): {event.told[0].text}"
+
+
+def since_day(since: str, newest: date | None, today: date) -> tuple[EventDate | None, str]:
+    """The day "since Monday" starts, and how it was read. Counted from today; when every article in scope is older
+    than that, from the newest article's day: the reader of an archive means the Monday of the news they hold."""
+    start = resolve(since, today)
+    if start is None:
+        return None, ""
+    if newest is not None and newest < start.day:
+        again = resolve(since, newest)
+        if again is not None:
+            return again, f"Since {since} ({again.label}, counted back from the newest article, of {newest.isoformat()})"
+    return start, f"Since {since} ({start.label})"
 
 
 class TimelineRoute:
@@ -30,12 +43,23 @@ class TimelineRoute:
         assert q.timeline is not None
         topic = q.timeline.topic or q.standalone
         weight = context.settings.retrieval.evidence_cosine_weight
-        events = story_events(topic, context.search, q.where, context.settings.answering.timeline_event_floor, weight)
+        claims: list[tuple[str, list[int]]] = []
+        floor = context.settings.answering.timeline_event_floor
+        events = story_events(topic, context.search, q.where, floor, weight) if q.timeline.topic or not q.timeline.since else []
         if q.timeline.since:
-            start = resolve(q.timeline.since, date.today())
+            days = [published_day(x.passage.published_at) for e in events for x in e.told]
+            if not q.timeline.topic:
+                days = [published_day(p.published_at) for p in context.store.leads(q.where, 1)]
+            start, reading = since_day(q.timeline.since, max((d for d in days if d is not None), default=None), date.today())
+            if start is None:
+                events = events or story_events(topic, context.search, q.where, floor, weight)
+            elif not q.timeline.topic:
+                events = recent_events(context.search, q.where, start.day)
             events = [e for e in events if start is None or e.when.day >= start.day]
+            if start is not None and events:
+                claims.append((reading, []))
         evidence: list[Evidence] = []
-        claims, lines = [], []
+        lines = []
         for event in events:
             numbers = []
             for told in event.told:

@@ -8,7 +8,8 @@ of the mayoral election though it shares one."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 import numpy as np
 
@@ -106,32 +107,27 @@ def _same_event(event: Event, sentence: _Sentence, when: EventDate) -> bool:
     return similarity >= SAME_EVENT
 
 
-def story_events(topic: str, search: HybridSearch, where: PassageFilter, floor: float, cosine_weight: float) -> list[Event]:
-    """The story's articles (up to ten), every sentence of them that tells something (not the title, not an
-    undated quotation), the same event merged across articles, at most twenty, earliest first."""
-    vector = search.embedder.embed([topic])[0]
-    found = search.retrieve(topic, 30, where, vector=vector)
-    articles = list(dict.fromkeys(p.article_id for p in found))[:MAX_ARTICLES]
-    passages: list[RetrievedPassage] = []
-    for article_id in articles:
-        passages += [RetrievedPassage.of(p, 0.0, {}) for p in search.store.article_passages(article_id)]
+def _read(article_ids: list[str], search: HybridSearch, topic: str, cosine_weight: float):
+    """Every sentence of these articles, embedded, parsed and scored for relevance to the topic (0 without one);
+    and each article's title relevance."""
+    passages = [RetrievedPassage.of(p, 0.0, {}) for a in article_ids for p in search.store.article_passages(a)]
     rows = [(p, s, e, t) for p in passages for s, e, t in p.sentence_texts() if t.strip()]
-    if not rows:
-        return []
     texts = [t for *_, t in rows]
-    vectors = search.embedder.embed(texts)
-    scores = relevance(topic, vector, texts, vectors, cosine_weight)
-    docs = english_pipeline().pipe(texts)
-    by_article: dict[str, list[_Sentence]] = {}
-    titles = {p.title.strip() for p in passages}
-    for (p, s, e, t), v, score, doc in zip(rows, vectors, scores, docs):
-        by_article.setdefault(p.article_id, []).append(_Sentence(p, s, e, t, v, float(score), doc))
     heads = {p.article_id: p.title for p in passages}
-    titled = dict(
-        zip(heads, relevance(topic, vector, list(heads.values()), search.embedder.embed(list(heads.values())), cosine_weight))
-    )
-    chosen = _story_articles(topic, by_article, {a: float(s) for a, s in titled.items()}, floor)
-    candidates = sorted((s for a in chosen for s in by_article[a] if s.text.strip() not in titles), key=lambda s: -s.score)
+    vectors = search.embedder.embed(texts + list(heads.values())) if texts else np.zeros((0, 1))
+    scores = np.zeros(len(vectors))
+    if topic and texts:
+        vector = search.embedder.embed([topic])[0]
+        scores = relevance(topic, vector, texts + list(heads.values()), vectors, cosine_weight)
+    by_article: dict[str, list[_Sentence]] = {}
+    for (p, s, e, t), v, score, doc in zip(rows, vectors, scores, english_pipeline().pipe(texts)):
+        if t.strip() != p.title.strip():
+            by_article.setdefault(p.article_id, []).append(_Sentence(p, s, e, t, v, float(score), doc))
+    return by_article, {a: float(s) for a, s in zip(heads, scores[len(texts) :])}
+
+
+def _events(candidates: list[_Sentence]) -> list[Event]:
+    """The sentences (best first) as dated events, the same event told by two articles merged, earliest first."""
     events: list[Event] = []
     for sentence in candidates:
         when = _dated(sentence.passage.published_at, sentence.doc)
@@ -146,3 +142,22 @@ def story_events(topic: str, search: HybridSearch, where: PassageFilter, floor: 
         elif len(events) < MAX_EVENTS:
             events.append(Event(when, [told], sentence.score))
     return sorted(events, key=lambda ev: (ev.when.sort_key, min(x.passage.published_at or "" for x in ev.told), ev.told[0].start))
+
+
+def story_events(topic: str, search: HybridSearch, where: PassageFilter, floor: float, cosine_weight: float) -> list[Event]:
+    """The story's articles (up to ten), every sentence of them that tells something (not the title, not an
+    undated quotation), the same event merged across articles, at most twenty, earliest first."""
+    found = search.retrieve(topic, 30, where, vector=search.embedder.embed([topic])[0])
+    articles = list(dict.fromkeys(p.article_id for p in found))[:MAX_ARTICLES]
+    by_article, titled = _read(articles, search, topic, cosine_weight)
+    chosen = _story_articles(topic, by_article, titled, floor)
+    return _events(sorted((s for a in chosen for s in by_article[a]), key=lambda s: -s.score))
+
+
+def recent_events(search: HybridSearch, where: PassageFilter, since: date) -> list[Event]:
+    """With no topic ("What has happened since Monday?"): the newest articles published since then (up to ten),
+    their events on or after that day."""
+    leads = search.store.leads(replace(where, published_after=since.isoformat()), MAX_ARTICLES)
+    by_article, _ = _read([p.article_id for p in leads], search, "", 0.0)
+    events = _events([s for a in by_article.values() for s in a])
+    return [e for e in events if e.when.day >= since]
