@@ -132,7 +132,8 @@ class AnsweringSettings(BaseModel):
     )
     timeline_event_floor: float = Field(
         0.35,
-        description="relevance to a timeline's topic a sentence needs to be one of its events (`byline eval-timelines --sweep` on dev)",
+        description="relevance to a timeline's topic an article needs to join its story by shared names, and an undated "
+        "sentence to be one of its events (`byline eval-timelines --sweep` on dev)",
     )
     answer_check: bool = Field(True, description="ask the local model whether its answer is about what the question asks")
     answer_check_floor: float = Field(

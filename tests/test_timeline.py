@@ -62,7 +62,7 @@ def test_relative_dates_resolve_against_the_publication_day(expression, forward,
     assert found is not None and (found.day, found.precision) == (expected, precision)
 
 
-@pytest.mark.parametrize("expression", ["three years", "within ten days", "the weekend"])
+@pytest.mark.parametrize("expression", ["three years", "within ten days", "the weekend", "one afternoon", "the other day"])
 def test_durations_name_no_day(expression):
     assert resolve(expression, WEDNESDAY) is None
 

@@ -23,6 +23,10 @@ _FUTURE = re.compile(
 )
 _NOISE = re.compile(r"\b(?:late|early|on|by|since|until|from|the|this|that|of|at|around|about|in|during|over)\b", re.I)
 _YEAR = re.compile(r"^\s*(?:in\s+)?(\d{4})\s*$")
+_MONTHS = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?![a-z])|\b(?:spring|summer|autumn|fall|winter|christmas|easter)\b",
+    re.I,
+)
 _PARTS_OF_DAY = re.compile(r"\b(?:morning|afternoon|evening|night|tonight)\b", re.I)
 
 
@@ -167,6 +171,8 @@ def resolve(expression: str, published: date, forward: bool = False) -> EventDat
     if re.search(r"\b(?:years?|months?|weeks?|days?|hours?)\b", text, re.I):
         return None  # a duration: "three years", "within ten days"
     cleaned = " ".join(_PARTS_OF_DAY.sub(" ", _NOISE.sub(" ", text)).split())
+    if not re.search(r"\d", cleaned) and not _MONTHS.search(cleaned):
+        return None  # "one afternoon", "the other day": nothing dateparser should guess a day from
     base = datetime.combine(published, datetime.min.time())
     found = dateparser.parse(
         cleaned or text,

@@ -126,12 +126,14 @@ def _read(article_ids: list[str], search: HybridSearch, topic: str, cosine_weigh
     return by_article, {a: float(s) for a, s in zip(heads, scores[len(texts) :])}
 
 
-def _events(candidates: list[_Sentence]) -> list[Event]:
-    """The sentences (best first) as dated events, the same event told by two articles merged, earliest first."""
+def _events(candidates: list[_Sentence], floor: float = 0.0) -> list[Event]:
+    """The sentences (best first) as dated events, the same event told by two articles merged, earliest first. A
+    sentence that gives no date must be `floor` relevant to the topic: "The strike lasted five days" is an event of
+    the strike, "Mayor Park urged both sides to settle" a reaction on the day."""
     events: list[Event] = []
     for sentence in candidates:
         when = _dated(sentence.passage.published_at, sentence.doc)
-        if when is None or (not when.stated and OPENS_QUOTE.match(sentence.text)):
+        if when is None or (not when.stated and (OPENS_QUOTE.match(sentence.text) or sentence.score < floor)):
             continue  # an undated quotation is something said, not an event the timeline can place
         told = Evidence(0, sentence.passage, sentence.start, sentence.end, sentence.text, sentence.score, sentence.vector)
         same = next((ev for ev in events if _same_event(ev, sentence, when)), None)
@@ -151,7 +153,7 @@ def story_events(topic: str, search: HybridSearch, where: PassageFilter, floor: 
     articles = list(dict.fromkeys(p.article_id for p in found))[:MAX_ARTICLES]
     by_article, titled = _read(articles, search, topic, cosine_weight)
     chosen = _story_articles(topic, by_article, titled, floor)
-    return _events(sorted((s for a in chosen for s in by_article[a]), key=lambda s: -s.score))
+    return _events(sorted((s for a in chosen for s in by_article[a]), key=lambda s: -s.score), floor)
 
 
 def recent_events(search: HybridSearch, where: PassageFilter, since: date) -> list[Event]:
