@@ -169,6 +169,7 @@ def test_what_has_happened_since_a_day_with_and_without_a_topic(tmp_path):
     asked = byline("ask", "--json", "--store", store, "What has happened in the Harwick floods since Saturday?")
     answer = json.loads(asked.stdout)
     assert answer["answer"].startswith("Since Saturday (2025-12-13, counted back from the newest article, of 2025-12-17)")
+    assert answer["timeline_since"] == "Since Saturday (2025-12-13, counted back from the newest article, of 2025-12-17)"
     texts = " ".join(x["text"] for x in answer["timeline"])
     assert "Power was restored" in texts and "disaster area" in texts
     assert "burst its banks" not in texts and all(x["date"] >= "2025-12-13" for x in answer["timeline"])

@@ -87,3 +87,19 @@ def test_a_timeline_is_drawn_as_dated_events(browser, dated_app, width):
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
     shot(page, f"timeline-{width}.png")
     context.close()
+
+
+def test_a_timeline_since_a_day_says_how_the_day_was_read(browser, dated_app):
+    context = browser.new_context(viewport={"width": 390, "height": 1000})
+    page = context.new_page()
+    page.goto(dated_app)
+    page.wait_for_selector("#byline-chat")
+    ask(page, "What has happened in the dock strike since Wednesday?")
+    since = page.locator("#byline-chat .byline-timeline-since").last
+    assert since.inner_text().startswith("Since Wednesday (2026-03-04, counted back from the newest article, of 2026-03-06)")
+    dates = page.locator("#byline-chat .byline-timeline .byline-when").all_inner_texts()
+    assert dates and all(d >= "2026-03-04" for d in dates if d[:1].isdigit())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    since.scroll_into_view_if_needed()
+    shot(page, "timeline-since-390.png")
+    context.close()

@@ -134,6 +134,7 @@ class Answer(BaseModel):
     yes_no_prior: float | None = Field(None, description="the same P(Yes) with no evidence shown: the model's leaning")
     quote_check: QuoteCheck | None = Field(None, description="set when the question checks a quote")
     timeline: list[TimelineLine] = Field(default_factory=list, description="a timeline answer's events, in order")
+    timeline_since: str | None = Field(None, description="how a timeline's “since …” was read: the day and what it counts from")
     _ranking: list[RetrievedPassage] = PrivateAttr(default_factory=list)
 
     @property

@@ -42,6 +42,7 @@ def _record(q: Question, found: Found, scope: str | None, timings: Timings) -> A
 def extracted_answer(q: Question, found: Found, extract: Extract, scope: str | None, timings: Timings, started: float) -> Answer:
     answer = _record(q, found, scope, timings)
     answer.quote_check, answer.timeline = extract.quote_check, extract.timeline
+    answer.timeline_since = extract.timeline_since
     if extract.claims:
         separator = "\n" if extract.timeline else " "
         answer.answer, answer.citations = number_citations(extract.claims, found.evidence, separator)

@@ -30,6 +30,7 @@ class Extract:
     """The answer when there are no claims."""
     quote_check: QuoteCheck | None = None
     timeline: list[TimelineLine] = field(default_factory=list)
+    timeline_since: str | None = None
 
 
 @dataclass(frozen=True)

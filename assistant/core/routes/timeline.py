@@ -44,6 +44,7 @@ class TimelineRoute:
         topic = q.timeline.topic or q.standalone
         weight = context.settings.retrieval.evidence_cosine_weight
         claims: list[tuple[str, list[int]]] = []
+        reading: str | None = None
         floor = context.settings.answering.timeline_event_floor
         events = story_events(topic, context.search, q.where, floor, weight) if q.timeline.topic or not q.timeline.since else []
         if q.timeline.since:
@@ -58,6 +59,8 @@ class TimelineRoute:
             events = [e for e in events if start is None or e.when.day >= start.day]
             if start is not None and events:
                 claims.append((reading, []))
+            else:
+                reading = None
         evidence: list[Evidence] = []
         lines = []
         for event in events:
@@ -87,4 +90,4 @@ class TimelineRoute:
                     "The articles on this carry no publication date, so their events can't be placed in time; "
                     "ask what happened instead. The closest passages are listed below."
                 )
-        return Found(passages, evidence, extract=Extract(claims, "timeline", refusal, timeline=lines))
+        return Found(passages, evidence, extract=Extract(claims, "timeline", refusal, timeline=lines, timeline_since=reading))

@@ -36,6 +36,7 @@ CSS = """
 .byline-quotes mark {background:#fde68a}
 .byline-differs {font-size:0.8em;color:#92400e;background:#fef3c7;border-radius:4px;padding:0 4px}
 .byline-note {color:#374151;margin:4px 0}
+.byline-timeline-since {margin:2px 0 6px;font-size:0.9em;color:#475569}
 .byline-timeline {list-style:none;margin:4px 0;padding:0 0 0 14px;border-left:2px solid #93c5fd}
 .byline-timeline li {position:relative;margin:0 0 10px;padding-left:6px}
 .byline-timeline li::before {content:"";position:absolute;left:-21px;top:5px;width:10px;height:10px;border-radius:50%;
@@ -92,7 +93,8 @@ def _timeline_html(answer: Answer, key: str) -> str:
         items.append(
             f'<li>{when}<span class="meta">{escape(", ".join(line.outlets))}</span><div>{escape(line.text)} {marks}</div></li>'
         )
-    return f'<ol class="byline-timeline">{"".join(items)}</ol>'
+    since = f'<p class="byline-timeline-since">{escape(answer.timeline_since)}</p>' if answer.timeline_since else ""
+    return f'{since}<ol class="byline-timeline">{"".join(items)}</ol>'
 
 
 def _marker(answer: Answer, key: str, n: int) -> str:
