@@ -5,7 +5,7 @@ events down a line (the dated dock-strike story), at desktop and phone width."""
 from __future__ import annotations
 
 import pytest
-from ui_kit import ask, shot
+from ui_kit import ask, open_chat, shot
 
 from evals.datasets import QUOTE_CORPUS
 
@@ -73,10 +73,7 @@ def dated_app(tmp_path_factory):
 
 @pytest.mark.parametrize("width", [1200, 390])
 def test_a_timeline_is_drawn_as_dated_events(browser, dated_app, width):
-    context = browser.new_context(viewport={"width": width, "height": 1000})
-    page = context.new_page()
-    page.goto(dated_app)
-    page.wait_for_selector("#byline-chat")
+    context, page = open_chat(browser, dated_app, width)
     ask(page, "How did the dock strike unfold?")
     events = page.locator("#byline-chat .byline-timeline li")
     assert events.count() >= 4
@@ -90,10 +87,7 @@ def test_a_timeline_is_drawn_as_dated_events(browser, dated_app, width):
 
 
 def test_a_timeline_since_a_day_says_how_the_day_was_read(browser, dated_app):
-    context = browser.new_context(viewport={"width": 390, "height": 1000})
-    page = context.new_page()
-    page.goto(dated_app)
-    page.wait_for_selector("#byline-chat")
+    context, page = open_chat(browser, dated_app, 390)
     ask(page, "What has happened in the dock strike since Wednesday?")
     since = page.locator("#byline-chat .byline-timeline-since").last
     assert since.inner_text().startswith("Since Wednesday (2026-03-04, counted back from the newest article, of 2026-03-06)")

@@ -117,6 +117,15 @@ def shows_name(page, name: str, timeout: float = 90) -> None:
     page.wait_for_function("(n) => document.body.innerText.includes(n)", arg=name, timeout=timeout * 1000)
 
 
+def open_chat(browser, url: str, width: int, height: int = 1000):
+    """(context, page): a fresh browser context at this viewport, the chat loaded."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector("#byline-chat")
+    return context, page
+
+
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
