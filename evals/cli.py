@@ -211,6 +211,20 @@ def cmd_sweep_quote_floors(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_claims(args: argparse.Namespace) -> int:
+    from evals.claims_eval import judge_claims, load_claims, rates
+
+    results = judge_claims(load_claims(split=args.split), answer_settings(args))
+    print(f"claims that change their sentence ({args.split or 'all'}): share verified, citation check alone → with fidelity")
+    for kind, row in sorted(rates(results).items()):
+        print(f"  {kind:14s} {row['before']}  →  {row['after']}")
+    for r in results:
+        wrong = r.verified_after if r.item.kind != "faithful" else not r.verified_after
+        if wrong or args.verbose:
+            print(f"  {'MISS' if wrong else 'ok  '} {r.item.id} {r.item.kind}: {r.item.claim} | {'; '.join(r.why)}")
+    return 0
+
+
 def cmd_dedup_sweep(args: argparse.Namespace) -> int:
     from evals.dedup import sweep, write_copies
 
@@ -298,6 +312,12 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_sweep_quote_floors)
 
     register_timelines(sub)
+
+    p = sub.add_parser("eval-claims", help="claims that swap roles, numbers or negations of their sentence: verified?")
+    p.add_argument("--split", choices=("dev", "test"), help="dev: the rules were written against it; test: reporting")
+    p.add_argument("--verbose", action="store_true", help="every item, not only the misses")
+    add_answer_flags(p)
+    p.set_defaults(func=cmd_eval_claims)
 
     p = sub.add_parser("eval", help="run a question set in batch and score it")
     p.add_argument("dataset", nargs="?", help="JSONL, CSV or a plain list of questions (default: the sample gold set)")

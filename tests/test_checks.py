@@ -131,6 +131,7 @@ def test_checks_after_a_refusal_run_only_if_they_rescue():
     assert ran == ["refuses", "rescuer"] and [v.check for v in verdicts] == ["refuses", "rescuer"]
     assert [c.name for c in CHECKS] == [
         "citations",
+        "fidelity",
         "quotation marks",
         "echo",
         "yes or no first",

@@ -10,12 +10,14 @@ from .answer_check import AnswerCheck
 from .check import Check
 from .citations import CitationCheck
 from .echo import EchoCheck
+from .fidelity import FidelityCheck
 from .quotation_marks import QuotationMarksCheck
 from .traps import CitedNamesCheck
 from .yes_no import YesNoFirst
 
 CHECKS: list[Check] = [
     CitationCheck(),  # each claim supported by the sentence it cites (and said by whoever it says said it)
+    FidelityCheck(),  # no claim swaps who does what to whom, a number, a day or a negation of what it cites
     QuotationMarksCheck(),  # nothing in quotation marks that a cited sentence does not say word for word
     EchoCheck(),  # an answer that only restates the question is no answer
     YesNoFirst(),  # a yes/no question's verdict first, or alone with its citations

@@ -1,0 +1,92 @@
+"""A claim must not change the sentence it cites: swap who does what to whom ("Putin called Trump" citing "Trump
+called Putin"), name another doer ("Macron mediates the ceasefire" citing Trump's offer to mediate), flip a
+negation or change a number or a day. The support judge passes these (same words, same topic); this check drops the
+claim, and the answer keeps the claims that stand.
+
+A claim citing several sentences stands when any one of them has its roles and negation, and the sentences
+together have its numbers and days. The answer to a yes/no question may negate what it cites."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.speakers.attribute import english_pipeline
+
+from ..answer import Citation
+from ..quotes.matching import changes
+from .check import CheckContext, Draft, Verdict
+from .citations import parse_claims
+from .roles import swapped_roles
+
+
+@dataclass(frozen=True)
+class Departure:
+    claim: str
+    how: list[str]
+
+
+def _kept_changes(claim: str, sentence: str, kinds: set[str]) -> list[str]:
+    return [f"{c.kind}: {c.claim} for {c.sentence}" for c in changes(claim, sentence) if c.kind in kinds]
+
+
+def departures(claims: list[str], cited: list[list[str]], negation: bool = True) -> list[Departure | None]:
+    """For each claim with the sentences it cites: how it departs from them, or None where it does not. Without
+    `negation` a claim may negate what it cites: the answer to a yes/no question ("No, the port did not reopen [1]")."""
+    nlp = english_pipeline()
+    texts = list(dict.fromkeys([*claims, *(s for sentences in cited for s in sentences)]))
+    docs = dict(zip(texts, nlp.pipe(texts)))
+    found: list[Departure | None] = []
+    for claim, sentences in zip(claims, cited):
+        if not sentences:
+            found.append(None)
+            continue
+        kinds = {"negation"} if negation else set()
+        per_sentence = [swapped_roles(docs[claim], docs[s]) + _kept_changes(claim, s, kinds) for s in sentences]
+        how = [] if any(not h for h in per_sentence) else list(per_sentence[0])
+        how += _kept_changes(claim, " ".join(sentences), {"number", "day"})
+        found.append(Departure(claim, how) if how else None)
+    return found
+
+
+def without_claims(draft: Draft, dropped: set[int]) -> Draft:
+    """The draft less those claims (by position), its markers renumbered 1..m; nothing left is a refusal."""
+    claims = parse_claims(draft.text)
+    by_marker = {c.marker: c for c in draft.citations}
+    renumbered: dict[int, int] = {}
+    parts, gone = [], []
+    for i, claim in enumerate(claims):
+        if i in dropped:
+            gone.append(claim.text)
+            continue
+        marks = [renumbered.setdefault(m, len(renumbered) + 1) for m in claim.markers if m in by_marker]
+        body = claim.text.rstrip()
+        tail = body[-1] if body and body[-1] in ".!?" else "."
+        body = body[:-1] if body and body[-1] in ".!?" else body
+        parts.append(f"{body} {''.join(f'[{m}]' for m in marks)}{tail}" if marks else f"{body}{tail}")
+    citations: list[Citation] = [
+        by_marker[old].model_copy(update={"marker": new}) for old, new in sorted(renumbered.items(), key=lambda kv: kv[1])
+    ]
+    if not parts:
+        return Draft("", [], [*draft.unsupported, *gone], True, draft.refusal)
+    return Draft(" ".join(parts), citations, [*draft.unsupported, *gone], False, draft.refusal)
+
+
+@dataclass(frozen=True)
+class FidelityVerdict(Verdict):
+    departed: list[Departure] = field(default_factory=list)
+    """The claims dropped, each with how it changed what its sentence says."""
+
+
+class FidelityCheck:
+    name = "fidelity"
+    on_refused = False
+
+    def run(self, draft: Draft, context: CheckContext) -> FidelityVerdict:
+        claims = parse_claims(draft.text)
+        quotes = {c.marker: c.quote for c in draft.citations}
+        cited = [[quotes[m] for m in c.markers if m in quotes] for c in claims]
+        found = departures([c.text for c in claims], cited, negation=not context.question.yes_no)
+        dropped = {i for i, d in enumerate(found) if d is not None}
+        if not dropped:
+            return FidelityVerdict(self.name, draft)
+        return FidelityVerdict(self.name, without_claims(draft, dropped), [d for d in found if d is not None])
