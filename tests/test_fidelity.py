@@ -106,3 +106,9 @@ def test_no_changed_claim_of_the_set_is_verified_and_every_faithful_one_is(tmp_p
     assert sum(r.verified_before for r in changed) >= 10  # what the fidelity check is for
     assert not [r.item.claim for r in changed if r.verified_after]
     assert not [r.item.claim for r in results if r.item.kind == "faithful" and not r.verified_after]
+
+
+def test_rather_and_instead_negate_nothing_an_answer_claims():
+    sentence = "She resigned rather than defend a policy that pressured Ukraine, and expressed her dissent."
+    assert departures(["Brink expressed her dissent."], [[sentence]]) == [None]
+    assert departures(["Brink did not express her dissent."], [[sentence]])[0] is not None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ingest.speakers.attribute import english_pipeline
 
 from ..answer import Citation
-from ..quotes.matching import changes
+from ..quotes.matching import Change, changes
 from .check import CheckContext, Draft, Verdict
 from .citations import parse_claims
 from .roles import swapped_roles
@@ -25,8 +25,24 @@ class Departure:
     how: list[str]
 
 
+_SOFT = {"rather", "instead", "without", "none"}
+"""Words a quote check counts as turning a claim round ("rather than", "instead"), but that negate nothing an answer
+claims: "Brink expressed her dissent" cites "… rather than …" faithfully."""
+
+
+def _negates(change: Change) -> bool:
+    def hard(words: str) -> int:
+        return sum(1 for w in words.split(", ") if w not in _SOFT)
+
+    return hard(change.claim) % 2 != hard(change.sentence) % 2
+
+
 def _kept_changes(claim: str, sentence: str, kinds: set[str]) -> list[str]:
-    return [f"{c.kind}: {c.claim} for {c.sentence}" for c in changes(claim, sentence) if c.kind in kinds]
+    return [
+        f"{c.kind}: {c.claim} for {c.sentence}"
+        for c in changes(claim, sentence)
+        if c.kind in kinds and (c.kind != "negation" or _negates(c))
+    ]
 
 
 def departures(claims: list[str], cited: list[list[str]], negation: bool = True) -> list[Departure | None]:
