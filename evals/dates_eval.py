@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.core.timeline.dates import EventDate, resolve
-from assistant.core.timeline.tense import looks_ahead
+from assistant.core.timeline.tense import looks_ahead, looks_back
 from evals.datasets import DATASETS
 from evals.metrics import bootstrap_ci
 from ingest.speakers.attribute import english_pipeline
@@ -80,8 +80,8 @@ def score_dates(items: list[DateItem]) -> DateScore:
     hits, wrong = [], []
     for item, doc in zip(items, english_pipeline().pipe(i.sentence for i in items)):
         at = item.sentence.find(item.expression)
-        ahead = looks_ahead(doc, at, at + len(item.expression)) if at >= 0 else looks_ahead(doc, 0, len(item.sentence))
-        found = resolve(item.expression, item.published, ahead)
+        start, end = (at, at + len(item.expression)) if at >= 0 else (0, len(item.sentence))
+        found = resolve(item.expression, item.published, looks_ahead(doc, start, end), looks_back(doc, start, end))
         ok = right(item, found)
         hits.append(float(ok))
         if not ok:

@@ -177,3 +177,16 @@ def test_what_has_happened_since_a_day_with_and_without_a_topic(tmp_path):
     answer = json.loads(asked.stdout)
     assert answer["timeline"] and all(x["date"] >= "2026-10-05" for x in answer["timeline"])
     assert all(x["outlets"] == ["City Wire"] for x in answer["timeline"])  # the newest article alone is that recent
+
+
+def test_a_day_and_month_in_a_past_clause_is_not_placed_after_publication():
+    from assistant.core.timeline.dates import resolve
+    from assistant.core.timeline.tense import looks_back
+
+    sentence = "ChatGPT notched 100 million users a day in March."
+    doc = english_pipeline()(sentence)
+    at = sentence.index("March")
+    assert looks_back(doc, at, at + 5)
+    assert resolve("March", date(2023, 11, 30), past=True).day == date(2023, 3, 1)
+    assert resolve("March", date(2023, 11, 30)).day == date(2024, 3, 1)  # nearest, when the tense says nothing
+    assert resolve("January 3", date(2025, 8, 15), forward=True).day == date(2026, 1, 3)

@@ -139,13 +139,19 @@ def _unit(expression: str, published: date, forward: bool) -> EventDate | None:
     return None
 
 
-def _nearest_year(day: date, published: date) -> date:
-    """A day and month without a year: the year that puts it nearest the publication day."""
+def _nearest_year(day: date, published: date, past: bool = False, forward: bool = False) -> date:
+    """A day and month without a year: the year that puts it nearest the publication day, not after it when the
+    sentence tells what happened ("notched 100 million users in March", written in November), not before it when
+    it looks ahead."""
     options = [day.replace(year=published.year + k) for k in (-1, 0, 1) if not (day.month == 2 and day.day == 29)]
+    if past:
+        options = [d for d in options if d <= published] or options
+    elif forward:
+        options = [d for d in options if d >= published.replace(day=1)] or options
     return min(options, key=lambda d: abs((d - published).days)) if options else day
 
 
-def resolve(expression: str, published: date, forward: bool = False) -> EventDate | None:
+def resolve(expression: str, published: date, forward: bool = False, past: bool = False) -> EventDate | None:
     """The day an expression means, written in an article published on `published`; None for a duration or
     anything else that names no day ("three years", "within ten days")."""
     text = " ".join(re.sub(r"\b(?:mid|early|late)-?(?=[a-z])", "", expression, flags=re.I).split())
@@ -185,8 +191,9 @@ def resolve(expression: str, published: date, forward: bool = False) -> EventDat
     day = found.date()
     has_year = re.search(r"\b\d{4}\b", cleaned)
     if re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b", cleaned):
-        return EventDate(day if has_year else _nearest_year(day, published), "day", True, expression)
-    return EventDate(day.replace(day=1) if has_year else _nearest_year(day.replace(day=1), published), "month", True, expression)
+        return EventDate(day if has_year else _nearest_year(day, published, past, forward), "day", True, expression)
+    month = day.replace(day=1)
+    return EventDate(month if has_year else _nearest_year(month, published, past, forward), "month", True, expression)
 
 
 def forward_looking(sentence: str) -> bool:

@@ -19,7 +19,7 @@ from ingest.speakers.attribute import OPENS_QUOTE, english_pipeline
 from ..evidence import Evidence, relevance
 from ..retrieval import HybridSearch, RetrievedPassage
 from .dates import EventDate, published_day, resolve
-from .tense import looks_ahead
+from .tense import looks_ahead, looks_back
 
 _REFERENCE = {"since", "until", "till", "by", "before", "after", "than", "beyond"}
 """Words that make a date a reference point ("the longest since 2009", "by 2030"), not when the event happened."""
@@ -68,8 +68,9 @@ def _dated(published_at: str | None, doc) -> EventDate | None:
         before = doc[ent.start - 1].lower_ if ent.start else ""
         if ent.label_ in {"DATE", "TIME"} and before not in _REFERENCE:
             forward = looks_ahead(doc, ent.start_char, ent.end_char)
+            past = looks_back(doc, ent.start_char, ent.end_char)
             # spaCy may run on past a comma: "February 27, a week later"
-            found = resolve(ent.text, published, forward) or resolve(ent.text.split(",")[0], published, forward)
+            found = resolve(ent.text, published, forward, past) or resolve(ent.text.split(",")[0], published, forward, past)
             if found is not None:
                 return found
     return EventDate(published, "day", False)

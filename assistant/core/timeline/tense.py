@@ -39,3 +39,13 @@ def looks_ahead(doc, start: int, end: int) -> bool:
             return False
         verb = verb.head
     return False
+
+
+def looks_back(doc, start: int, end: int) -> bool:
+    """Whether the clause of the date tells what happened: its verb in the past ("notched", "had met", "has said")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    verb = _verb(span.root) if span is not None else None
+    if verb is None or looks_ahead(doc, start, end):
+        return False
+    auxiliaries = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+    return verb.tag_ == "VBD" or any(a.tag_ == "VBD" or (a.lemma_ == "have" and verb.tag_ == "VBN") for a in auxiliaries)
