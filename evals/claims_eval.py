@@ -31,6 +31,9 @@ from ingest.settings import Settings
 from ingest.store.store import Store
 
 SWAPPED_CLAIMS = DATASETS / "swapped_claims.jsonl"
+ASKED = "What do the articles say?"
+"""The question each claim answers: one that names nothing, so the judge's rule against names and numbers the
+evidence lacks applies (a question's own names may be repeated without evidence)."""
 CLAIM_CORPORA = [Path(__file__).resolve().parents[1] / "corpus", TIMELINES_CORPUS]
 """Where the items' sentences come from: the sample article and the timeline set's articles."""
 
@@ -73,7 +76,9 @@ def _cited(store: Store, sentence: str) -> Evidence:
     return Evidence(1, passage, start, start + len(sentence), sentence, 1.0, np.zeros(1))
 
 
-def judge_claims(items: list[ClaimItem], settings: Settings) -> list[ClaimResult]:
+def judge_claims(items: list[ClaimItem], settings: Settings, names_asked: bool = False) -> list[ClaimResult]:
+    """`names_asked`: the question is the claim itself, so every name and number it has counts as asked (the
+    worst case for the judge, which lets a claim repeat the question's names without evidence)."""
     settings = settings.with_overrides(collection="eval-swapped-claims")
     report = ingest_paths(CLAIM_CORPORA, settings, show_progress=False)
     if report.failed:
@@ -84,7 +89,8 @@ def judge_claims(items: list[ClaimItem], settings: Settings) -> list[ClaimResult
     results = []
     for item, vector in zip(items, embedder.embed([i.sentence for i in items])):
         shown = [replace(_cited(store, item.sentence), vector=np.asarray(vector))]
-        question = Question(item.claim, item.claim, PassageFilter())
+        asked = item.claim if names_asked else ASKED
+        question = Question(asked, asked, PassageFilter())
         context = CheckContext(question, shown, [shown[0].passage], f"{item.claim} [1]", [], settings, judge)
         cited = CitationCheck().run(Draft(f"{item.claim} [1]"), context)
         after = FidelityCheck().run(cited.draft, context) if cited.passed else None

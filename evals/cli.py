@@ -214,8 +214,11 @@ def cmd_sweep_quote_floors(args: argparse.Namespace) -> int:
 def cmd_eval_claims(args: argparse.Namespace) -> int:
     from evals.claims_eval import judge_claims, load_claims, rates
 
-    results = judge_claims(load_claims(split=args.split), answer_settings(args))
-    print(f"claims that change their sentence ({args.split or 'all'}): share verified, citation check alone → with fidelity")
+    results = judge_claims(load_claims(split=args.split), answer_settings(args), args.names_asked)
+    asked = "the question names what the claim names" if args.names_asked else "a question that names nothing"
+    print(
+        f"claims that change their sentence ({args.split or 'all'}; {asked}): share verified, citation check alone → with fidelity"
+    )
     for kind, row in sorted(rates(results).items()):
         print(f"  {kind:14s} {row['before']}  →  {row['after']}")
     for r in results:
@@ -316,6 +319,7 @@ def register(sub) -> None:
     p = sub.add_parser("eval-claims", help="claims that swap roles, numbers or negations of their sentence: verified?")
     p.add_argument("--split", choices=("dev", "test"), help="dev: the rules were written against it; test: reporting")
     p.add_argument("--verbose", action="store_true", help="every item, not only the misses")
+    p.add_argument("--names-asked", action="store_true", help="ask each claim as the question (its names count as asked)")
     add_answer_flags(p)
     p.set_defaults(func=cmd_eval_claims)
 
