@@ -81,17 +81,15 @@ def test_the_check_drops_a_swapped_claim_and_keeps_the_rest():
 
 
 def test_a_yes_no_answer_may_negate_what_it_cites():
-    shown = evidence("The port reopened on Saturday.")
-    raw = "No, the port did not reopen on Friday [1]."
-    draft = Draft(raw, [_citation(1, shown[0].text)])
-    verdict = FidelityCheck().run(draft, context("Did the port reopen on Friday?", shown, raw, yes_no=True))
-    assert [d.how for d in verdict.departed] == [["day: friday for saturday"]]  # the day still counts
     shown = evidence("The port reopened on Saturday after the strike.")
     raw = "No, the port did not stay closed after the strike [1]."
-    verdict = FidelityCheck().run(
-        Draft(raw, [_citation(1, shown[0].text)]), context("Did the port stay shut?", shown, raw, yes_no=True)
-    )
+    draft = Draft(raw, [_citation(1, shown[0].text)])
+    verdict = FidelityCheck().run(draft, context("Did the port stay shut?", shown, raw, yes_no=True))
     assert verdict.passed and not verdict.departed
+    raw = "Yes, the port reopened on Friday [1]."  # the question's day is no evidence for it
+    draft = Draft(raw, [_citation(1, shown[0].text)])
+    verdict = FidelityCheck().run(draft, context("Did the port reopen on Friday?", shown, raw, yes_no=True))
+    assert [d.how for d in verdict.departed] == [["day: friday for saturday"]]
 
 
 def test_no_changed_claim_of_the_set_is_verified_and_every_faithful_one_is(tmp_path):
@@ -114,3 +112,12 @@ def test_rather_and_instead_negate_nothing_an_answer_claims():
     sentence = "She resigned rather than defend a policy that pressured Ukraine, and expressed her dissent."
     assert departures(["Brink expressed her dissent."], [[sentence]]) == [None]
     assert departures(["Brink did not express her dissent."], [[sentence]])[0] is not None
+
+
+def test_what_the_question_and_the_cited_articles_give_is_the_claims_to_repeat():
+    sentence = "New customers can get up to $1000 in bonus bets if their first bet loses, The Verge reported."
+    claim = "TechCrunch reported on October 31, 2023, that new customers can get up to $1,000 in bonus bets."
+    assert departures([claim], [[sentence]])[0] is not None  # the outlet and the date come from nowhere
+    given = "TechCrunch 2023-10-31T09:00:00"  # the cited article's outlet and date
+    assert departures([claim], [[sentence]], given=[given]) == [None]
+    assert departures(["They can get up to $2,000 in bonus bets."], [[sentence]], given=[given])[0] is not None

@@ -8,12 +8,13 @@ together have its numbers and days. The answer to a yes/no question may negate w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ingest.speakers.attribute import english_pipeline
 
 from ..answer import Citation
-from ..quotes.matching import Change, changes
+from ..quotes.matching import DAY_NAMES, Change, changes, words_of
 from .check import CheckContext, Draft, Verdict
 from .citations import parse_claims
 from .roles import swapped_roles
@@ -37,29 +38,55 @@ def _negates(change: Change) -> bool:
     return hard(change.claim) % 2 != hard(change.sentence) % 2
 
 
-def _kept_changes(claim: str, sentence: str, kinds: set[str]) -> list[str]:
-    return [
-        f"{c.kind}: {c.claim} for {c.sentence}"
-        for c in changes(claim, sentence)
-        if c.kind in kinds and (c.kind != "negation" or _negates(c))
-    ]
+def _negation_flipped(claim: str, sentence: str) -> list[str]:
+    return [f"negation: {c.claim} for {c.sentence}" for c in changes(claim, sentence) if c.kind == "negation" and _negates(c)]
 
 
-def departures(claims: list[str], cited: list[list[str]], negation: bool = True) -> list[Departure | None]:
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
+def _numbers_and_days(text: str) -> tuple[set[str], set[str]]:
+    """Numbers ("1,000", "$1000" and "one thousand" alike as far as the quote check's words go) and day names."""
+    words = [w for w, *_ in words_of(_THOUSANDS.sub("", text))]
+    return {w for w in words if w.isdigit()}, {w for w in words if w in DAY_NAMES}
+
+
+def _numbers_changed(claim: str, sentences: list[str], given: str) -> list[str]:
+    """Numbers and days of the claim that the sentences give otherwise; the cited articles' dates are the claim's to
+    repeat."""
+    known = _numbers_and_days(re.sub(r"(?<=\d)T(?=\d)", " ", given))  # "2023-10-31T09:00:00"
+    mine, their = _numbers_and_days(claim), _numbers_and_days(" ".join(sentences))
+    found = []
+    for kind, own, other, free in (("number", mine[0], their[0], known[0]), ("day", mine[1], their[1], known[1])):
+        extra = own - other - free
+        if extra and other:
+            found.append(f"{kind}: {', '.join(sorted(extra))} for {', '.join(sorted(other))}")
+    return found
+
+
+def departures(
+    claims: list[str], cited: list[list[str]], negation: bool = True, given: list[str] | None = None
+) -> list[Departure | None]:
     """For each claim with the sentences it cites: how it departs from them, or None where it does not. Without
-    `negation` a claim may negate what it cites: the answer to a yes/no question ("No, the port did not reopen [1]")."""
+    `negation` a claim may negate what it cites: the answer to a yes/no question ("No, the port did not reopen [1]").
+    `given`, per claim, is text whose names, numbers and days it may repeat: the cited articles' outlets and dates
+    ("TechCrunch reported on October 31, 2023 …"). Not the question's: "Did the union ask for 15 percent?" answered
+    "Yes, it asked for 15 percent [1]" citing "12 percent" is the error this check is for."""
     nlp = english_pipeline()
+    given = given or [""] * len(claims)
     texts = list(dict.fromkeys([*claims, *(s for sentences in cited for s in sentences)]))
     docs = dict(zip(texts, nlp.pipe(texts)))
     found: list[Departure | None] = []
-    for claim, sentences in zip(claims, cited):
+    for claim, sentences, free in zip(claims, cited, given):
         if not sentences:
             found.append(None)
             continue
-        kinds = {"negation"} if negation else set()
-        per_sentence = [swapped_roles(docs[claim], docs[s]) + _kept_changes(claim, s, kinds) for s in sentences]
+        exempt = {w.lower() for w in re.findall(r"[A-Za-z]+", free)}
+        per_sentence = [
+            swapped_roles(docs[claim], docs[s], exempt) + (_negation_flipped(claim, s) if negation else []) for s in sentences
+        ]
         how = [] if any(not h for h in per_sentence) else list(per_sentence[0])
-        how += _kept_changes(claim, " ".join(sentences), {"number", "day"})
+        how += _numbers_changed(claim, sentences, free)
         found.append(Departure(claim, how) if how else None)
     return found
 
@@ -99,9 +126,13 @@ class FidelityCheck:
 
     def run(self, draft: Draft, context: CheckContext) -> FidelityVerdict:
         claims = parse_claims(draft.text)
-        quotes = {c.marker: c.quote for c in draft.citations}
-        cited = [[quotes[m] for m in c.markers if m in quotes] for c in claims]
-        found = departures([c.text for c in claims], cited, negation=not context.question.yes_no)
+        by_marker = {c.marker: c for c in draft.citations}
+        cited = [[by_marker[m].quote for m in c.markers if m in by_marker] for c in claims]
+        given = [
+            " ".join(f"{by_marker[m].outlet or ''} {by_marker[m].published_at or ''}" for m in c.markers if m in by_marker)
+            for c in claims
+        ]
+        found = departures([c.text for c in claims], cited, negation=not context.question.yes_no, given=given)
         dropped = {i for i, d in enumerate(found) if d is not None}
         if not dropped:
             return FidelityVerdict(self.name, draft)

@@ -97,9 +97,10 @@ def roles_of(doc) -> dict[str, Roles]:
     return dict(found)
 
 
-def swapped_roles(claim_doc, sentence_doc) -> list[str]:
+def swapped_roles(claim_doc, sentence_doc, exempt: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """How the claim changes who does what to whom in the sentence, for each verb they share: a doer of one that is
-    done-to in the other, or a named doer (done-to) of the claim where the sentence names others and not it."""
+    done-to in the other, or a named doer (done-to) of the claim where the sentence names others and not it. A party
+    whose words are all `exempt` is the claim's to name (the outlet of the cited article: "TechCrunch reported …")."""
     found = []
     sentence = roles_of(sentence_doc)
     for verb, mine in roles_of(claim_doc).items():
@@ -111,6 +112,8 @@ def swapped_roles(claim_doc, sentence_doc) -> list[str]:
             ("done-to", mine.done_to, theirs.done_to, theirs.doers),
         ):
             for party in own:
+                if party.words <= exempt:
+                    continue
                 in_place = any(party.same(p) for p in other)
                 if in_place and any(party.same(p) and party.marked_otherwise(p) for p in other):
                     which = next(p for p in other if party.same(p))

@@ -41,8 +41,10 @@ _NUMBER_WORDS = {
     "million": "1000000",
     "billion": "1000000000",
 }
-_DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-_MONTHS = "january february march april may june july august september october november december".split()
+DAY_NAMES = set(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december".split()
+)
+"""Weekdays and months: a claim that names one the sentence gives otherwise has changed the day."""
 _GLUE = {"and", "but", "so", "that", "because", "then", "or"}
 _CLAUSE_EDGE = re.compile(r"^\s*[,;—–(-]|[,;—–)-]\s*$")
 
@@ -177,7 +179,7 @@ def changes(claim: str, sentence: str) -> list[Change]:
     neg_claim, neg_sentence = (_near_shared(x, common, _NEGATIONS) for x in (said, hay))
     if len(neg_claim) % 2 != len(neg_sentence) % 2:
         found.append(Change("negation", ", ".join(neg_claim) or "none", ", ".join(neg_sentence) or "none"))
-    for kind, test in (("number", str.isdigit), ("day", lambda w: w in _DAYS or w in _MONTHS)):
+    for kind, test in (("number", str.isdigit), ("day", lambda w: w in DAY_NAMES)):
         mine, theirs = {w for w in said if test(w)}, {w for w in hay if test(w)}
         if mine - theirs and theirs:
             found.append(Change(kind, ", ".join(sorted(mine - theirs)), ", ".join(sorted(theirs - mine) or sorted(theirs))))
