@@ -45,14 +45,18 @@ def _negation_flipped(claim: str, sentence: str) -> list[str]:
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 
+_NAMED_NUMBER = re.compile(r"\b[A-Za-z]+-\d+\b")
+"""A number that is part of a name ("GPT-4", "Covid-19") states no quantity."""
+
+
 def _numbers_and_days(text: str) -> tuple[set[str], set[str]]:
     """Numbers ("1,000", "$1000" and "one thousand" alike as far as the quote check's words go) and day names."""
-    words = [w for w, *_ in words_of(_THOUSANDS.sub("", text))]
+    words = [w for w, *_ in words_of(_THOUSANDS.sub("", _NAMED_NUMBER.sub(" ", text)))]
     return {w for w in words if w.isdigit()}, {w for w in words if w in DAY_NAMES}
 
 
 def _numbers_changed(claim: str, sentences: list[str], given: str) -> list[str]:
-    """Numbers and days of the claim that the sentences give otherwise; the cited articles' dates are the claim's to
+    """Numbers and days of the claim that the sentences give otherwise; the shown articles' dates are the claim's to
     repeat."""
     known = _numbers_and_days(re.sub(r"(?<=\d)T(?=\d)", " ", given))  # "2023-10-31T09:00:00"
     mine, their = _numbers_and_days(claim), _numbers_and_days(" ".join(sentences))
@@ -69,8 +73,8 @@ def departures(
 ) -> list[Departure | None]:
     """For each claim with the sentences it cites: how it departs from them, or None where it does not. Without
     `negation` a claim may negate what it cites: the answer to a yes/no question ("No, the port did not reopen [1]").
-    `given`, per claim, is text whose names, numbers and days it may repeat: the cited articles' outlets and dates
-    ("TechCrunch reported on October 31, 2023 …"). Not the question's: "Did the union ask for 15 percent?" answered
+    `given`, per claim, is text whose names, numbers and days it may repeat: the outlets and dates of the articles
+    shown ("TechCrunch reported on October 31, 2023 …"). Not the question's: "Did the union ask for 15 percent?" answered
     "Yes, it asked for 15 percent [1]" citing "12 percent" is the error this check is for."""
     nlp = english_pipeline()
     given = given or [""] * len(claims)
@@ -128,10 +132,9 @@ class FidelityCheck:
         claims = parse_claims(draft.text)
         by_marker = {c.marker: c for c in draft.citations}
         cited = [[by_marker[m].quote for m in c.markers if m in by_marker] for c in claims]
-        given = [
-            " ".join(f"{by_marker[m].outlet or ''} {by_marker[m].published_at or ''}" for m in c.markers if m in by_marker)
-            for c in claims
-        ]
+        shown = {f"{e.passage.outlet or ''} {(e.passage.published_at or '')[:10]}" for e in context.evidence}
+        shown |= {f"{c.outlet or ''} {(c.published_at or '')[:10]}" for c in draft.citations}
+        given = [" ".join(sorted(shown))] * len(claims)
         found = departures([c.text for c in claims], cited, negation=not context.question.yes_no, given=given)
         dropped = {i for i, d in enumerate(found) if d is not None}
         if not dropped:
