@@ -121,3 +121,12 @@ def test_what_the_question_and_the_cited_articles_give_is_the_claims_to_repeat()
     given = "TechCrunch 2023-10-31T09:00:00"  # the cited article's outlet and date
     assert departures([claim], [[sentence]], given=[given]) == [None]
     assert departures(["They can get up to $2,000 in bonus bets."], [[sentence]], given=[given])[0] is not None
+
+
+def test_a_day_of_the_month_counts_as_a_number_unless_written_as_the_date():
+    sentence = "The city council voted on Friday to spend 9 million euros on emergency repairs."
+    given = ["City Wire 2026-01-19"]
+    assert departures(["The council voted to spend 19 million euros."], [[sentence]], given=given)[0] is not None
+    assert departures(
+        ["City Wire reported on January 19, 2026 that the council voted to spend 9 million euros."], [[sentence]], given=given
+    ) == [None]
