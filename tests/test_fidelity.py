@@ -130,3 +130,19 @@ def test_a_day_of_the_month_counts_as_a_number_unless_written_as_the_date():
     assert departures(
         ["City Wire reported on January 19, 2026 that the council voted to spend 9 million euros."], [[sentence]], given=given
     ) == [None]
+
+
+def test_a_not_elsewhere_in_the_sentence_negates_only_its_own_word():
+    sentence = (
+        "French President Emmanuel Macron reiterated that Putin should accept the proposed ceasefire, "
+        "reinforcing that 'peace at any price' is not true peace."
+    )
+    assert departures(["Macron reiterated that Putin should accept the proposed ceasefire."], [[sentence]]) == [None]
+
+
+def test_a_clause_on_a_noun_is_not_what_the_noun_names():
+    """A passage that starts with its headline glued on: "cracks" is not "cracks Engineers inspecting the bridge"."""
+    sentence = (
+        "Bridge inspection finds cracks Engineers inspecting the Old Mill bridge found three cracks in its main span on Monday."
+    )
+    assert departures(["The engineers found three cracks in its main span on Monday."], [[sentence]]) == [None]

@@ -15,32 +15,16 @@ from datetime import date
 from ingest.speakers.attribute import english_pipeline
 
 from ..answer import Citation
-from ..quotes.matching import DAY_NAMES, Change, changes, words_of
+from ..quotes.matching import DAY_NAMES, words_of
 from .check import CheckContext, Draft, Verdict
 from .citations import parse_claims
-from .roles import swapped_roles
+from .roles import negation_flipped, swapped_roles
 
 
 @dataclass(frozen=True)
 class Departure:
     claim: str
     how: list[str]
-
-
-_SOFT = {"rather", "instead", "without", "none"}
-"""Words a quote check counts as turning a claim round ("rather than", "instead"), but that negate nothing an answer
-claims: "Brink expressed her dissent" cites "… rather than …" faithfully."""
-
-
-def _negates(change: Change) -> bool:
-    def hard(words: str) -> int:
-        return sum(1 for w in words.split(", ") if w not in _SOFT)
-
-    return hard(change.claim) % 2 != hard(change.sentence) % 2
-
-
-def _negation_flipped(claim: str, sentence: str) -> list[str]:
-    return [f"negation: {c.claim} for {c.sentence}" for c in changes(claim, sentence) if c.kind == "negation" and _negates(c)]
 
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
@@ -103,7 +87,8 @@ def departures(
             continue
         exempt = {w.lower() for w in re.findall(r"[A-Za-z]+", free)}
         per_sentence = [
-            swapped_roles(docs[claim], docs[s], exempt) + (_negation_flipped(claim, s) if negation else []) for s in sentences
+            swapped_roles(docs[claim], docs[s], exempt) + (negation_flipped(docs[claim], docs[s]) if negation else [])
+            for s in sentences
         ]
         how = [] if any(not h for h in per_sentence) else list(per_sentence[0])
         how += _numbers_changed(claim, sentences, free)

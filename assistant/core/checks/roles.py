@@ -12,6 +12,8 @@ _SKIPPED = {"be", "have", "do", "can", "will", "would", "may", "might", "must", 
 _PATIENT_DEPS = {"dobj", "dative", "nsubjpass", "attr", "oprd"}
 _NAME = {"PROPN"}
 _NAME_PARTS = {"compound", "flat", "nmod"}
+_CLAUSES = {"acl", "relcl", "advcl", "ccomp", "xcomp"}
+"""A clause hanging on a noun is not part of what the noun names: "cracks" is not "cracks Engineers inspecting"."""
 
 
 def _alike(a: str, b: str) -> bool:
@@ -52,7 +54,8 @@ class Roles:
 def _party(token) -> Party | None:
     if token.pos_ == "PRON" or token.lower_ in {"who", "which", "that"}:
         return None
-    phrase = frozenset(t.lower_ for t in token.subtree if t.is_alpha)
+    clauses = {t.i for c in token.children if c.dep_ in _CLAUSES for t in c.subtree}
+    phrase = frozenset(t.lower_ for t in token.subtree if t.is_alpha and t.i not in clauses)
     if token.pos_ not in _NAME:
         marks = frozenset(c.lower_ for c in token.children if c.dep_ in {"amod", "compound"} and c.text[:1].isupper())
         return Party(frozenset({token.lemma_.lower()}), False, phrase | {token.lemma_.lower()}, marks)
@@ -129,3 +132,28 @@ def swapped_roles(claim_doc, sentence_doc, exempt: frozenset[str] | set[str] = f
                         f"the {kind} of “{verb}” is {names} in the sentence, {' '.join(sorted(party.words))} in the claim"
                     )
     return found
+
+
+def negated(doc) -> dict[str, bool]:
+    """For each verb and adjective (by lemma), whether it is negated ("did not reject", "never conceded", "found
+    him not guilty"); a "not" elsewhere in the sentence ("…, reinforcing that peace at any price is not true peace")
+    negates only its own word."""
+    found: dict[str, bool] = {}
+    for token in doc:
+        if token.pos_ in {"VERB", "ADJ"} and token.lemma_.lower() not in _SKIPPED:
+            no = any(
+                c.dep_ == "neg" or (c.lower_ in {"never", "no"} and c.dep_ in {"neg", "advmod", "det"}) for c in token.children
+            )
+            found[token.lemma_.lower()] = found.get(token.lemma_.lower(), False) or no
+    return found
+
+
+def negation_flipped(claim_doc, sentence_doc) -> list[str]:
+    """Words the claim and the sentence share, negated in one and not the other."""
+    mine, theirs = negated(claim_doc), negated(sentence_doc)
+    return [
+        f"negation: “{word}” is {'negated' if mine[word] else 'not negated'} in the claim, "
+        f"{'negated' if theirs[word] else 'not negated'} in the sentence"
+        for word in mine
+        if word in theirs and mine[word] != theirs[word]
+    ]
