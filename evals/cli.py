@@ -21,6 +21,7 @@ from evals.datasets import (
     benchmark_paths,
     load_dataset,
 )
+from evals.refusal_cli import register_refusal
 from evals.summary import parse_floors
 from evals.timeline_cli import register_timelines
 from ingest.cli import fail
@@ -315,6 +316,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_sweep_quote_floors)
 
     register_timelines(sub)
+    register_refusal(sub)
 
     p = sub.add_parser("eval-claims", help="claims that swap roles, numbers or negations of their sentence: verified?")
     p.add_argument("--split", choices=("dev", "test"), help="dev: the rules were written against it; test: reporting")

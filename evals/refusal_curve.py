@@ -8,12 +8,20 @@ whose false refusals on answerable questions stay within the budget; the curve g
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from evals.plots import plot_png
 
 FLOORS = [round(0.01 * i, 2) for i in range(101)]
+
+Score = Callable[[dict], float | None]
+"""What a floor is applied to in one result row; None where the row has nothing to judge (never refused by it)."""
+
+
+def check_score(row: dict) -> float | None:
+    return row.get("answer_check")
 
 
 @dataclass(frozen=True)
@@ -25,12 +33,12 @@ class CurvePoint:
     answerable: int
 
 
-def _refused(row: dict, floor: float) -> bool:
-    check = row.get("answer_check")
+def _refused(row: dict, floor: float, score: Score = check_score) -> bool:
+    check = score(row)
     return bool(row.get("refused")) or (check is not None and check < floor)
 
 
-def refusal_curve(rows: list[dict], floors: list[float] = FLOORS) -> list[CurvePoint]:
+def refusal_curve(rows: list[dict], floors: list[float] = FLOORS, score: Score = check_score) -> list[CurvePoint]:
     """Correct and false refusals had each floor been applied (rows from a run with the floor at 0)."""
     scored = [r for r in rows if "refused" in r and r.get("gold", {}).get("answerable") is not None]
     bad = [r for r in scored if r["gold"]["answerable"] is False]
@@ -38,8 +46,8 @@ def refusal_curve(rows: list[dict], floors: list[float] = FLOORS) -> list[CurveP
     return [
         CurvePoint(
             floor,
-            sum(_refused(r, floor) for r in bad) / len(bad) if bad else 0.0,
-            sum(_refused(r, floor) for r in good) / len(good) if good else 0.0,
+            sum(_refused(r, floor, score) for r in bad) / len(bad) if bad else 0.0,
+            sum(_refused(r, floor, score) for r in good) / len(good) if good else 0.0,
             len(bad),
             len(good),
         )
@@ -53,13 +61,14 @@ def choose_floor(points: list[CurvePoint], max_false_refusal: float) -> CurvePoi
     return max(within, key=lambda p: p.floor) if within else min(points, key=lambda p: p.floor)
 
 
-def at_floor(rows: list[dict], floor: float) -> list[dict]:
+def at_floor(rows: list[dict], floor: float, score: Score = check_score) -> list[dict]:
     """The rows as a run with this floor would have scored them: an answer whose check falls below it becomes a
     refusal (its answer metrics 0, its citation metrics gone). The answers themselves do not depend on the floor,
     so one run at floor 0 yields every floor's figures exactly."""
     out = []
     for row in rows:
-        if row.get("refused") or row.get("answer_check") is None or row["answer_check"] >= floor:
+        value = score(row)
+        if row.get("refused") or value is None or value >= floor:
             out.append(row)
             continue
         scores = {k: v for k, v in row["scores"].items() if "citation" not in k and k != "gold_support_recall"}

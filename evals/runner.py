@@ -106,6 +106,7 @@ def run_item(assistant: Assistant, item: Item, article_ids: set[str], answer_que
         "answer": answer.answer,
         "refused": answer.refused,
         "answer_check": answer.answer_check,
+        "signals": answer.signals.model_dump() if answer.signals else None,
         "raw_answer": answer.raw_answer,
         "yes_no_probability": answer.yes_no_probability,
         "yes_no_prior": answer.yes_no_prior,

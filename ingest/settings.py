@@ -116,6 +116,16 @@ class AnsweringSettings(BaseModel):
     yes_no_prior_weight: float = Field(
         0.25, description="how much of the model's leaning with no evidence is taken from its log-odds of Yes (0 to 1)"
     )
+    sentence_choice: bool = Field(
+        True,
+        description="ask the local model which evidence sentence answers, or none, before it writes (a signal of the "
+        "refusal decision; about 0.3 s, the prompt shares the answer's evidence)",
+    )
+    refusal_model: bool = Field(
+        True,
+        description="refuse by the fitted refusal model (assistant/core/refusal_model.json, `byline fit-refusal`) "
+        "instead of answer_check_floor, where the local model gave its signals",
+    )
     echo_check: bool = Field(True, description="refuse an answer that only restates the question (no word of its own)")
     quote_meaning_floor: float = Field(
         0.5, description="P(same meaning) a speaker's sentence needs for a quote check's “paraphrase” (swept on dev)"

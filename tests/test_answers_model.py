@@ -45,6 +45,10 @@ def test_answered_and_cited(local_assistant, question, words, quoted):
     assert not answer.refused, answer.raw_answer
     assert all(w in answer.answer for w in words), answer.answer
     assert cited(answer, quoted) and all(f"[{c.marker}]" in answer.answer for c in answer.citations)
+    signals = answer.signals
+    assert signals is not None and signals.answerable is not None, "the refusal model read the local model's signals"
+    assert len(signals.choice_shares) >= 2 and abs(sum(signals.choice_shares) - 1) < 1e-6
+    assert signals.same_probability == answer.answer_check and 0 < signals.none_probability < 1
 
 
 @pytest.mark.parametrize("question", ["What is the capital of France?", "What did Angela Merkel say?"])

@@ -107,6 +107,19 @@ class Usage(BaseModel):
     completion_tokens: int = 0
 
 
+class Signals(BaseModel):
+    """What the refusal decision read for one generated answer (local model): each from the model's next-token
+    probabilities or from retrieval, recorded so one evaluation run can refit the decision."""
+
+    none_probability: float = Field(description="P(“0”, none of the sentences answers) in the numbered pass")
+    choice_shares: list[float] = Field(default_factory=list, description="the numbered pass's shares: none, [1], [2], …")
+    chosen_sentence: int | None = Field(None, description="the evidence number the model put most weight on (None: none)")
+    chosen_cited: bool = Field(False, description="the answer cites that sentence")
+    same_probability: float = Field(description="the answer check's P(“same”): the answer is about what was asked")
+    evidence_score: float = Field(description="the best evidence sentence's relevance to the question")
+    answerable: float | None = Field(None, description="the refusal model's probability that the evidence answers")
+
+
 class Answer(BaseModel):
     question: str
     standalone_question: str
@@ -128,6 +141,7 @@ class Answer(BaseModel):
     answer_check: float | None = Field(
         None, description="the local model's probability that its answer is about exactly what the question asks"
     )
+    signals: Signals | None = Field(None, description="what the refusal decision read, when the local model gave it")
     yes_no_probability: float | None = Field(
         None, description="a yes/no question's P(Yes) as the local model's first word after the evidence"
     )

@@ -133,6 +133,7 @@ class Assistant:
                     self.judge,
                     self.chat_model,
                     generation.yes_no,
+                    generation.sentence_choice,
                 )
                 verdicts = run_checks(CHECKS, Draft(generation.raw), context)
         timings.first_token_s = generation.first_token_s if generation else None

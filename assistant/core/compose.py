@@ -69,7 +69,7 @@ def compose_answer(
         if isinstance(verdict, CitationVerdict):
             answer.markers_total, answer.markers_valid = verdict.markers_total, verdict.markers_valid
         elif isinstance(verdict, AnswerCheckVerdict):
-            answer.answer_check = verdict.probability
+            answer.answer_check, answer.signals = verdict.probability, verdict.signals
     if not answer.answer and answer.error is None:
         answer.refused, answer.answer = True, draft.refusal or found.refusal or refusal_text(q.standalone)
     elif answer.error is not None and not answer.answer:

@@ -13,13 +13,14 @@ from langchain_core.messages import BaseMessage
 from langchain_core.output_parsers import StrOutputParser
 
 from assistant.models.chat_models import BackendError, LocalChatModel, backend_hint, make_chat_model
-from assistant.models.next_token import first_word_odds
+from assistant.models.next_token import first_token_shares, first_word_odds
 from ingest.settings import Settings
 
 from .answer import Event, Timings, Usage
 from .evidence import Evidence
-from .prompts import ANSWER, ANSWER_YES_NO, REWRITE, answer_prompt_tokens, clean_rewrite, format_history, needs_rewrite
+from .prompts import ANSWER, ANSWER_YES_NO, CHOOSE, REWRITE, answer_prompt_tokens, clean_rewrite, format_history, needs_rewrite
 from .question import Question, QuestionError
+from .sentence_choice import SentenceChoice, labels
 from .yes_no_choice import YesNoChoice
 
 log = logging.getLogger("byline")
@@ -39,6 +40,13 @@ def choose_yes_no(model: LocalChatModel, question: str, evidence: str, floor: fl
     return YesNoChoice(first_word_odds(model, shown, YES, NO), prior, floor, prior_weight)
 
 
+def choose_sentence(model: LocalChatModel, question: str, evidence: str, count: int) -> SentenceChoice | None:
+    """The numbered pass; the answer prompt then shares all of it but its last line."""
+    turns = model.chat_messages(CHOOSE.format_messages(evidence=evidence, question=question))
+    shares = first_token_shares(model, turns, labels(count))
+    return None if shares is None else SentenceChoice(tuple(shares))
+
+
 @dataclass
 class Generation:
     """What one streamed generation produced: the raw text, or the error that cut it short."""
@@ -50,6 +58,8 @@ class Generation:
     messages: list[BaseMessage] = field(default_factory=list)
     yes_no: YesNoChoice | None = None
     """A yes/no question's verdict as read from the model's probabilities (local model, `yes_no_choice` on)."""
+    sentence_choice: SentenceChoice | None = None
+    """Which sentence answers, or none, as read from the model's probabilities (local model, `sentence_choice` on)."""
 
 
 class Generator:
@@ -128,6 +138,8 @@ class Generator:
         raw, finished = [], False
         try:
             answering = self.settings.answering
+            if answering.sentence_choice and isinstance(self.chat_model, LocalChatModel):
+                result.sentence_choice = choose_sentence(self.chat_model, question.standalone, lines, len(evidence))
             if question.yes_no and answering.yes_no_choice and isinstance(self.chat_model, LocalChatModel):
                 result.yes_no = choose_yes_no(
                     self.chat_model, question.standalone, lines, answering.yes_no_floor, answering.yes_no_prior_weight

@@ -44,6 +44,20 @@ ANSWER_YES_NO = ChatPromptTemplate.from_messages(
 """For questions that ask Yes or No: same system message, so the cached prefix serves both."""
 
 
+CHOOSE = ChatPromptTemplate.from_messages(
+    [
+        ("system", SYSTEM),
+        (
+            "human",
+            "Evidence:\n{evidence}\n\nQuestion: {question}\n"
+            "Which one evidence sentence answers the question? Reply with its number only, or 0 if none of them answers it.",
+        ),
+    ]
+)
+"""The model's choice of the sentence that answers, read from its first token (a digit, 0 for none). The same
+system message and evidence as the answer prompt, so the answer that follows re-evaluates only its last line."""
+
+
 def estimated_tokens(text: str) -> int:
     """An upper estimate of a text's tokens (about 4 bytes a token in English, 1 a character in CJK scripts)."""
     return len(text.encode("utf-8")) // 3 + 1

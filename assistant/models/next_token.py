@@ -6,7 +6,6 @@ answer) is not evaluated again: a choice costs the few dozen tokens that ask it.
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
 import numpy as np
@@ -34,20 +33,29 @@ def _common_prefix(a, b) -> int:
     return n
 
 
-def first_word_odds(model: LocalChatModel, turns: list[dict], first: list[str], second: list[str]) -> float:
-    """P(first) / (P(first) + P(second)) for the assistant's next token after `turns`, each side its best-scoring
-    spelling (case and leading space vary). 1.0 when the turns do not fit the context."""
+def first_token_shares(model: LocalChatModel, turns: list[dict], options: list[list[str]]) -> list[float] | None:
+    """For each option (its spellings), the share of the probability the assistant's next token after `turns` puts
+    on it, among the options only, each option at its best-scoring spelling. None when the turns do not fit the
+    context."""
     llm, lock = load_llama(model.model_path, model.n_ctx, model.n_threads, model.slot)
     eos, bos = (llm.detokenize([t], special=True).decode("utf-8", "ignore") for t in (llm.token_eos(), llm.token_bos()))
     formatted = _formatter(llm.metadata["tokenizer.chat_template"], eos, bos)(messages=turns)
     tokens = llm.tokenize(formatted.prompt.encode("utf-8"), add_bos=not formatted.added_special, special=True)
-    a, b = _first_tokens(llm, first), _first_tokens(llm, second)
+    ids = [_first_tokens(llm, spellings) for spellings in options]
     with lock:
         if len(tokens) >= llm.n_ctx():
-            return 1.0
+            return None
         keep = min(_common_prefix(llm.input_ids[: llm.n_tokens].tolist(), tokens), len(tokens) - 1)
         llm.n_tokens = keep
         llm.eval(tokens[keep:])
         logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm._n_vocab,))
-        best_a, best_b = float(logits[a].max()), float(logits[b].max())
-    return 1.0 / (1.0 + math.exp(best_b - best_a))
+        best = np.array([float(logits[i].max()) for i in ids])
+    shares = np.exp(best - best.max())
+    return [float(x) for x in shares / shares.sum()]
+
+
+def first_word_odds(model: LocalChatModel, turns: list[dict], first: list[str], second: list[str]) -> float:
+    """P(first) / (P(first) + P(second)) for the assistant's next token after `turns` (see `first_token_shares`).
+    1.0 when the turns do not fit the context."""
+    shares = first_token_shares(model, turns, [first, second])
+    return 1.0 if shares is None else shares[0]

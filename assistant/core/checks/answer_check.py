@@ -17,6 +17,8 @@ from langchain_core.messages import BaseMessage
 from assistant.models.chat_models import LocalChatModel
 from assistant.models.next_token import first_word_odds
 
+from ..answer import Signals
+from ..refusal_model import refusal_model
 from .check import CheckContext, Draft, Verdict
 
 CHECK = (
@@ -43,10 +45,32 @@ def same_probability(model: LocalChatModel, messages: list[BaseMessage], answer:
 class AnswerCheckVerdict(Verdict):
     probability: float | None = None
     """P("same"); None when the check did not run (turned off, or a backend without next-token logits)."""
+    signals: Signals | None = None
+    """What the refusal model read, when the model was also asked which sentence answers."""
+
+
+def read_signals(draft: Draft, context: CheckContext, same: float) -> Signals | None:
+    choice = context.sentence_choice
+    if choice is None or not context.evidence:
+        return None
+    chosen = choice.chosen
+    cited = False
+    if chosen is not None and chosen <= len(context.evidence):
+        e = context.evidence[chosen - 1]
+        cited = any(c.passage_id == e.passage.id and c.start == e.start for c in draft.citations)
+    return Signals(
+        none_probability=choice.none_probability,
+        choice_shares=list(choice.shares),
+        chosen_sentence=chosen,
+        chosen_cited=cited,
+        same_probability=same,
+        evidence_score=max(e.score for e in context.evidence),
+    )
 
 
 class AnswerCheck:
-    """Refuses an answer the local model itself reads as being about something other than what was asked."""
+    """Refuses an answer the local model itself reads as being about something other than what was asked, or,
+    with the sentence choice's signals, one the refusal model reads as not answered by the evidence."""
 
     name = "answer check"
     on_refused = False
@@ -56,6 +80,12 @@ class AnswerCheck:
         if not settings.answering.answer_check or not isinstance(model, LocalChatModel):
             return AnswerCheckVerdict(self.name, draft)
         probability = same_probability(model, context.messages, context.raw, context.question.asking)
-        if probability >= settings.answering.answer_check_floor:
-            return AnswerCheckVerdict(self.name, draft, probability)
-        return AnswerCheckVerdict(self.name, draft.refuse(REFUSAL), probability)
+        signals = read_signals(draft, context, probability)
+        if signals is not None and settings.answering.refusal_model:
+            fitted = refusal_model()
+            answerable = fitted.probability(signals)
+            signals = signals.model_copy(update={"answerable": answerable})
+            keep = answerable >= fitted.threshold
+        else:
+            keep = probability >= settings.answering.answer_check_floor
+        return AnswerCheckVerdict(self.name, draft if keep else draft.refuse(REFUSAL), probability, signals)

@@ -18,6 +18,7 @@ from ..answer import Citation
 from ..evidence import Evidence
 from ..question import Question
 from ..retrieval import RetrievedPassage
+from ..sentence_choice import SentenceChoice
 from ..support import SupportJudge
 from ..yes_no_choice import YesNoChoice
 
@@ -63,6 +64,8 @@ class CheckContext:
     chat_model: BaseChatModel | None = None
     yes_no: YesNoChoice | None = None
     """A yes/no question's verdict read from the model's probabilities, when it was."""
+    sentence_choice: SentenceChoice | None = None
+    """Which sentence the model read as answering, or none, when it was asked."""
 
 
 class Check(Protocol):

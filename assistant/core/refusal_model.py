@@ -1,0 +1,68 @@
+"""One decision to answer or refuse, from every signal at once: a logistic regression fitted on squad-train
+`train` and its threshold on squad-train `dev` (`byline fit-refusal`), in place of a hand-set floor on each signal.
+
+Its coefficients live in `refusal_model.json` beside this file, with the command and data that produced them, so
+a refit is a reviewed change of one file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+from .answer import Signals
+from .yes_no_choice import log_odds
+
+MODEL_FILE = Path(__file__).with_name("refusal_model.json")
+
+
+def features(signals: Signals) -> dict[str, float]:
+    """The model's inputs, named; probabilities as log-odds, where a logistic model reads them linearly."""
+    return {
+        "none_log_odds": log_odds(signals.none_probability),
+        "same_log_odds": log_odds(signals.same_probability),
+        "evidence_score": signals.evidence_score,
+        "chosen_cited": float(signals.chosen_cited),
+    }
+
+
+FEATURES = tuple(features(Signals(none_probability=0.5, same_probability=0.5, evidence_score=0.0)))
+
+
+@dataclass(frozen=True)
+class RefusalModel:
+    features: tuple[str, ...]
+    coefficients: tuple[float, ...]
+    intercept: float
+    threshold: float
+    """Refuse below this probability: the lowest false refusal budget's choice on dev data (see `fitted_by`)."""
+    fitted_by: str = ""
+    """The command and data that produced the numbers, and what they gave on dev."""
+
+    def probability(self, signals: Signals) -> float:
+        """P(the evidence answers the question) as the model reads the signals."""
+        values = features(signals)
+        z = self.intercept + sum(c * values[name] for name, c in zip(self.features, self.coefficients))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2) + "\n"
+
+
+def read_refusal_model(path: Path) -> RefusalModel:
+    data = json.loads(path.read_text())
+    model = RefusalModel(
+        tuple(data["features"]), tuple(data["coefficients"]), data["intercept"], data["threshold"], data.get("fitted_by", "")
+    )
+    unknown = set(model.features) - set(FEATURES)
+    if unknown or len(model.coefficients) != len(model.features):
+        raise ValueError(f"{path}: features {sorted(unknown)} are not among {list(FEATURES)}, or coefficients miscount")
+    return model
+
+
+@cache
+def refusal_model() -> RefusalModel:
+    return read_refusal_model(MODEL_FILE)
