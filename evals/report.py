@@ -10,6 +10,7 @@ from pathlib import Path
 
 from evals.plots import plot_png
 from evals.refusal_curve import curve_plot
+from evals.refusal_plots import refusal_model_section
 from evals.summary import COST, QUALITY
 
 _CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}
@@ -101,7 +102,8 @@ def _question_rows(rows: list[dict]) -> str:
 
 def _check_section(rows: list[dict], summary: dict) -> str:
     plot = curve_plot(rows, summary.get("answer_check_floor", 0.0))
-    return f"<h2>Refusals against the answer check's floor</h2>{plot}" if plot else ""
+    section = f"<h2>Refusals against the answer check's floor</h2>{plot}" if plot else ""
+    return section + refusal_model_section(rows)
 
 
 def write_report(path: Path, title: str, summary: dict, rows: list[dict], comparison: dict | None = None) -> None:

@@ -107,3 +107,16 @@ def test_the_answer_check_decides_by_the_model_when_the_sentence_choice_ran(monk
     doubtful = judged(SentenceChoice((0.8, 0.1, 0.1)))
     assert not doubtful.passed and doubtful.probability == 0.9 and doubtful.signals.chosen_sentence is None
     assert judged(SentenceChoice((0.1, 0.1, 0.8))).signals.chosen_cited is False
+
+
+def test_the_report_shows_the_trade_off_and_the_reliability_of_the_model():
+    from evals.refusal_plots import refusal_model_section, reliability, undecided
+
+    model = RefusalModel(FEATURES, (-1.0, 0.0, 0.0, 0.0), 0.0, 0.5)
+    rows = synthetic(60, 3) + [row("decided", False, signals(0.9, 0.6), refused=True), row("early", True, None, True)]
+    bins = reliability(rows, model)
+    assert sum(n for *_, n in bins) == 61 and all(0 <= p <= 1 and 0 <= y <= 1 for p, y, _ in bins)
+    assert [r["refused"] for r in undecided(rows)[-2:]] == [False, True]
+    html = refusal_model_section(rows, model)
+    assert html.count("<img") == 2 and "refusal model" in html.lower()
+    assert refusal_model_section([row("early", True, None, True)], model) == ""
