@@ -94,16 +94,21 @@ def curve_plot(rows: list[dict], floor: float) -> str:
     points = refusal_curve(rows)
 
     def draw(ax):
-        ax.plot([p.false_refusal for p in points], [p.correct_refusal for p in points], marker=".", color="#4a7ebb")
-        for p in points[::10]:
-            ax.annotate(f"{p.floor:.2f}", (p.false_refusal, p.correct_refusal), fontsize=7)
-        now = min(points, key=lambda p: abs(p.floor - floor))
-        ax.plot([now.false_refusal], [now.correct_refusal], "o", color="#c0392b", label=f"floor {floor:.2f}")
-        ax.set_xlabel("false refusal (answerable questions refused)")
-        ax.set_ylabel("correct refusal (unanswerable refused)")
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1.05)
-        ax.legend(loc="lower right", fontsize=8)
-        ax.set_title("Answer check: refusals as its floor rises")
+        draw_trade_off(ax, points, floor, f"floor {floor:.2f}", "Answer check: refusals as its floor rises")
 
     return plot_png(draw)
+
+
+def draw_trade_off(ax, points: list[CurvePoint], marked: float, label: str, title: str) -> None:
+    """Correct against false refusals along the floors, every tenth floor written on the curve, one marked."""
+    ax.plot([p.false_refusal for p in points], [p.correct_refusal for p in points], marker=".", color="#4a7ebb")
+    for p in points[::10]:
+        ax.annotate(f"{p.floor:.2f}", (p.false_refusal, p.correct_refusal), fontsize=7)
+    now = min(points, key=lambda p: abs(p.floor - marked))
+    ax.plot([now.false_refusal], [now.correct_refusal], "o", color="#c0392b", label=label)
+    ax.set_xlabel("false refusal (answerable questions refused)")
+    ax.set_ylabel("correct refusal (unanswerable refused)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.05)
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(title)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from assistant.core.answer import Signals
 from assistant.core.refusal_model import RefusalModel, refusal_model
 from evals.plots import plot_png
-from evals.refusal_curve import FLOORS, refusal_curve
+from evals.refusal_curve import FLOORS, draw_trade_off, refusal_curve
 from evals.refusal_fit import model_score
 
 BINS = 5
@@ -42,15 +42,8 @@ def refusal_model_section(rows: list[dict], model: RefusalModel | None = None) -
     curve = refusal_curve(undecided(rows), FLOORS, model_score(model))
 
     def trade_off(ax):
-        ax.plot([p.false_refusal for p in curve], [p.correct_refusal for p in curve], marker=".", color="#4a7ebb")
-        now = min(curve, key=lambda p: abs(p.floor - model.threshold))
-        ax.plot([now.false_refusal], [now.correct_refusal], "o", color="#c0392b", label=f"threshold {model.threshold:.2f}")
-        ax.set_xlabel("false refusal (answerable questions refused)")
-        ax.set_ylabel("correct refusal (unanswerable refused)")
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1.05)
-        ax.legend(loc="lower right", fontsize=8)
-        ax.set_title("Refusal model: refusals as its threshold rises")
+        label = f"threshold {model.threshold:.2f}"
+        draw_trade_off(ax, curve, model.threshold, label, "Refusal model: refusals as its threshold rises")
 
     def calibration(ax):
         ax.plot([0, 1], [0, 1], ls="--", color="#999", label="perfectly calibrated")

@@ -113,7 +113,7 @@ def test_the_report_shows_the_trade_off_and_the_reliability_of_the_model():
     from evals.refusal_plots import refusal_model_section, reliability, undecided
 
     model = RefusalModel(FEATURES, (-1.0, 0.0, 0.0, 0.0), 0.0, 0.5)
-    rows = synthetic(60, 3) + [row("decided", False, signals(0.9, 0.6), refused=True), row("early", True, None, True)]
+    rows = [*synthetic(60, 3), row("decided", False, signals(0.9, 0.6), refused=True), row("early", True, None, True)]
     bins = reliability(rows, model)
     assert sum(n for *_, n in bins) == 61 and all(0 <= p <= 1 and 0 <= y <= 1 for p, y, _ in bins)
     assert [r["refused"] for r in undecided(rows)[-2:]] == [False, True]
