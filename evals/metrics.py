@@ -29,6 +29,8 @@ LOWER_IS_BETTER = {
     "timeline_s",
     "retrieve_s",
     "first_token_s",
+    "choice_s",
+    "check_s",
     "total_s",
     "prompt_tokens",
     "completion_tokens",

@@ -117,8 +117,9 @@ def score(
     scores.update(citation_scores(answer, item, judge, threshold))
     scores["retrieve_s"] = answer.timings.retrieve_s
     scores["total_s"] = answer.timings.total_s
-    if answer.timings.first_token_s is not None:
-        scores["first_token_s"] = answer.timings.first_token_s
+    for stage in ("first_token_s", "choice_s", "check_s"):
+        if (seconds := getattr(answer.timings, stage)) is not None:
+            scores[stage] = seconds
     if answer.usage.prompt_tokens:
         scores["prompt_tokens"] = float(answer.usage.prompt_tokens)
         scores["completion_tokens"] = float(answer.usage.completion_tokens)

@@ -99,6 +99,8 @@ class Timings(BaseModel):
     retrieve_s: float = 0.0
     rewrite_s: float = 0.0
     first_token_s: float | None = None
+    choice_s: float | None = Field(None, description="the local model's choice of the sentence that answers, or none")
+    check_s: float | None = Field(None, description="the checks of a generated answer, the model's answer check included")
     total_s: float = 0.0
 
 

@@ -135,8 +135,11 @@ class Assistant:
                     generation.yes_no,
                     generation.sentence_choice,
                 )
+                t0 = time.perf_counter()
                 verdicts = run_checks(CHECKS, Draft(generation.raw), context)
+                timings.check_s = time.perf_counter() - t0
         timings.first_token_s = generation.first_token_s if generation else None
+        timings.choice_s = generation.choice_s if generation else None
         timings.total_s = time.perf_counter() - started
         answer = compose_answer(q, found, generation or Generation(), verdicts, self.describe(q.where), timings)
         answer.model = self.model_name

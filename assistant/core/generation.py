@@ -59,6 +59,7 @@ class Generation:
     yes_no: YesNoChoice | None = None
     """A yes/no question's verdict as read from the model's probabilities (local model, `yes_no_choice` on)."""
     sentence_choice: SentenceChoice | None = None
+    choice_s: float | None = None
     """Which sentence answers, or none, as read from the model's probabilities (local model, `sentence_choice` on)."""
 
 
@@ -139,7 +140,9 @@ class Generator:
         try:
             answering = self.settings.answering
             if answering.sentence_choice and isinstance(self.chat_model, LocalChatModel):
+                t0 = time.perf_counter()
                 result.sentence_choice = choose_sentence(self.chat_model, question.standalone, lines, len(evidence))
+                result.choice_s = time.perf_counter() - t0
             if question.yes_no and answering.yes_no_choice and isinstance(self.chat_model, LocalChatModel):
                 result.yes_no = choose_yes_no(
                     self.chat_model, question.standalone, lines, answering.yes_no_floor, answering.yes_no_prior_weight
