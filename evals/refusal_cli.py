@@ -30,14 +30,9 @@ def cmd_fit_refusal(args: argparse.Namespace) -> int:
         f"{args.max_false_refusal}): correct_refusal {chosen.correct_refusal:.3f}, false_refusal {chosen.false_refusal:.3f}"
     )
     summary = build_summary(at_floor(dev, model.threshold, model_score(model)))
-    print(
-        "dev at that threshold: "
-        + ", ".join(
-            f"{k} {summary[k]:.3f}"
-            for k in ("answer_presence", "correct_refusal", "false_refusal")
-            if isinstance(summary.get(k), float)
-        )
-    )
+    metrics = summary["metrics"]
+    shown = [k for k in ("answer_presence", "gold_citation_precision", "correct_refusal", "false_refusal") if k in metrics]
+    print("dev at that threshold: " + ", ".join(f"{k} {metrics[k]['mean']:.3f}" for k in shown))
     if args.write:
         note = (
             f"byline fit-refusal --train {' '.join(args.train)} --dev {' '.join(args.dev)} --max-false-refusal "

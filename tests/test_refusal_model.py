@@ -22,7 +22,9 @@ from evals.refusal_fit import FitError, fit, fitted_model, model_score, separati
 
 
 def signals(none: float, same: float, score: float = 0.5, cited: bool = True) -> Signals:
-    return Signals(none_probability=none, same_probability=same, evidence_score=score, chosen_cited=cited)
+    """A choice between none and one sentence."""
+    shares = [none, 1 - none]
+    return Signals(none_probability=none, choice_shares=shares, same_probability=same, evidence_score=score, chosen_cited=cited)
 
 
 def test_a_sentence_choice_reads_none_and_the_chosen_number():
@@ -37,6 +39,8 @@ def test_the_model_reads_log_odds_and_refuses_below_its_threshold():
     assert same_only.probability(signals(0.9, 0.8)) == pytest.approx(0.8)
     leaning = RefusalModel(FEATURES, (-1.0, 0.0, 0.0, 0.0), 0.0, 0.5)
     assert leaning.probability(signals(0.9, 0.5)) == pytest.approx(0.1)
+    three = Signals(none_probability=0.5, choice_shares=[0.5, 0.4, 0.1], same_probability=0.5, evidence_score=0.0)
+    assert leaning.probability(three) == pytest.approx(0.4 / 0.9), "none against the likeliest sentence, not all"
 
 
 def test_the_shipped_model_loads_and_a_bad_file_says_what_is_wrong(tmp_path):
@@ -73,11 +77,11 @@ def synthetic(n: int, seed: int) -> list[dict]:
 def test_a_fit_finds_the_signal_that_separates_and_its_threshold_keeps_the_budget():
     train, dev = synthetic(200, 1), synthetic(100, 2)
     coefficients, _ = fit(signal_rows(train))
-    assert coefficients[FEATURES.index("none_log_odds")] < -0.5
+    assert coefficients[FEATURES.index("none_over_best")] < -0.5
     model, chosen = fitted_model(train, dev, max_false_refusal=0.10)
     assert chosen.false_refusal <= 0.10 and chosen.correct_refusal > 0.3
     auc = separation(signal_rows(dev), model)
-    assert auc["none_log_odds"] < 0.3 and auc["model"] > 0.7
+    assert auc["none_over_best"] < 0.3 and auc["model"] > 0.7
     points = {p.floor: p for p in refusal_curve(dev, score=model_score(model))}
     assert points[model.threshold] == chosen
 
@@ -103,7 +107,7 @@ def test_the_answer_check_decides_by_the_model_when_the_sentence_choice_ran(monk
 
     sure = judged(SentenceChoice((0.1, 0.8, 0.1)))
     assert sure.passed and sure.signals is not None and sure.signals.chosen_cited
-    assert sure.signals.answerable == pytest.approx(1 / (1 + 9**-2))
+    assert sure.signals.answerable == pytest.approx(1 / (1 + 8**-2))
     doubtful = judged(SentenceChoice((0.8, 0.1, 0.1)))
     assert not doubtful.passed and doubtful.probability == 0.9 and doubtful.signals.chosen_sentence is None
     assert judged(SentenceChoice((0.1, 0.1, 0.8))).signals.chosen_cited is False
@@ -120,3 +124,17 @@ def test_the_report_shows_the_trade_off_and_the_reliability_of_the_model():
     html = refusal_model_section(rows, model)
     assert html.count("<img") == 2 and "refusal model" in html.lower()
     assert refusal_model_section([row("early", True, None, True)], model) == ""
+
+
+def test_the_shipped_model_is_what_its_recorded_command_fits_from_the_committed_runs():
+    from evals.refusal_curve import read_rows
+
+    from conftest import ROOT
+
+    fits = ROOT / "evals" / "fits" / "refusal"
+    train, dev = read_rows([fits / "squad-train-train-160.jsonl"]), read_rows([fits / "squad-train-dev-160.jsonl"])
+    model, chosen = fitted_model(train, dev, max_false_refusal=0.20)
+    shipped = refusal_model()
+    assert model.features == shipped.features and model.threshold == shipped.threshold
+    assert model.coefficients == pytest.approx(shipped.coefficients) and model.intercept == pytest.approx(shipped.intercept)
+    assert "--max-false-refusal 0.2" in shipped.fitted_by and chosen.false_refusal <= 0.20
