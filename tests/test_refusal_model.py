@@ -35,9 +35,9 @@ def test_a_sentence_choice_reads_none_and_the_chosen_number():
 
 
 def test_the_model_reads_log_odds_and_refuses_below_its_threshold():
-    same_only = RefusalModel(FEATURES, (0.0, 1.0, 0.0, 0.0), 0.0, 0.62)
+    same_only = RefusalModel(FEATURES, (0.0, 1.0, 0.0), 0.0, 0.62)
     assert same_only.probability(signals(0.9, 0.8)) == pytest.approx(0.8)
-    leaning = RefusalModel(FEATURES, (-1.0, 0.0, 0.0, 0.0), 0.0, 0.5)
+    leaning = RefusalModel(FEATURES, (-1.0, 0.0, 0.0), 0.0, 0.5)
     assert leaning.probability(signals(0.9, 0.5)) == pytest.approx(0.1)
     three = Signals(none_probability=0.5, choice_shares=[0.5, 0.4, 0.1], same_probability=0.5, evidence_score=0.0)
     assert leaning.probability(three) == pytest.approx(0.4 / 0.9), "none against the likeliest sentence, not all"
@@ -98,7 +98,7 @@ def test_the_answer_check_decides_by_the_model_when_the_sentence_choice_ran(monk
     shown = evidence("The harbour reopened on Monday after repairs.", "Fishing boats returned on Tuesday.")
     model = LocalChatModel(model_path="unused.gguf")
     monkeypatch.setattr(answer_check, "same_probability", lambda *args: 0.9)
-    monkeypatch.setattr(answer_check, "refusal_model", lambda: RefusalModel(FEATURES, (-2.0, 0.0, 0.0, 0.0), 0.0, 0.5))
+    monkeypatch.setattr(answer_check, "refusal_model", lambda: RefusalModel(FEATURES, (-2.0, 0.0, 0.0), 0.0, 0.5))
     ctx = context("When did the harbour reopen?", shown, "The harbour reopened on Monday [1].", model)
     draft = CitationCheck().run(Draft(ctx.raw), ctx).draft
 
@@ -116,7 +116,7 @@ def test_the_answer_check_decides_by_the_model_when_the_sentence_choice_ran(monk
 def test_the_report_shows_the_trade_off_and_the_reliability_of_the_model():
     from evals.refusal_plots import refusal_model_section, reliability, undecided
 
-    model = RefusalModel(FEATURES, (-1.0, 0.0, 0.0, 0.0), 0.0, 0.5)
+    model = RefusalModel(FEATURES, (-1.0, 0.0, 0.0), 0.0, 0.5)
     rows = [*synthetic(60, 3), row("decided", False, signals(0.9, 0.6), refused=True), row("early", True, None, True)]
     bins = reliability(rows, model)
     assert sum(n for *_, n in bins) == 61 and all(0 <= p <= 1 and 0 <= y <= 1 for p, y, _ in bins)
