@@ -147,7 +147,9 @@ class AnsweringSettings(BaseModel):
     )
     answer_check: bool = Field(True, description="ask the local model whether its answer is about what the question asks")
     answer_check_floor: float = Field(
-        0.62, description="refuse answers whose check is below this (`byline sweep-answer-check` on dev)"
+        0.62,
+        description="refuse answers whose check is below this, where the refusal model does not decide "
+        "(`byline sweep-answer-check` on dev)",
     )
     question_names_cited_max: int = Field(
         2,
