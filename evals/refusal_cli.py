@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 from assistant.core.refusal_model import MODEL_FILE
@@ -40,7 +41,7 @@ def cmd_fit_refusal(args: argparse.Namespace) -> int:
             f"{chosen.correct_refusal:.3f}, false_refusal {chosen.false_refusal:.3f}"
         )
         path = Path(args.write)
-        path.write_text(type(model)(model.features, model.coefficients, model.intercept, model.threshold, note).to_json())
+        path.write_text(replace(model, fitted_by=note).to_json())
         print(f"wrote {path}")
     return 0
 

@@ -7,7 +7,7 @@ run gives every threshold's figures. The label is the gold one: does the questio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -81,6 +81,6 @@ def fitted_model(train: list[dict], dev: list[dict], max_false_refusal: float, c
     decision included) stays within the budget."""
     coefficients, intercept = fit(signal_rows(train), c)
     unthresholded = RefusalModel(FEATURES, coefficients, intercept, 0.0)
-    signal_rows(dev)
+    signal_rows(dev)  # a dev run with the decision on would make the curve wrong: refuse it the same way
     chosen = choose_floor(refusal_curve(dev, FLOORS, model_score(unthresholded)), max_false_refusal)
-    return RefusalModel(FEATURES, coefficients, intercept, chosen.floor), chosen
+    return replace(unthresholded, threshold=chosen.floor), chosen
