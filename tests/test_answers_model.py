@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from conftest import RUN_DIR, byline, free_port, wait_for_port
+from conftest import byline, free_port
 
 pytestmark = pytest.mark.model
 
@@ -101,47 +99,6 @@ def test_cli_ask_json_and_questions_from_stdin(sample_settings):
     assert "Sources:" in text.stdout and "[1]" in text.stdout
     empty = byline("ask", "   ", *store)
     assert empty.returncode == 2 and "empty" in empty.stderr and "Traceback" not in empty.stderr
-
-
-def test_openai_backend_against_a_real_local_server(sample_settings):
-    """llama-cpp-python's own OpenAI-compatible server, serving the same GGUF, started here."""
-    from assistant.core.assistant import Assistant
-    from assistant.models.model_files import chat_model_path
-
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(chat_model_path(sample_settings)),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "2048",
-            "--n_threads",
-            "2",
-            "--model_alias",
-            "qwen-local",
-        ],
-        cwd=RUN_DIR,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, 120, server)
-        settings = sample_settings.with_overrides(
-            backend="openai", openai_base_url=f"http://127.0.0.1:{port}/v1", openai_model="qwen-local"
-        )
-        answer = Assistant(settings).ask("Where did Russian and Ukrainian delegates meet?")
-        assert answer.error is None and "Istanbul" in answer.answer and answer.citations
-        assert "qwen-local" in answer.model
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_unreachable_backend_names_the_setting(sample_settings):

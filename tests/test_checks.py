@@ -23,6 +23,7 @@ from assistant.core.routes.route import Found
 from assistant.core.support import OverlapSimilarityJudge
 from assistant.core.yes_no_choice import YesNoChoice
 from assistant.models.chat_models import LocalChatModel
+from assistant.models.choices import choice_reader
 from ingest.records import PassageFilter
 from ingest.settings import Settings
 
@@ -44,7 +45,8 @@ def context(
 ) -> CheckContext:
     q = Question(standalone, standalone, PassageFilter(), yes_no=yes_no, asking=standalone)
     judge = OverlapSimilarityJudge(EMBEDDER)
-    return CheckContext(q, shown, [e.passage for e in shown], raw, [], Settings(), judge, model, choice)
+    choices = choice_reader(model) if isinstance(model, LocalChatModel) else None
+    return CheckContext(q, shown, [e.passage for e in shown], raw, [], Settings(), judge, model, choice, choices=choices)
 
 
 def test_citation_check_repoints_a_wrong_marker_and_drops_what_nothing_supports():
@@ -105,8 +107,8 @@ def test_answer_check_refuses_below_its_floor_and_records_the_probability(monkey
     assert not low.passed and low.probability == 0.3 and low.draft.refusal == answer_check.REFUSAL
     monkeypatch.setattr(answer_check, "same_probability", lambda *args: 0.9)
     assert AnswerCheck().run(Draft("It reopened [1]."), context("When?", shown, "x", model)).passed
-    remote = AnswerCheck().run(Draft("It reopened [1]."), context("When?", shown, "x", model=object()))
-    assert remote.passed and remote.probability is None
+    unknown = AnswerCheck().run(Draft("It reopened [1]."), context("When?", shown, "x", model=object()))
+    assert unknown.passed and unknown.probability is None and not unknown.ran
 
 
 def test_checks_after_a_refusal_run_only_if_they_rescue():

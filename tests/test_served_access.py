@@ -140,6 +140,7 @@ def test_an_abandoned_api_request_stops_generating(tmp_path):
         "BYLINE_BACKEND": "openai",
         "BYLINE_OPENAI_BASE_URL": f"http://127.0.0.1:{upstream.server_address[1]}/v1",
         "BYLINE_ANSWER_CHECK": "0",
+        "BYLINE_SENTENCE_CHOICE": "0",  # this upstream streams every reply, a one-token choice too
     }
     proc, url = serve_app(settings.store.path, env=env)
     base = urllib.parse.urlparse(url)

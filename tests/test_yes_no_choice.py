@@ -6,6 +6,7 @@ import pytest
 
 from assistant.core.generation import choose_yes_no
 from assistant.models.chat_models import LocalChatModel
+from assistant.models.choices import LocalLogits
 
 pytestmark = pytest.mark.model
 
@@ -21,7 +22,7 @@ def test_the_evidence_moves_the_choice_both_ways(model, sample_settings):
     fitted = sample_settings.answering  # the floor and prior weight fitted on MultiHop-RAG dev
 
     def choose(question: str):
-        return choose_yes_no(model, question, EVIDENCE, fitted.yes_no_floor, fitted.yes_no_prior_weight)
+        return choose_yes_no(LocalLogits(model), question, EVIDENCE, fitted.yes_no_floor, fitted.yes_no_prior_weight)
 
     said, denied = choose("Did the harbour reopen on Monday?"), choose("Did the harbour stay closed on Monday?")
     assert 0.0 < said.prior < 1.0 and 0.0 < said.probability < 1.0

@@ -143,7 +143,14 @@ class Answer(BaseModel):
     answer_check: float | None = Field(
         None, description="the local model's probability that its answer is about exactly what the question asks"
     )
-    signals: Signals | None = Field(None, description="what the refusal decision read, when the local model gave it")
+    signals: Signals | None = Field(None, description="what the refusal decision read, when the model's choices were read")
+    choices_from: str | None = Field(
+        None,
+        description="how the model's choices (the sentence that answers, Yes or No, the answer check) were read: "
+        "'logits' (local model), 'logprobs' (a remote server's), 'completion' (the first word of a short reply: "
+        "no probabilities); None when none was made",
+    )
+    checks_run: list[str] = Field(default_factory=list, description="the checks that judged this generated answer, in order")
     yes_no_probability: float | None = Field(
         None, description="a yes/no question's P(Yes) as the local model's first word after the evidence"
     )

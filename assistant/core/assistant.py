@@ -134,6 +134,7 @@ class Assistant:
                     self.chat_model,
                     generation.yes_no,
                     generation.sentence_choice,
+                    self.generator.choices,
                 )
                 t0 = time.perf_counter()
                 verdicts = run_checks(CHECKS, Draft(generation.raw), context)

@@ -62,6 +62,8 @@ def compose_answer(
     if generation.yes_no is not None:
         answer.yes_no_probability, answer.yes_no_prior = generation.yes_no.probability, generation.yes_no.prior
     answer.error = answer.error or generation.error
+    answer.choices_from = generation.choices_from
+    answer.checks_run = [v.check for v in verdicts if v.ran]
     draft = verdicts[-1].draft if verdicts else Draft("")
     answer.answer, answer.citations, answer.unsupported = draft.text, draft.citations, draft.unsupported
     answer.refused = draft.refused
@@ -70,6 +72,7 @@ def compose_answer(
             answer.markers_total, answer.markers_valid = verdict.markers_total, verdict.markers_valid
         elif isinstance(verdict, AnswerCheckVerdict):
             answer.answer_check, answer.signals = verdict.probability, verdict.signals
+            answer.choices_from = verdict.choices_from or answer.choices_from
     if not answer.answer and answer.error is None:
         answer.refused, answer.answer = True, draft.refusal or found.refusal or refusal_text(q.standalone)
     elif answer.error is not None and not answer.answer:

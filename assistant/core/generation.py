@@ -12,8 +12,8 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_core.output_parsers import StrOutputParser
 
-from assistant.models.chat_models import BackendError, LocalChatModel, backend_hint, make_chat_model
-from assistant.models.next_token import first_token_shares, first_word_odds
+from assistant.models.chat_models import BackendError, LocalChatModel, backend_hint, chat_turns, make_chat_model
+from assistant.models.choices import ChoiceReader, ChoiceSource, choice_reader, word_odds
 from ingest.settings import Settings
 
 from .answer import Event, Timings, Usage
@@ -32,18 +32,22 @@ NO = ["No", " No", "no", " no", "NO"]
 NO_EVIDENCE = "[1] (no sentence was found)"
 
 
-def choose_yes_no(model: LocalChatModel, question: str, evidence: str, floor: float, prior_weight: float = 1.0) -> YesNoChoice:
-    """P(Yes) with no evidence, then with it (so the context holds the prompt generation goes on from)."""
-    blind = model.chat_messages(ANSWER_YES_NO.format_messages(evidence=NO_EVIDENCE, question=question))
-    shown = model.chat_messages(ANSWER_YES_NO.format_messages(evidence=evidence, question=question))
-    prior = first_word_odds(model, blind, YES, NO)
-    return YesNoChoice(first_word_odds(model, shown, YES, NO), prior, floor, prior_weight)
+def choose_yes_no(reader: ChoiceReader, question: str, evidence: str, floor: float, prior_weight: float = 1.0) -> YesNoChoice:
+    """P(Yes) with no evidence, then with it (so the local context holds the prompt generation goes on from).
+    Read from a short completion, the word itself is the verdict: there is no leaning to correct."""
+    blind = chat_turns(ANSWER_YES_NO.format_messages(evidence=NO_EVIDENCE, question=question))
+    shown = chat_turns(ANSWER_YES_NO.format_messages(evidence=evidence, question=question))
+    prior = word_odds(reader, blind, YES, NO)
+    odds = word_odds(reader, shown, YES, NO)
+    if reader.source is ChoiceSource.COMPLETION:
+        return YesNoChoice(1.0 if odds is None else odds, 0.5, 0.0, 0.0)
+    return YesNoChoice(1.0 if odds is None else odds, 1.0 if prior is None else prior, floor, prior_weight)
 
 
-def choose_sentence(model: LocalChatModel, question: str, evidence: str, count: int) -> SentenceChoice | None:
-    """The numbered pass; the answer prompt then shares all of it but its last line."""
-    turns = model.chat_messages(CHOOSE.format_messages(evidence=evidence, question=question))
-    shares = first_token_shares(model, turns, labels(count))
+def choose_sentence(reader: ChoiceReader, question: str, evidence: str, count: int) -> SentenceChoice | None:
+    """The numbered pass; the local answer prompt then shares all of it but its last line."""
+    turns = chat_turns(CHOOSE.format_messages(evidence=evidence, question=question))
+    shares = reader.shares(turns, labels(count))
     return None if shares is None else SentenceChoice(tuple(shares))
 
 
@@ -60,7 +64,9 @@ class Generation:
     """A yes/no question's verdict as read from the model's probabilities (local model, `yes_no_choice` on)."""
     sentence_choice: SentenceChoice | None = None
     choice_s: float | None = None
-    """Which sentence answers, or none, as read from the model's probabilities (local model, `sentence_choice` on)."""
+    """Which sentence answers, or none, as read from the model's probabilities (`sentence_choice` on)."""
+    choices_from: ChoiceSource | None = None
+    """How the choices were read (logits, logprobs, a short completion); None when none was made."""
 
 
 class Generator:
@@ -70,12 +76,20 @@ class Generator:
         self.settings = settings
         self._chat_model = chat_model
         self._model_name = model_name or (type(chat_model).__name__ if chat_model else "")
+        self._choices: ChoiceReader | None = None
 
     @property
     def chat_model(self) -> BaseChatModel:
         if self._chat_model is None:
             self._chat_model, self._model_name = make_chat_model(self.settings)
         return self._chat_model
+
+    @property
+    def choices(self) -> ChoiceReader | None:
+        """How this backend's choices are read; None for a chat model Byline does not know (a test's fake)."""
+        if self._choices is None:
+            self._choices = choice_reader(self.chat_model)
+        return self._choices
 
     @property
     def model_name(self) -> str:
@@ -138,15 +152,17 @@ class Generator:
         result = Generation(messages=messages)
         raw, finished = [], False
         try:
-            answering = self.settings.answering
-            if answering.sentence_choice and isinstance(self.chat_model, LocalChatModel):
+            answering, reader = self.settings.answering, self.choices
+            if answering.sentence_choice and reader is not None:
                 t0 = time.perf_counter()
-                result.sentence_choice = choose_sentence(self.chat_model, question.standalone, lines, len(evidence))
+                result.sentence_choice = choose_sentence(reader, question.standalone, lines, len(evidence))
                 result.choice_s = time.perf_counter() - t0
-            if question.yes_no and answering.yes_no_choice and isinstance(self.chat_model, LocalChatModel):
+                result.choices_from = reader.source
+            if question.yes_no and answering.yes_no_choice and reader is not None:
                 result.yes_no = choose_yes_no(
-                    self.chat_model, question.standalone, lines, answering.yes_no_floor, answering.yes_no_prior_weight
+                    reader, question.standalone, lines, answering.yes_no_floor, answering.yes_no_prior_weight
                 )
+                result.choices_from = reader.source
             for chunk in self.chat_model.stream(messages):
                 meta = chunk.response_metadata or {}
                 finished = finished or bool(meta.get("finish_reason") or meta.get("done_reason") or meta.get("done"))

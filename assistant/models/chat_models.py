@@ -27,6 +27,11 @@ class BackendError(RuntimeError):
 _ROLES = {"human": "user", "ai": "assistant", "system": "system"}
 
 
+def chat_turns(messages: list[BaseMessage]) -> list[dict]:
+    """LangChain messages as OpenAI-style turns, the shape llama.cpp's chat template and remote servers take."""
+    return [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
+
+
 _LOCKS: dict[str, threading.Lock] = {}
 _LOADING = threading.RLock()
 
@@ -104,8 +109,7 @@ class LocalChatModel(BaseChatModel):
         return "byline-llama-cpp"
 
     def chat_messages(self, messages: list[BaseMessage]) -> list[dict]:
-        """LangChain messages as llama.cpp's chat template takes them."""
-        return [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
+        return chat_turns(messages)
 
     def _call_args(self, stop: list[str] | None, kwargs: dict) -> dict:
         return {

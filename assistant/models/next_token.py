@@ -1,4 +1,4 @@
-"""The local model's choice between two words, read from its next-token logits instead of from text it writes.
+"""The local model's choice among a few words, read from its next-token logits instead of from text it writes.
 
 The turns are evaluated in the llama.cpp context that wrote the answer, so the shared prefix (the prompt and the
 answer) is not evaluated again: a choice costs the few dozen tokens that ask it.
@@ -52,10 +52,3 @@ def first_token_shares(model: LocalChatModel, turns: list[dict], options: list[l
         best = np.array([float(logits[i].max()) for i in ids])
     shares = np.exp(best - best.max())
     return [float(x) for x in shares / shares.sum()]
-
-
-def first_word_odds(model: LocalChatModel, turns: list[dict], first: list[str], second: list[str]) -> float:
-    """P(first) / (P(first) + P(second)) for the assistant's next token after `turns` (see `first_token_shares`).
-    1.0 when the turns do not fit the context."""
-    shares = first_token_shares(model, turns, [first, second])
-    return 1.0 if shares is None else shares[0]

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from langchain_core.messages import BaseMessage
 
-from assistant.models.chat_models import LocalChatModel
-from assistant.models.next_token import first_word_odds
+from assistant.models.chat_models import chat_turns
+from assistant.models.choices import ChoiceReader, ChoiceSource, word_odds
 
 from ..answer import Signals
 from ..refusal_model import refusal_model
@@ -30,23 +30,25 @@ _DIFFERENT = ["different", "Different", " different", " Different"]
 REFUSAL = "The articles don't say: read against the question, the closest sentences do not answer it."
 
 
-def same_probability(model: LocalChatModel, messages: list[BaseMessage], answer: str, question: str) -> float:
+def same_probability(reader: ChoiceReader, messages: list[BaseMessage], answer: str, question: str) -> float:
     """P("same") / (P("same") + P("different")) for CHECK asked after `answer`, given the prompt `messages` that
-    produced it."""
+    produced it; 1.0 when it cannot be read (the answer then stands on the other checks)."""
     turns = [
-        *model.chat_messages(messages),
+        *chat_turns(messages),
         {"role": "assistant", "content": answer},
         {"role": "user", "content": CHECK.format(question=question)},
     ]
-    return first_word_odds(model, turns, _SAME, _DIFFERENT)
+    odds = word_odds(reader, turns, _SAME, _DIFFERENT)
+    return 1.0 if odds is None else odds
 
 
 @dataclass(frozen=True)
 class AnswerCheckVerdict(Verdict):
     probability: float | None = None
-    """P("same"); None when the check did not run (turned off, or a backend without next-token logits)."""
+    """P("same"); None when the check did not run (turned off, or a chat model whose choices cannot be read)."""
     signals: Signals | None = None
     """What the refusal model read, when the model was also asked which sentence answers."""
+    choices_from: ChoiceSource | None = None
 
 
 def read_signals(draft: Draft, context: CheckContext, same: float) -> Signals | None:
@@ -69,23 +71,29 @@ def read_signals(draft: Draft, context: CheckContext, same: float) -> Signals | 
 
 
 class AnswerCheck:
-    """Refuses an answer the local model itself reads as being about something other than what was asked, or,
-    with the sentence choice's signals, one the refusal model reads as not answered by the evidence."""
+    """Refuses an answer the model itself reads as being about something other than what was asked, or, with the
+    sentence choice's signals, one the refusal model reads as not answered by the evidence. Where the choices are
+    words from a short completion (no probabilities to weigh), only the word "different" refuses: the numbered
+    pass's likeliest first word is "0" for 0.89 of squad-train questions, answerable or not, so as a word it decides nothing
+    (its probability is what carries the signal)."""
 
     name = "answer check"
     on_refused = False
 
     def run(self, draft: Draft, context: CheckContext) -> AnswerCheckVerdict:
-        model, settings = context.chat_model, context.settings
-        if not settings.answering.answer_check or not isinstance(model, LocalChatModel):
-            return AnswerCheckVerdict(self.name, draft)
-        probability = same_probability(model, context.messages, context.raw, context.question.asking)
+        reader, settings = context.choices, context.settings
+        if not settings.answering.answer_check or reader is None:
+            return AnswerCheckVerdict(self.name, draft, ran=False)
+        probability = same_probability(reader, context.messages, context.raw, context.question.asking)
         signals = read_signals(draft, context, probability)
-        if signals is not None and settings.answering.refusal_model:
+        if reader.source is ChoiceSource.COMPLETION:
+            keep = probability >= 0.5
+        elif signals is not None and settings.answering.refusal_model:
             fitted = refusal_model()
             answerable = fitted.probability(signals)
             signals = signals.model_copy(update={"answerable": answerable})
             keep = answerable >= fitted.threshold
         else:
             keep = probability >= settings.answering.answer_check_floor
-        return AnswerCheckVerdict(self.name, draft if keep else draft.refuse(REFUSAL), probability, signals)
+        kept = draft if keep else draft.refuse(REFUSAL)
+        return AnswerCheckVerdict(self.name, kept, probability, signals, reader.source)

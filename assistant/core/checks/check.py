@@ -12,6 +12,7 @@ from typing import Protocol
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
+from assistant.models.choices import ChoiceReader
 from ingest.settings import Settings
 
 from ..answer import Citation
@@ -44,6 +45,8 @@ class Verdict:
     check: str
     draft: Draft
     """The answer as this check leaves it."""
+    ran: bool = field(default=True, kw_only=True)
+    """False when the check could not judge (turned off, or the backend cannot give what it reads)."""
 
     @property
     def passed(self) -> bool:
@@ -66,6 +69,8 @@ class CheckContext:
     """A yes/no question's verdict read from the model's probabilities, when it was."""
     sentence_choice: SentenceChoice | None = None
     """Which sentence the model read as answering, or none, when it was asked."""
+    choices: ChoiceReader | None = None
+    """How the chat model's choices are read; None where they cannot be (no check that reads them runs)."""
 
 
 class Check(Protocol):

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from assistant.models.chat_models import LocalChatModel
-from assistant.models.next_token import first_word_odds
+from assistant.models.choices import choice_reader, word_odds
 
 from .claim import QuoteClaim
 
@@ -22,8 +21,10 @@ _NO = ["No", " No", "no", " no"]
 
 
 def same_meaning(model: BaseChatModel | None, claim: QuoteClaim, sentence: str) -> float | None:
-    """P(Yes); None for a backend without next-token logits (the verdict then rests on the words alone)."""
-    if not isinstance(model, LocalChatModel):
+    """P(Yes); None where it cannot be read (a chat model Byline does not know: the verdict then rests on the words
+    alone)."""
+    reader = choice_reader(model)
+    if reader is None:
         return None
     turns = [{"role": "user", "content": ASK.format(statement=claim.statement, sentence=sentence)}]
-    return first_word_odds(model.model_copy(update={"slot": "choice"}), turns, _YES, _NO)
+    return word_odds(reader.in_slot("choice"), turns, _YES, _NO)
