@@ -94,6 +94,29 @@ def test_streamed_answer_ends_with_its_citations(api):
     assert "stalemate" in text and citations and all(f"[{c['marker']}]" in text for c in citations)
 
 
+def test_logprobs_are_the_choices_the_answer_rests_on_and_claims_carry_verdicts(api):
+    url, _ = api
+    question = [{"role": "user", "content": "What did Macron propose?"}]
+    reply = client(url).chat.completions.create(model="byline", messages=question, logprobs=True, top_logprobs=3)
+    choice, message = reply.choices[0], reply.choices[0].message
+    entries = choice.logprobs.content
+    kinds = [(e.model_extra or {}).get("byline_choice") for e in entries]
+    assert kinds[0] == "sentence" and "answer_check" in kinds
+    for entry in entries:
+        assert entry.logprob <= 0 and 1 <= len(entry.top_logprobs) <= 3
+        assert entry.top_logprobs[0].token == entry.token and entry.top_logprobs[0].logprob == entry.logprob
+    assert _extra(message, "choices_from") == "logits" and "answer check" in _extra(message, "checks_run")
+    claims = _extra(message, "claims")
+    assert claims and {c["verdict"] for c in claims} <= {"verified", "re-pointed", "dropped"}
+    kept = [c for c in claims if c["verdict"] != "dropped"]
+    assert kept and all(f"[{m}]" in message.content for c in kept for m in c["markers"])
+    plain = client(url).chat.completions.create(model="byline", messages=question)
+    assert plain.choices[0].logprobs is None
+    stream = client(url).chat.completions.create(model="byline", messages=question, stream=True, logprobs=True)
+    last = list(stream)[-1].choices[0]
+    assert last.finish_reason == "stop" and last.logprobs.content
+
+
 def _post_stream(url: str, question: str) -> urllib.request.Request:
     body = json.dumps({"model": "byline", "messages": [{"role": "user", "content": question}], "stream": True}).encode()
     return urllib.request.Request(
@@ -231,6 +254,12 @@ BAD_REQUESTS = [
         "last message must be a user",
     ),
     ("bad-role", b'{"model": "byline", "messages": [{"role": "wizard", "content": "Hi"}]}', 400, "role"),
+    (
+        "top-logprobs-alone",
+        b'{"model": "byline", "top_logprobs": 3, "messages": [{"role": "user", "content": "Hi?"}]}',
+        400,
+        "needs 'logprobs'",
+    ),
     (
         "bad-date",
         b'{"model": "byline", "filters": {"published_after": "last week"}, "messages": [{"role": "user", "content": "Hi?"}]}',

@@ -6,7 +6,7 @@ import pytest
 from test_routes import passage
 
 import assistant.core.checks.answer_check as answer_check
-from assistant.core.answer import Timings
+from assistant.core.answer import ClaimVerdict, Timings
 from assistant.core.checks import CHECKS
 from assistant.core.checks.answer_check import AnswerCheck
 from assistant.core.checks.check import CheckContext, Draft, Verdict, run_checks
@@ -15,7 +15,7 @@ from assistant.core.checks.echo import REFUSAL as ECHO_REFUSAL
 from assistant.core.checks.echo import EchoCheck, echoes
 from assistant.core.checks.traps import CitedNamesCheck
 from assistant.core.checks.yes_no import YesNoFirst
-from assistant.core.compose import compose_answer
+from assistant.core.compose import compose_answer, final_claims
 from assistant.core.evidence import Evidence, evidence_answers
 from assistant.core.generation import Generation
 from assistant.core.question import Question
@@ -57,6 +57,30 @@ def test_citation_check_repoints_a_wrong_marker_and_drops_what_nothing_supports(
     assert verdict.draft.citations[0].quote == shown[0].text
     assert verdict.draft.unsupported == ["The mayor resigned over the scandal."]
     assert (verdict.markers_total, verdict.markers_valid) == (2, 2)
+    assert [(c.verdict, c.by) for c in verdict.claims] == [
+        (ClaimVerdict.REPOINTED, "citations"),
+        (ClaimVerdict.DROPPED, "citations"),
+    ]
+
+
+def test_claim_verdicts_follow_the_answer_to_its_end():
+    shown = evidence("The harbour reopened on Monday after repairs.", "Fishing boats returned on Tuesday.")
+    raw = "The harbour reopened on Monday [1]. Fishing boats returned on Tuesday [1]."
+    cited = CitationCheck().run(Draft(raw), context("What happened?", shown, raw))
+    assert [c.verdict for c in cited.claims] == [ClaimVerdict.VERIFIED, ClaimVerdict.REPOINTED]
+    assert cited.draft.text == "The harbour reopened on Monday [1]. Fishing boats returned on Tuesday [2]."
+    kept = final_claims(list(cited.claims), [], cited.draft)
+    assert [c.markers for c in kept] == [[1], [2]]
+    trimmed = Verdict("fidelity", Draft("The harbour reopened on Monday [1].", cited.draft.citations[:1]))
+    after = final_claims(list(cited.claims), [trimmed], trimmed.draft)
+    assert [(c.verdict, c.by, c.markers) for c in after] == [
+        (ClaimVerdict.VERIFIED, "citations", [1]),
+        (ClaimVerdict.DROPPED, "fidelity", []),
+    ]
+    refused = Verdict("answer check", cited.draft.refuse())
+    assert {(c.verdict, c.by) for c in final_claims(list(cited.claims), [refused], refused.draft)} == {
+        (ClaimVerdict.DROPPED, "answer check")
+    }
 
 
 def test_citation_check_holds_words_to_the_person_who_spoke_them():

@@ -71,6 +71,26 @@ def test_one_sentence_under_two_markers_is_marked_once_and_both_markers_find_it(
     assert "1 sentence from 1 article" in html
 
 
+def test_the_sources_say_how_the_answer_was_checked():
+    from assistant.core.answer import ClaimCheck, ClaimVerdict
+    from assistant.delivery.ui.render import sources_html
+
+    answer = _answer([_citation(1, "Vance said there is a stalemate.")]).model_copy(
+        update={
+            "claims": [
+                ClaimCheck(text="He sees a stalemate.", verdict=ClaimVerdict.VERIFIED, markers=[1], by="citations"),
+                ClaimCheck(text="Russia was blamed.", verdict=ClaimVerdict.DROPPED, by="citations"),
+            ],
+            "checks_run": ["citations", "answer check"],
+            "choices_from": "completion",
+        }
+    )
+    text = sources_html(answer, "k")
+    assert "Claims: 1 verified, 1 dropped" in text and "Checks: citations, answer check" in text
+    assert "gives no probabilities" in text
+    assert "Checks:" not in sources_html(_answer([_citation(1, "Vance said there is a stalemate.")]), "k")
+
+
 def test_a_refusal_offers_the_closest_passages_and_an_empty_one_says_so():
     from assistant.delivery.ui.render import sources_html
 

@@ -95,6 +95,24 @@ class TimelineLine(BaseModel):
     markers: list[int] = Field(default_factory=list)
 
 
+class ClaimVerdict(StrEnum):
+    """What the checks did with one claim the model wrote."""
+
+    VERIFIED = "verified"
+    """Kept, citing a sentence the model itself pointed at."""
+    REPOINTED = "re-pointed"
+    """Kept, but its marker moved to the shown sentence that supports it (the model cited none that does)."""
+    DROPPED = "dropped"
+    """Removed: no shown sentence supports it, or a later check took it out."""
+
+
+class ClaimCheck(BaseModel):
+    text: str = Field(description="the claim as the model wrote it, markers removed")
+    verdict: ClaimVerdict
+    markers: list[int] = Field(default_factory=list, description="the citation markers it carries in the answer")
+    by: str = Field(description="the check that decided: 'citations', or the later check that dropped it")
+
+
 class Timings(BaseModel):
     retrieve_s: float = 0.0
     rewrite_s: float = 0.0
@@ -133,6 +151,7 @@ class Answer(BaseModel):
     sources: list[Source] = []
     retrieved_ids: list[str] = []
     unsupported: list[str] = Field(default=[], description="claims removed because no evidence supported them")
+    claims: list[ClaimCheck] = Field(default_factory=list, description="each claim the model wrote and its verdict")
     raw_answer: str = ""
     markers_total: int = Field(0, description="[n] markers in the model's raw answer")
     markers_valid: int = Field(0, description="of those, the ones that point at evidence that was shown")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from .answer import Answer, Event, Source, Timings
+from .answer import Answer, ClaimCheck, ClaimVerdict, Event, Source, Timings
 from .checks.answer_check import AnswerCheckVerdict
 from .checks.check import Draft, Verdict
-from .checks.citations import CitationVerdict, number_citations
+from .checks.citations import CitationVerdict, number_citations, parse_claims, strip_markers
 from .question import Question
 from .retrieval import RetrievedPassage
 from .routes.route import Extract, Found
@@ -67,9 +67,10 @@ def compose_answer(
     draft = verdicts[-1].draft if verdicts else Draft("")
     answer.answer, answer.citations, answer.unsupported = draft.text, draft.citations, draft.unsupported
     answer.refused = draft.refused
-    for verdict in verdicts:
+    for i, verdict in enumerate(verdicts):
         if isinstance(verdict, CitationVerdict):
             answer.markers_total, answer.markers_valid = verdict.markers_total, verdict.markers_valid
+            answer.claims = final_claims(list(verdict.claims), verdicts[i + 1 :], draft)
         elif isinstance(verdict, AnswerCheckVerdict):
             answer.answer_check, answer.signals = verdict.probability, verdict.signals
             answer.choices_from = verdict.choices_from or answer.choices_from
@@ -78,6 +79,27 @@ def compose_answer(
     elif answer.error is not None and not answer.answer:
         answer.answer = f"Could not generate an answer: {answer.error}"
     return answer
+
+
+def _plain(text: str) -> str:
+    return " ".join(strip_markers(text).lower().rstrip(" .!?").split())
+
+
+def final_claims(checked: list[ClaimCheck], later: list[Verdict], final: Draft) -> list[ClaimCheck]:
+    """The citation check's claim verdicts as the answer ends: a claim a later check took out is dropped by that
+    check; one still there carries its final markers."""
+    markers = {_plain(c.text): c.markers for c in parse_claims(final.text)} if not final.refused else {}
+    out = []
+    for claim in checked:
+        key = _plain(claim.text)
+        if claim.verdict is ClaimVerdict.DROPPED:
+            out.append(claim)
+        elif key in markers:
+            out.append(claim.model_copy(update={"markers": markers[key]}))
+        else:
+            by = next((v.check for v in later if v.draft.refused or key not in _plain(v.draft.text)), "citations")
+            out.append(claim.model_copy(update={"verdict": ClaimVerdict.DROPPED, "by": by}))
+    return out
 
 
 def with_other_copies(answer: Answer, stories: StoryIndex) -> Answer:

@@ -1,7 +1,9 @@
 """An OpenAI-compatible chat API served beside the UI: any OpenAI client gets Byline's cited answers.
 
-The answer's text carries the [n] markers; the message adds `citations` (and `refused`, `understood_as`,
-`filter`, and a quote check's `quote_check`: its verdict, who said the words, what the claim changes). A stream sends the answer only after its citations are verified, so no claim that verification drops
+The answer's text carries the [n] markers; the message adds `citations`, `claims` (each claim the model wrote and
+what the checks did with it: verified, re-pointed, dropped), `checks_run`, `choices_from` (and `refused`,
+`understood_as`, `filter`, and a quote check's `quote_check`: its verdict, who said the words, what the claim
+changes). Asked for `logprobs`, it returns those of the model's choices (see `openai_message`). A stream sends the answer only after its citations are verified, so no claim that verification drops
 is ever sent; the last chunk carries the citations. Article, outlet and date filters go in an extra `filters` field.
 """
 
@@ -29,6 +31,7 @@ from assistant.core.answer import Answer, Event
 from assistant.core.assistant import Assistant, QuestionError
 from assistant.delivery.access import Brake
 from assistant.delivery.hosts import LOOPBACK_NAMES
+from assistant.delivery.openai_message import choice_logprobs, message_extras
 from assistant.delivery.sse import MODEL_ID, answer_pieces, sse_chunk, stage_comment
 from assistant.delivery.turns import AnswerTurns, TooManyPending
 from ingest.records import PassageFilter
@@ -97,7 +100,8 @@ class ChatRequest(BaseModel):
     tool_choice: Any = None
     functions: list | None = None
     function_call: Any = None
-    logprobs: bool | None = None
+    logprobs: bool | None = Field(None, description="the log-probabilities of the choices the answer rests on")
+    top_logprobs: int | None = Field(None, ge=0, le=20)
     response_format: dict | None = None
     user: str | None = Field(None, max_length=256, description="who asks: the pending cap is kept per user")
     max_tokens: int | None = Field(None, ge=1, description="accepted for compatibility; Byline's answers are short")
@@ -116,8 +120,8 @@ def _check_supported(request: ChatRequest) -> None:
     for name in ("tools", "tool_choice", "functions", "function_call"):
         if getattr(request, name):
             raise ApiError(400, f"'{name}' is not supported: Byline answers from its articles only.", name)
-    if request.logprobs:
-        raise ApiError(400, "'logprobs' is not supported.", "logprobs")
+    if request.top_logprobs is not None and not request.logprobs:
+        raise ApiError(400, "'top_logprobs' needs 'logprobs': true.", "top_logprobs")
     if request.response_format and request.response_format.get("type") not in (None, "text"):
         raise ApiError(400, "Only text responses are supported; the answer cites its sources inline.", "response_format")
 
@@ -135,20 +139,6 @@ def conversation(messages: list[MessageIn]) -> tuple[str, list[tuple[str, str]]]
             history.append((question, message.text()))
             question = None
     return turns[-1].text(), history
-
-
-def _message_extras(answer: Answer) -> dict:
-    extras: dict[str, Any] = {
-        "citations": [c.model_dump() for c in answer.citations],
-        "refused": answer.refused,
-    }
-    if answer.standalone_question != answer.question:
-        extras["understood_as"] = answer.standalone_question
-    if answer.scope:
-        extras["filter"] = answer.scope
-    if answer.quote_check is not None:
-        extras["quote_check"] = answer.quote_check.model_dump(mode="json")
-    return extras
 
 
 class ClientGone(Exception):
@@ -239,6 +229,10 @@ class OpenAIChat:
             return f"api-user:{body.user}"
         return f"api:{request.client.host if request.client else 'unknown'}"
 
+    @staticmethod
+    def _logprobs(request: ChatRequest, answer: Answer) -> dict | None:
+        return choice_logprobs(answer, request.top_logprobs or 0) if request.logprobs else None
+
     def complete(self, request: ChatRequest, asker: str, gone: Callable[[], bool] = lambda: False) -> Any:
         _check_supported(request)
         events = self._events(request, asker, gone)
@@ -254,7 +248,8 @@ class OpenAIChat:
                 "choices": [
                     {
                         "index": 0,
-                        "message": {"role": "assistant", "content": answer.answer, **_message_extras(answer)},
+                        "message": {"role": "assistant", "content": answer.answer, **message_extras(answer)},
+                        "logprobs": self._logprobs(request, answer),
                         "finish_reason": "stop",
                     }
                 ],
@@ -284,7 +279,7 @@ class OpenAIChat:
             assert answer is not None
             for piece in answer_pieces(answer.answer):
                 yield sse_chunk(completion_id, created, {"content": piece})
-            yield sse_chunk(completion_id, created, _message_extras(answer), "stop")
+            yield sse_chunk(completion_id, created, message_extras(answer), "stop", self._logprobs(request, answer))
             yield "data: [DONE]\n\n"
 
         return StreamingResponse(stream(), media_type="text/event-stream")

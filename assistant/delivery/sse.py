@@ -11,13 +11,16 @@ from assistant.core.answer import Event
 MODEL_ID = "byline"
 
 
-def sse_chunk(completion_id: str, created: int, delta: dict, finish: str | None = None) -> str:
+def sse_chunk(completion_id: str, created: int, delta: dict, finish: str | None = None, logprobs: dict | None = None) -> str:
+    choice: dict = {"index": 0, "delta": delta, "finish_reason": finish}
+    if logprobs is not None:
+        choice["logprobs"] = logprobs
     body = {
         "id": completion_id,
         "object": "chat.completion.chunk",
         "created": created,
         "model": MODEL_ID,
-        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        "choices": [choice],
     }
     return f"data: {json.dumps(body)}\n\n"
 

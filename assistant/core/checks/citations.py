@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.core.answer import Citation
+from assistant.core.answer import Citation, ClaimCheck, ClaimVerdict
 from assistant.core.attribution import cites_speaker
 from assistant.core.evidence import Evidence
 from assistant.core.support import SupportJudge, content_words
@@ -48,6 +48,8 @@ class Verified:
     refused: bool
     markers_total: int = 0
     markers_valid: int = 0
+    claims: list[ClaimCheck] = field(default_factory=list)
+    """Each claim's verdict, markers not yet numbered (the answer's final markers are set when it is composed)."""
 
 
 def parse_claims(answer: str) -> list[Claim]:
@@ -86,20 +88,23 @@ def verify_citations(raw: str, evidence: list[Evidence], judge: SupportJudge, th
                 scores[i, j] = 0.0
     kept: list[tuple[str, list[int]]] = []
     unsupported: list[str] = []
+    checked: list[ClaimCheck] = []
     for claim, row in zip(claims, scores):
         cited = [n for n in claim.markers if 1 <= n <= len(evidence) and row[n - 1] >= threshold]
+        verdict = ClaimVerdict.VERIFIED if cited else ClaimVerdict.DROPPED
         if not cited:
             best = int(np.argmax(row))
             if row[best] >= threshold:
-                cited = [best + 1]
+                cited, verdict = [best + 1], ClaimVerdict.REPOINTED
+        checked.append(ClaimCheck(text=claim.text, verdict=verdict, by="citations"))
         if cited:
             kept.append((claim.text, cited))
         elif _is_substantive(claim.text):
             unsupported.append(claim.text)
     if not kept:
-        return Verified("", [], unsupported, True, total, valid)
+        return Verified("", [], unsupported, True, total, valid, checked)
     answer, citations = number_citations(kept, evidence)
-    return Verified(answer, citations, unsupported, False, total, valid)
+    return Verified(answer, citations, unsupported, False, total, valid, checked)
 
 
 def _is_substantive(text: str) -> bool:
@@ -136,6 +141,7 @@ class CitationVerdict(Verdict):
     """[n] markers in the model's raw answer."""
     markers_valid: int = 0
     """Of those, the ones that point at evidence that was shown."""
+    claims: tuple[ClaimCheck, ...] = ()
 
 
 class CitationCheck:
@@ -149,4 +155,4 @@ class CitationCheck:
         threshold = context.settings.answering.support_threshold
         verified = verify_citations(draft.text, context.evidence, context.judge, threshold, context.question.standalone)
         checked = Draft(verified.answer, verified.citations, verified.unsupported, verified.refused)
-        return CitationVerdict(self.name, checked, verified.markers_total, verified.markers_valid)
+        return CitationVerdict(self.name, checked, verified.markers_total, verified.markers_valid, tuple(verified.claims))

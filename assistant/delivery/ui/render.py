@@ -200,6 +200,27 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+_CHOICES_FROM = {
+    "logits": "the local model's probabilities",
+    "logprobs": "the server's log-probabilities",
+    "completion": "the words the model wrote (this backend gives no probabilities)",
+}
+
+
+def checks_line(answer: Answer) -> str:
+    """How a generated answer was judged: its claims' verdicts, the checks that ran, how the choices were read."""
+    if not answer.checks_run:
+        return ""
+    counts: dict[str, int] = {}
+    for claim in answer.claims:
+        counts[claim.verdict.value] = counts.get(claim.verdict.value, 0) + 1
+    claims = ", ".join(f"{n} {verdict}" for verdict, n in counts.items())
+    parts = [f"Claims: {claims}" if claims else None, "Checks: " + ", ".join(answer.checks_run)]
+    if answer.choices_from in _CHOICES_FROM:
+        parts.append("choices read from " + _CHOICES_FROM[answer.choices_from])
+    return f'<div class="meta byline-checked">{_meta(*parts)}</div>'
+
+
 def sources_html(answer: Answer, key: str) -> str:
     """The box under an answer, closed so the answer stays in view: its sources, or for a refusal the closest
     passages. A click on a marker opens it at the sentence (the page's script)."""
@@ -219,7 +240,7 @@ def sources_html(answer: Answer, key: str) -> str:
             f'<div class="byline-passage">{escape(s.text)}</div></div>'
             for s in shown
         )
-    return f'<details class="byline-sources"><summary>{escape(summary)}</summary>{body}</details>'
+    return f'<details class="byline-sources"><summary>{escape(summary)}</summary>{body}{checks_line(answer)}</details>'
 
 
 def status_html(text: str) -> str:
