@@ -85,7 +85,8 @@ def test_each_backend_gets_its_reader(settings):
     reader = choice_reader(remote)
     assert isinstance(reader, RemoteLogprobs) and reader.base_url == "http://127.0.0.1:9/v1" and reader.model == "m"
     ollama, _ = make_chat_model(settings.with_overrides(backend="ollama"))
-    assert isinstance(choice_reader(ollama), ShortCompletion)
+    words = choice_reader(ollama)
+    assert isinstance(words, ShortCompletion) and words.model.num_predict == 4  # type: ignore[attr-defined]
     assert choice_reader(FakeListChatModel(responses=["x"])) is None and choice_reader(None) is None
 
 

@@ -198,7 +198,7 @@ def choice_reader(model: BaseChatModel | None) -> ChoiceReader | None:
     from langchain_ollama import ChatOllama
 
     if isinstance(model, ChatOllama):
-        return ShortCompletion(model)
+        return ShortCompletion(model.model_copy(update={"num_predict": 4}))
     return None
 
 
