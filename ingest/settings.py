@@ -118,13 +118,13 @@ class AnsweringSettings(BaseModel):
     )
     sentence_choice: bool = Field(
         True,
-        description="ask the local model which evidence sentence answers, or none, before it writes (a signal of the "
-        "refusal decision; about 0.3 s, the prompt shares the answer's evidence)",
+        description="ask the model which evidence sentence answers, or none, before it writes (a signal of the "
+        "refusal decision; the local model's prompt shares the answer's evidence)",
     )
     refusal_model: bool = Field(
         True,
         description="refuse by the fitted refusal model (assistant/core/refusal_model.json, `byline fit-refusal`) "
-        "instead of answer_check_floor, where the local model gave its signals",
+        "instead of answer_check_floor, where the model's choices were read with their probabilities",
     )
     echo_check: bool = Field(True, description="refuse an answer that only restates the question (no word of its own)")
     quote_meaning_floor: float = Field(

@@ -95,8 +95,12 @@ def test_cli_ask_json_and_questions_from_stdin(sample_settings):
     lines = [json.loads(line) for line in many.stdout.splitlines()]
     assert [r["refused"] for r in lines] == [False, True]
 
+    assert result["choices_from"] == "logits" and "answer check" in result["checks_run"]
+    assert result["claims"] and {c["verdict"] for c in result["claims"]} <= {"verified", "re-pointed", "dropped"}
+
     text = byline("ask", "What did Macron propose?", *store)
     assert "Sources:" in text.stdout and "[1]" in text.stdout
+    assert "Checks: citations" in text.stderr and "choices read from the local model's probabilities" in text.stderr
     empty = byline("ask", "   ", *store)
     assert empty.returncode == 2 and "empty" in empty.stderr and "Traceback" not in empty.stderr
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.delivery.checked import checks_summary
 from ingest import cli as ingest_cli
 from ingest.cli import add_store_flags, fail, say, settings_from_args
 from ingest.records import IngestError, PassageFilter
@@ -56,6 +57,8 @@ def print_answer(answer, stream=None, show_text: bool = True) -> None:
         say("\nClosest passages:", file=stream)
         for s in answer.sources[:3]:
             say(f"  - {s.title}: “{s.text[:200]}{'…' if len(s.text) > 200 else ''}”", file=stream)
+    if summary := checks_summary(answer):
+        say(f"\n({summary})", file=sys.stderr)
     t = answer.timings
     first = f"{t.first_token_s:.2f}s" if t.first_token_s is not None else "-"
     say(f"\n[retrieve {t.retrieve_s:.2f}s · first token {first} · total {t.total_s:.2f}s · {answer.model}]", file=sys.stderr)

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 from assistant.core.answer import Answer, Citation, Stage
 from assistant.core.checks.citations import MARKER, marker_numbers
+from assistant.delivery.checked import checks_summary
 
 CSS = """
 .byline-answer sup a, .byline-marker {text-decoration:none;font-weight:600;color:#1d4ed8;cursor:pointer}
@@ -200,25 +201,9 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-_CHOICES_FROM = {
-    "logits": "the local model's probabilities",
-    "logprobs": "the server's log-probabilities",
-    "completion": "the words the model wrote (this backend gives no probabilities)",
-}
-
-
 def checks_line(answer: Answer) -> str:
-    """How a generated answer was judged: its claims' verdicts, the checks that ran, how the choices were read."""
-    if not answer.checks_run:
-        return ""
-    counts: dict[str, int] = {}
-    for claim in answer.claims:
-        counts[claim.verdict.value] = counts.get(claim.verdict.value, 0) + 1
-    claims = ", ".join(f"{n} {verdict}" for verdict, n in counts.items())
-    parts = [f"Claims: {claims}" if claims else None, "Checks: " + ", ".join(answer.checks_run)]
-    if answer.choices_from in _CHOICES_FROM:
-        parts.append("choices read from " + _CHOICES_FROM[answer.choices_from])
-    return f'<div class="meta byline-checked">{_meta(*parts)}</div>'
+    summary = checks_summary(answer)
+    return f'<div class="meta byline-checked">{escape(summary)}</div>' if summary else ""
 
 
 def sources_html(answer: Answer, key: str) -> str:

@@ -1,0 +1,26 @@
+"""How a generated answer was judged, in words, for the terminal and the page alike."""
+
+from __future__ import annotations
+
+from assistant.core.answer import Answer
+
+_CHOICES_FROM = {
+    "logits": "the local model's probabilities",
+    "logprobs": "the server's log-probabilities",
+    "completion": "the words the model wrote (this backend gives no probabilities)",
+}
+
+
+def checks_summary(answer: Answer) -> str:
+    """Its claims' verdicts, the checks that ran, how the choices were read; empty for an answer no check judged
+    (an extract, a refusal before writing)."""
+    if not answer.checks_run:
+        return ""
+    counts: dict[str, int] = {}
+    for claim in answer.claims:
+        counts[claim.verdict.value] = counts.get(claim.verdict.value, 0) + 1
+    parts = [f"Claims: {', '.join(f'{n} {verdict}' for verdict, n in counts.items())}"] if counts else []
+    parts.append("Checks: " + ", ".join(answer.checks_run))
+    if answer.choices_from in _CHOICES_FROM:
+        parts.append("choices read from " + _CHOICES_FROM[answer.choices_from])
+    return " · ".join(parts)
