@@ -23,6 +23,8 @@ def test_vance_question_streams_a_cited_answer(page):
     sources = chat.locator(".byline-source")
     sources.first.wait_for(state="visible", timeout=10_000)
     assert "JD Vance remarked that there is a stalemate" in sources.locator("mark").all_inner_texts()[0]
+    checked = chat.locator(".byline-checked").last
+    assert "Checks: citations" in checked.inner_text() and "verified" in checked.inner_text()
     page.wait_for_timeout(700)  # let the box finish opening before the screenshot
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "chat-vance.png"), full_page=True)
@@ -132,8 +134,9 @@ def test_sources_are_usable_at_phone_width(browser, app_url):
     source.wait_for(state="visible", timeout=10_000)
     assert "stalemate" in source.locator("mark").first.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 391  # nothing pushes the page sideways
-    box = source.bounding_box()
-    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 391
+    for part in (source, page.locator("#byline-chat .byline-checked").last):
+        box = part.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 391
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "chat-phone-390.png"), full_page=True)
     context.close()

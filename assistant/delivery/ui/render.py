@@ -27,6 +27,7 @@ CSS = """
 .byline-passage {margin-top:4px}
 .byline-source mark {background:#fde68a}
 .byline-source .meta {color:#6b7280;font-size:0.85em}
+.byline-checked {color:#6b7280;font-size:0.8em;margin-top:6px}
 .byline-source, .byline-answer, .byline-streaming {overflow-wrap:anywhere}
 .byline-scope {color:#6b7280;font-size:0.85em;margin-bottom:4px}
 .byline-quotes h3 {margin:10px 0 4px}
