@@ -10,7 +10,7 @@ from assistant.core.answer import ClaimVerdict, Timings
 from assistant.core.checks import CHECKS
 from assistant.core.checks.answer_check import AnswerCheck
 from assistant.core.checks.check import CheckContext, Draft, Verdict, run_checks
-from assistant.core.checks.citations import CitationCheck
+from assistant.core.checks.citations import CitationCheck, number_citations, parse_claims
 from assistant.core.checks.echo import REFUSAL as ECHO_REFUSAL
 from assistant.core.checks.echo import EchoCheck, echoes
 from assistant.core.checks.traps import CitedNamesCheck
@@ -221,3 +221,10 @@ def test_the_echo_check_refuses_a_restated_question_and_keeps_an_answer():
     assert not refused.passed and refused.draft.refusal == ECHO_REFUSAL
     kept = EchoCheck().run(Draft("The storm hit Lewes [1]."), context(ask, shown, "The storm hit Lewes [1]."))
     assert kept.passed and kept.draft.text == "The storm hit Lewes [1]."
+
+
+def test_a_claim_ending_in_an_abbreviation_keeps_its_dot():
+    shown = evidence("The talks began at 9 a.m.", "The harbour reopened on Monday.")
+    text, citations = number_citations([("The talks began at 9 a.m.", [1]), ("The harbour reopened on Monday.", [2])], shown)
+    assert text == "The talks began at 9 a.m. [1]. The harbour reopened on Monday [2]." and len(citations) == 2
+    assert [c.markers for c in parse_claims(text)] == [[1], [2]]

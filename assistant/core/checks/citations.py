@@ -111,6 +111,11 @@ def _is_substantive(text: str) -> bool:
     return len(content_words(text)) >= 2
 
 
+_ABBREVIATION_END = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
+"""A claim ending in "a.m." or "U.S.": its dot belongs to the word, so the word keeps it and the marker and the
+sentence's own dot follow."""
+
+
 def number_citations(
     kept: list[tuple[str, list[int]]], evidence: list[Evidence], separator: str = " "
 ) -> tuple[str, list[Citation]]:
@@ -125,6 +130,9 @@ def number_citations(
         marks = "".join(f"[{new_number[n]}]" for n in cited)
         body = text.rstrip()
         tail = body[-1] if body and body[-1] in ".!?" else ""
+        if _ABBREVIATION_END.search(body):
+            parts.append(f"{body} {marks}." if marks else body)
+            continue
         body = body[:-1] if tail else body
         parts.append(f"{body} {marks}{tail or '.'}" if marks else f"{body}{tail or '.'}")
     citations = []
