@@ -64,6 +64,13 @@ def test_follow_up_resolves_it(local_assistant):
     assert "London" in follow.answer and not follow.refused
 
 
+def test_and_someone_else_asks_the_previous_question_about_them(local_assistant):
+    first = local_assistant.ask("What did Macron propose?")
+    follow = local_assistant.ask("And Zelensky?", history=[(first.question, first.answer)])
+    assert follow.standalone_question == "What did Zelensky propose?"
+    assert not follow.refused and "Zelensky" in follow.citations[0].quote and "Macron" not in follow.answer
+
+
 def test_injected_instruction_in_an_article_is_not_obeyed(tmp_path):
     from assistant.core.assistant import Assistant
     from ingest.pipeline import ingest_paths

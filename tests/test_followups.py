@@ -49,3 +49,21 @@ def test_answers_after_the_rewrite(local_assistant):
     assert sum(r[1] for r in needed) >= 0.6 * len(needed)
     assert sum(r[2] for r in needed) >= 0.5 * len(needed)
     assert sum(r[3] for r in rows) >= 0.4 * len(rows)
+
+
+@pytest.mark.parametrize(
+    "history, question, expected",
+    [
+        ([("What did Macron propose?", "")], "And Zelensky?", "What did Zelensky propose?"),
+        ([("What did Vance say about the talks?", "")], "What about Rubio?", "What did Rubio say about the talks?"),
+        ([("What did Vance say?", ""), ("And Zelensky?", "")], "And Macron?", "What did Macron say?"),
+        ([("What did Macron propose?", "")], "And what did Zelensky say about it?", None),
+        ([("What happened next?", "")], "And Zelensky?", None),
+        ([("Did Trump call Putin?", "")], "And Macron?", None),
+    ],
+    ids=["name", "what about", "chained", "not elliptical", "no name", "two names"],
+)
+def test_an_elliptical_follow_up_swaps_the_previous_questions_name(history, question, expected):
+    from assistant.core.followup import swapped_question
+
+    assert swapped_question(question, history) == expected

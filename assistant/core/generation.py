@@ -18,6 +18,7 @@ from ingest.settings import Settings
 
 from .answer import Event, Timings, Usage
 from .evidence import Evidence
+from .followup import swapped_question
 from .prompts import ANSWER, ANSWER_YES_NO, CHOOSE, REWRITE, answer_prompt_tokens, clean_rewrite, format_history, needs_rewrite
 from .question import Question, QuestionError
 from .sentence_choice import SentenceChoice, labels
@@ -114,6 +115,9 @@ class Generator:
         if not needs_rewrite(question, history):
             return question
         t0 = time.perf_counter()
+        if swapped := swapped_question(question, history):
+            timings.rewrite_s = time.perf_counter() - t0
+            return swapped
         chain = REWRITE | self.rewrite_model | StrOutputParser()
         try:
             history_text = format_history(
