@@ -130,21 +130,23 @@ def byline(*args: str, input: str | None = None, env: dict | None = None, timeou
     )
 
 
+def served(command: list[str], port: int, url: str, timeout: float = 60.0):
+    """A server process on loopback for as long as the caller holds it: `url` once its port answers."""
+    proc = subprocess.Popen(command, cwd=RUN_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, timeout, proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 @pytest.fixture
 def chroma_server(tmp_path):
     port = free_port()
     chroma = Path(sys.executable).with_name("chroma")
-    proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, 60, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    command = [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)]
+    yield from served(command, port, f"http://127.0.0.1:{port}")
 
 
 def serve_app(store: Path, *extra: str, env: dict | None = None) -> tuple[subprocess.Popen, str]:

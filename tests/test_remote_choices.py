@@ -4,7 +4,6 @@ completions, with the answer saying how its choices were read."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections.abc import Iterator
 
@@ -16,7 +15,7 @@ from assistant.models.chat_models import chat_turns
 from assistant.models.choices import ChoiceSource, LocalLogits, RemoteLogprobs
 from assistant.models.model_files import chat_model_path
 
-from conftest import RUN_DIR, free_port, wait_for_port
+from conftest import free_port, served
 
 pytestmark = pytest.mark.model
 
@@ -32,13 +31,7 @@ def _server(settings, logits_all: bool) -> Iterator[str]:
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(chat_model_path(settings))]
     command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2"]
     command += ["--model_alias", "qwen-local", "--logits_all", str(logits_all).lower()]
-    server = subprocess.Popen(command, cwd=RUN_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(port, 120, server)
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    yield from served(command, port, f"http://127.0.0.1:{port}/v1", 120)
 
 
 @pytest.fixture(scope="module")

@@ -38,11 +38,12 @@ def choose_yes_no(reader: ChoiceReader, question: str, evidence: str, floor: flo
     Read from a short completion, the word itself is the verdict: there is no leaning to correct."""
     blind = chat_turns(ANSWER_YES_NO.format_messages(evidence=NO_EVIDENCE, question=question))
     shown = chat_turns(ANSWER_YES_NO.format_messages(evidence=evidence, question=question))
-    prior = word_odds(reader, blind, YES, NO)
+    prior = None if reader.source is ChoiceSource.COMPLETION else word_odds(reader, blind, YES, NO)
     odds = word_odds(reader, shown, YES, NO)
+    said = 1.0 if odds is None else odds
     if reader.source is ChoiceSource.COMPLETION:
-        return YesNoChoice(1.0 if odds is None else odds, 0.5, 0.0, 0.0)
-    return YesNoChoice(1.0 if odds is None else odds, 1.0 if prior is None else prior, floor, prior_weight)
+        return YesNoChoice(said, 0.5, 0.0, 0.0)
+    return YesNoChoice(said, 1.0 if prior is None else prior, floor, prior_weight)
 
 
 def choose_sentence(reader: ChoiceReader, question: str, evidence: str, count: int) -> SentenceChoice | None:
@@ -161,11 +162,11 @@ class Generator:
                 t0 = time.perf_counter()
                 result.sentence_choice = choose_sentence(reader, question.standalone, lines, len(evidence))
                 result.choice_s = time.perf_counter() - t0
-                result.choices_from = reader.source
             if question.yes_no and answering.yes_no_choice and reader is not None:
                 result.yes_no = choose_yes_no(
                     reader, question.standalone, lines, answering.yes_no_floor, answering.yes_no_prior_weight
                 )
+            if reader is not None and (result.choice_s is not None or result.yes_no is not None):
                 result.choices_from = reader.source
             for chunk in self.chat_model.stream(messages):
                 meta = chunk.response_metadata or {}

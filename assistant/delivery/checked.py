@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from assistant.core.answer import Answer
 
 _CHOICES_FROM = {
@@ -16,9 +18,7 @@ def checks_summary(answer: Answer) -> str:
     (an extract, a refusal before writing)."""
     if not answer.checks_run:
         return ""
-    counts: dict[str, int] = {}
-    for claim in answer.claims:
-        counts[claim.verdict.value] = counts.get(claim.verdict.value, 0) + 1
+    counts = Counter(claim.verdict.value for claim in answer.claims)
     parts = [f"Claims: {', '.join(f'{n} {verdict}' for verdict, n in counts.items())}"] if counts else []
     parts.append("Checks: " + ", ".join(answer.checks_run))
     if answer.choices_from in _CHOICES_FROM:

@@ -108,9 +108,6 @@ class LocalChatModel(BaseChatModel):
     def _llm_type(self) -> str:
         return "byline-llama-cpp"
 
-    def chat_messages(self, messages: list[BaseMessage]) -> list[dict]:
-        return chat_turns(messages)
-
     def _call_args(self, stop: list[str] | None, kwargs: dict) -> dict:
         return {
             "temperature": 0.0,
@@ -130,7 +127,7 @@ class LocalChatModel(BaseChatModel):
         llm, lock = load_llama(self.model_path, self.n_ctx, self.n_threads, self.slot)
         with lock:
             completion = 0
-            stream = llm.create_chat_completion(self.chat_messages(messages), stream=True, **self._call_args(stop, kwargs))
+            stream = llm.create_chat_completion(chat_turns(messages), stream=True, **self._call_args(stop, kwargs))
             for part in stream:
                 delta = part["choices"][0]["delta"].get("content") or ""
                 if not delta:
@@ -150,7 +147,7 @@ class LocalChatModel(BaseChatModel):
         llm, lock = load_llama(self.model_path, self.n_ctx, self.n_threads, self.slot)
         saved = None
         if state_folder is not None:
-            saved = prompt_state.state_file(state_folder, self.model_path, llm, json.dumps(self.chat_messages(messages)))
+            saved = prompt_state.state_file(state_folder, self.model_path, llm, json.dumps(chat_turns(messages)))
             with lock:
                 if prompt_state.restore(llm, saved):
                     return

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, Protocol
 
 import httpx
@@ -116,6 +117,12 @@ _NO_LOGPROBS: set[str] = set()
 """Servers that refused or ignored `logprobs` once in this process: asked again in words only."""
 
 
+@lru_cache(maxsize=4)
+def _http_client(timeout_s: float) -> httpx.Client:
+    """One pooled client per process: a reader is built per quote check, and a client each would leak sockets."""
+    return httpx.Client(timeout=timeout_s)
+
+
 @dataclass
 class RemoteLogprobs:
     """An OpenAI-compatible server asked for one token with its top log-probabilities; a server that does not
@@ -127,7 +134,6 @@ class RemoteLogprobs:
     api_key: str = ""
     timeout_s: float = 60.0
     source: ChoiceSource = ChoiceSource.LOGPROBS
-    _client: httpx.Client | None = field(default=None, repr=False)
 
     def in_slot(self, slot: str) -> RemoteLogprobs:
         return self
@@ -150,8 +156,7 @@ class RemoteLogprobs:
     def _post(self, turns: list[dict], **extra: Any) -> dict | None:
         """The response body; None for a refusal of the request (a 4xx/5xx, which a server without logprobs
         gives) or a body that is not a completion; a connection failure is raised, as for any answer."""
-        client = self._client or httpx.Client(timeout=self.timeout_s)
-        self._client = client
+        client = _http_client(self.timeout_s)
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         payload = {"model": self.model, "messages": turns, "temperature": 0, **extra}
         response = client.post(f"{self.base_url.rstrip('/')}/chat/completions", json=payload, headers=headers)
@@ -186,17 +191,14 @@ def choice_reader(model: BaseChatModel | None) -> ChoiceReader | None:
     no choices."""
     if isinstance(model, LocalChatModel):
         return LocalLogits(model)
-    try:
-        from langchain_openai import ChatOpenAI
-    except ImportError:  # pragma: no cover - a dependency
-        ChatOpenAI = None  # type: ignore[assignment,misc]
-    if ChatOpenAI is not None and isinstance(model, ChatOpenAI):
+    from langchain_ollama import ChatOllama
+    from langchain_openai import ChatOpenAI
+
+    if isinstance(model, ChatOpenAI):
         secret = model.openai_api_key
         key = secret.get_secret_value() if isinstance(secret, SecretStr) else ""
         timeout = model.request_timeout if isinstance(model.request_timeout, int | float) else 60.0
         return RemoteLogprobs(str(model.openai_api_base or "https://api.openai.com/v1"), model.model_name, key, float(timeout))
-    from langchain_ollama import ChatOllama
-
     if isinstance(model, ChatOllama):
         return ShortCompletion(model.model_copy(update={"num_predict": 4}))
     return None
