@@ -30,6 +30,7 @@ LOWER_IS_BETTER = {
     "retrieve_s",
     "first_token_s",
     "choice_s",
+    "span_s",
     "check_s",
     "total_s",
     "prompt_tokens",

@@ -109,6 +109,7 @@ def run_item(assistant: Assistant, item: Item, article_ids: set[str], answer_que
         "signals": answer.signals.model_dump() if answer.signals else None,
         "choices_from": answer.choices_from,
         "checks_run": answer.checks_run,
+        "span": answer.span.model_dump(mode="json") if answer.span else None,
         "claims": [c.model_dump(mode="json") for c in answer.claims],
         "raw_answer": answer.raw_answer,
         "yes_no_probability": answer.yes_no_probability,

@@ -117,7 +117,7 @@ def score(
     scores.update(citation_scores(answer, item, judge, threshold))
     scores["retrieve_s"] = answer.timings.retrieve_s
     scores["total_s"] = answer.timings.total_s
-    for stage in ("first_token_s", "choice_s", "check_s"):
+    for stage in ("first_token_s", "choice_s", "span_s", "check_s"):
         if (seconds := getattr(answer.timings, stage)) is not None:
             scores[stage] = seconds
     if answer.usage.prompt_tokens:

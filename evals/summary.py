@@ -27,7 +27,7 @@ QUALITY = (
     "quote_wrong_mouth",
     "quote_false_verbatim",
 )
-COST = ("retrieve_s", "first_token_s", "choice_s", "check_s", "total_s", "prompt_tokens", "completion_tokens")
+COST = ("retrieve_s", "first_token_s", "choice_s", "span_s", "check_s", "total_s", "prompt_tokens", "completion_tokens")
 
 NOTES = {
     "judge_citation_precision": "ALCE-style, judged by the chain's own support check (embedding similarity + content-word "

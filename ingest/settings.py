@@ -121,6 +121,11 @@ class AnsweringSettings(BaseModel):
         description="ask the model which evidence sentence answers, or none, before it writes (a signal of the "
         "refusal decision; the local model's prompt shares the answer's evidence)",
     )
+    span_answers: bool = Field(
+        True,
+        description="answer a who/when/where/how-many question with the span of the evidence the model chooses "
+        "(held to spaCy's candidates), not with text it writes",
+    )
     refusal_model: bool = Field(
         True,
         description="refuse by the fitted refusal model (assistant/core/refusal_model.json, `byline fit-refusal`) "

@@ -118,6 +118,7 @@ class Timings(BaseModel):
     rewrite_s: float = 0.0
     first_token_s: float | None = None
     choice_s: float | None = Field(None, description="the local model's choice of the sentence that answers, or none")
+    span_s: float | None = Field(None, description="the model's choice of the span that answers (span questions)")
     check_s: float | None = Field(None, description="the checks of a generated answer, the model's answer check included")
     total_s: float = 0.0
 
@@ -138,6 +139,18 @@ class Signals(BaseModel):
     same_probability: float = Field(description="the answer check's P(“same”): the answer is about what was asked")
     evidence_score: float = Field(description="the best evidence sentence's relevance to the question")
     answerable: float | None = Field(None, description="the refusal model's probability that the evidence answers")
+
+
+class SpanAnswer(BaseModel):
+    """A who/when/where/how-many answer the model chose among the evidence's spans, the code writing the reply."""
+
+    text: str
+    sentence: int = Field(
+        description="the evidence sentence cited: of those holding the span, the one the numbered pass weighs most"
+    )
+    probability: float | None = Field(description="the span's probability among the candidates; None where read from words")
+    candidates: int = Field(description="how many spans of the evidence were candidates")
+    kind: str = Field(description="what the question asks for: who, when, where, number, thing")
 
 
 class Answer(BaseModel):
@@ -170,6 +183,7 @@ class Answer(BaseModel):
         "no probabilities); None when none was made",
     )
     checks_run: list[str] = Field(default_factory=list, description="the checks that judged this generated answer, in order")
+    span: SpanAnswer | None = Field(None, description="set when the answer is a span the model chose, not text it wrote")
     yes_no_probability: float | None = Field(
         None, description="a yes/no question's P(Yes) as the local model's first word after the evidence"
     )

@@ -141,6 +141,7 @@ class Assistant:
                 timings.check_s = time.perf_counter() - t0
         timings.first_token_s = generation.first_token_s if generation else None
         timings.choice_s = generation.choice_s if generation else None
+        timings.span_s = generation.span_s if generation else None
         timings.total_s = time.perf_counter() - started
         answer = compose_answer(q, found, generation or Generation(), verdicts, self.describe(q.where), timings)
         answer.model = self.model_name

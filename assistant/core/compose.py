@@ -63,6 +63,7 @@ def compose_answer(
         answer.yes_no_probability, answer.yes_no_prior = generation.yes_no.probability, generation.yes_no.prior
     answer.error = answer.error or generation.error
     answer.choices_from = generation.choices_from
+    answer.span = generation.span
     answer.checks_run = [v.check for v in verdicts if v.ran]
     draft = verdicts[-1].draft if verdicts else Draft("")
     answer.answer, answer.citations, answer.unsupported = draft.text, draft.citations, draft.unsupported

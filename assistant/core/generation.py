@@ -16,12 +16,14 @@ from assistant.models.chat_models import BackendError, LocalChatModel, backend_h
 from assistant.models.choices import ChoiceReader, ChoiceSource, choice_reader, word_odds
 from ingest.settings import Settings
 
-from .answer import Event, Timings, Usage
+from .answer import Event, SpanAnswer, Timings, Usage
 from .evidence import Evidence
 from .followup import swapped_question
 from .prompts import ANSWER, ANSWER_YES_NO, CHOOSE, REWRITE, answer_prompt_tokens, clean_rewrite, format_history, needs_rewrite
 from .question import Question, QuestionError
 from .sentence_choice import SentenceChoice, labels
+from .spans.choose import choose_span
+from .spans.reply import span_reply
 from .yes_no_choice import YesNoChoice
 
 log = logging.getLogger("byline")
@@ -67,6 +69,9 @@ class Generation:
     sentence_choice: SentenceChoice | None = None
     choice_s: float | None = None
     """Which sentence answers, or none, as read from the model's probabilities (`sentence_choice` on)."""
+    span: SpanAnswer | None = None
+    """The span chosen for a who/when/where/how-many question; the reply is then written around it, not generated."""
+    span_s: float | None = None
     choices_from: ChoiceSource | None = None
     """How the choices were read (logits, logprobs, a short completion); None when none was made."""
 
@@ -157,17 +162,12 @@ class Generator:
         result = Generation(messages=messages)
         raw, finished = [], False
         try:
-            answering, reader = self.settings.answering, self.choices
-            if answering.sentence_choice and reader is not None:
-                t0 = time.perf_counter()
-                result.sentence_choice = choose_sentence(reader, question.standalone, lines, len(evidence))
-                result.choice_s = time.perf_counter() - t0
-            if question.yes_no and answering.yes_no_choice and reader is not None:
-                result.yes_no = choose_yes_no(
-                    reader, question.standalone, lines, answering.yes_no_floor, answering.yes_no_prior_weight
-                )
-            if reader is not None and (result.choice_s is not None or result.yes_no is not None):
-                result.choices_from = reader.source
+            self.read_choices(question, evidence, lines, result)
+            if result.span is not None:
+                result.raw = span_reply(result.span)
+                result.first_token_s = time.perf_counter() - started
+                yield Event("token", result.raw)
+                return result
             for chunk in self.chat_model.stream(messages):
                 meta = chunk.response_metadata or {}
                 finished = finished or bool(meta.get("finish_reason") or meta.get("done_reason") or meta.get("done"))
@@ -189,6 +189,28 @@ class Generator:
         if result.error is None and self.settings.models.backend != "local" and not finished:
             result.error = self.backend_message(ConnectionError("the stream ended before the answer was finished"))
         return result
+
+    def read_choices(self, question: Question, evidence: list[Evidence], lines: str, result: Generation) -> None:
+        """The model's choices before it writes, each read from its probabilities: which sentence answers (or
+        none), Yes or No, and for a span question the span itself (which then is the answer)."""
+        answering, reader = self.settings.answering, self.choices
+        if reader is None:
+            return
+        if answering.sentence_choice:
+            t0 = time.perf_counter()
+            result.sentence_choice = choose_sentence(reader, question.standalone, lines, len(evidence))
+            result.choice_s = time.perf_counter() - t0
+        if question.yes_no and answering.yes_no_choice:
+            result.yes_no = choose_yes_no(
+                reader, question.standalone, lines, answering.yes_no_floor, answering.yes_no_prior_weight
+            )
+        if question.span is not None and answering.span_answers:
+            t0 = time.perf_counter()
+            sentences = [e.text for e in evidence]
+            result.span = choose_span(reader, question.span, question.standalone, sentences, lines, result.sentence_choice)
+            result.span_s = time.perf_counter() - t0
+        if result.choice_s is not None or result.yes_no is not None or result.span_s is not None:
+            result.choices_from = reader.source
 
     def backend_message(self, err: Exception) -> str:
         """What the user reads; the exception's class and traceback go to the log only."""

@@ -58,6 +58,21 @@ CHOOSE = ChatPromptTemplate.from_messages(
 system message and evidence as the answer prompt, so the answer that follows re-evaluates only its last line."""
 
 
+SPAN = ChatPromptTemplate.from_messages(
+    [
+        ("system", SYSTEM),
+        (
+            "human",
+            "Evidence:\n{evidence}\n\nQuestion: {question}\n"
+            "Reply with only the few words from the evidence that answer the question: a name, number, date or short "
+            "phrase, not a sentence.",
+        ),
+    ]
+)
+"""The span that answers a who/when/where/how-many question; the reply is held to the candidates' tokens, so
+this prompt only needs to ask for the words. Same prefix as the answer prompt, so it costs its last line."""
+
+
 def estimated_tokens(text: str) -> int:
     """An upper estimate of a text's tokens (about 4 bytes a token in English, 1 a character in CJK scripts)."""
     return len(text.encode("utf-8")) // 3 + 1

@@ -13,6 +13,7 @@ from ingest.text.normalize import strip_invisible
 from .attribution import SpeakerQuestion, respelled
 from .quotes.claim import QuoteClaim, quote_claim
 from .scope import scope_from_question
+from .spans.kinds import SpanKind, span_kind
 from .timeline.request import TimelineRequest, timeline_request
 
 MAX_QUESTION_CHARS = 2000
@@ -102,6 +103,8 @@ class Question:
     timeline: TimelineRequest | None = None
     """Set when the question asks how a story unfolded, in order."""
     yes_no: bool = False
+    span: SpanKind | None = None
+    """The kind of span that answers a who/when/where/how-many question (None: answered in sentences)."""
     asking: str = ""
     """The sentences that ask, without instructions around them."""
     scope_from_question: bool = False
@@ -138,6 +141,7 @@ def understand(
         quote=quote,
         timeline=timeline_request(standalone) if quote is None and speaker is None else None,
         yes_no=asks_yes_no(standalone),
+        span=None if asks_yes_no(standalone) or quote is not None else span_kind(asking_part(standalone)),
         asking=asking_part(standalone),
         scope_from_question=scoped != where,
         error=error,

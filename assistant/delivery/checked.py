@@ -20,6 +20,8 @@ def checks_summary(answer: Answer) -> str:
         return ""
     counts = Counter(claim.verdict.value for claim in answer.claims)
     parts = [f"Claims: {', '.join(f'{n} {verdict}' for verdict, n in counts.items())}"] if counts else []
+    if answer.span is not None:
+        parts.append(f"Answer: the span the model chose among {answer.span.candidates} in the evidence")
     parts.append("Checks: " + ", ".join(answer.checks_run))
     if answer.choices_from in _CHOICES_FROM:
         parts.append("choices read from " + _CHOICES_FROM[answer.choices_from])

@@ -40,6 +40,9 @@ def choice_logprobs(answer: Answer, top: int) -> dict[str, Any]:
         if answer.yes_no_probability is not None:
             p = answer.yes_no_probability
             content.append(_entry("yes_no", ["Yes", "No"], [p, 1 - p], top))
+        if answer.span is not None and answer.span.probability is not None:
+            p = answer.span.probability
+            content.append(_entry("span", [answer.span.text, "another span"], [p, 1 - p], top))
         if answer.answer_check is not None:
             p = answer.answer_check
             content.append(_entry("answer_check", ["same", "different"], [p, 1 - p], top))
@@ -59,6 +62,8 @@ def message_extras(answer: Answer) -> dict[str, Any]:
         extras["understood_as"] = answer.standalone_question
     if answer.scope:
         extras["filter"] = answer.scope
+    if answer.span is not None:
+        extras["span"] = answer.span.model_dump(mode="json")
     if answer.quote_check is not None:
         extras["quote_check"] = answer.quote_check.model_dump(mode="json")
     return extras

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -21,7 +22,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from pydantic import SecretStr
 
 from .chat_models import LocalChatModel
-from .next_token import first_token_shares
+from .next_token import constrained_choice, first_token_shares
 
 log = logging.getLogger("byline")
 
@@ -38,12 +39,25 @@ class ChoiceSource(StrEnum):
     """The first word of a short completion: a choice with no probability (the chosen option gets all of it)."""
 
 
+@dataclass(frozen=True)
+class SpanPick:
+    index: int
+    """Which of the candidate texts the reply begins with."""
+    probability: float | None
+    """The product of each step's share among the allowed tokens; None when read from a reply's words."""
+
+
 class ChoiceReader(Protocol):
     source: ChoiceSource
 
     def shares(self, turns: list[dict], options: list[list[str]]) -> list[float] | None:
         """For each option (its spellings), the share of the probability the assistant's next reply after `turns`
         puts on it among the options; None when it cannot be read (the turns do not fit, no option came back)."""
+        ...
+
+    def span(self, turns: list[dict], texts: list[str]) -> SpanPick | None:
+        """Which of `texts` the assistant's reply after `turns` begins with; None when it cannot be read or the
+        reply begins with none of them."""
         ...
 
     def in_slot(self, slot: str) -> ChoiceReader:
@@ -58,6 +72,10 @@ class LocalLogits:
 
     def shares(self, turns: list[dict], options: list[list[str]]) -> list[float] | None:
         return first_token_shares(self.model, turns, options)
+
+    def span(self, turns: list[dict], texts: list[str]) -> SpanPick | None:
+        chosen = constrained_choice(self.model, turns, texts)
+        return None if chosen is None else SpanPick(*chosen)
 
     def in_slot(self, slot: str) -> LocalLogits:
         return LocalLogits(self.model.model_copy(update={"slot": slot}))
@@ -113,6 +131,20 @@ def shares_from_text(text: str, options: list[list[str]]) -> list[float] | None:
     return None
 
 
+def span_from_text(text: str, texts: list[str]) -> SpanPick | None:
+    """The longest text the reply begins with, else the longest it contains (a reply may open "It was …"); case
+    and markers aside."""
+    reply = " ".join(re.sub(r"\[\d+\]", " ", text).lower().split()).strip(" .,:;\"'")
+    lowered = [" ".join(t.lower().split()) for t in texts]
+    for test in (reply.startswith, reply.__contains__):
+        hits = [i for i, t in enumerate(lowered) if t and test(t)]
+        if hits:
+            return SpanPick(max(hits, key=lambda i: len(lowered[i])), None)
+    return None
+
+
+SPAN_REPLY_TOKENS = 24
+
 _NO_LOGPROBS: set[str] = set()
 """Servers that refused or ignored `logprobs` once in this process: asked again in words only."""
 
@@ -137,6 +169,12 @@ class RemoteLogprobs:
 
     def in_slot(self, slot: str) -> RemoteLogprobs:
         return self
+
+    def span(self, turns: list[dict], texts: list[str]) -> SpanPick | None:
+        """A short completion, matched to the texts: a chat server cannot be made to continue only the texts'
+        tokens, so this choice is read from words on every remote backend."""
+        body = self._post(turns, max_tokens=SPAN_REPLY_TOKENS)
+        return None if body is None else span_from_text(str(body["choices"][0]["message"].get("content") or ""), texts)
 
     def shares(self, turns: list[dict], options: list[list[str]]) -> list[float] | None:
         if self.base_url not in _NO_LOGPROBS:
@@ -180,6 +218,13 @@ class ShortCompletion:
 
     def in_slot(self, slot: str) -> ShortCompletion:
         return self
+
+    def span(self, turns: list[dict], texts: list[str]) -> SpanPick | None:
+        model = (
+            self.model.model_copy(update={"num_predict": SPAN_REPLY_TOKENS}) if hasattr(self.model, "num_predict") else self.model
+        )
+        reply = model.invoke([(t["role"], t["content"]) for t in turns], stop=["\n"])
+        return span_from_text(str(reply.content), texts)
 
     def shares(self, turns: list[dict], options: list[list[str]]) -> list[float] | None:
         reply = self.model.invoke([(t["role"], t["content"]) for t in turns], stop=["\n"])

@@ -1,0 +1,81 @@
+"""The spans of the evidence that could answer a question of a given kind: spaCy's entities of the kind's labels,
+and, where a name or phrase may answer, its noun chunks. A span that only repeats the question is no candidate
+(the echo rule, `checks/echo.py`), so a chosen span always adds something; nor is one that opens with a name the
+question asks about ("Trump's claims" for "Who did Trump speak with?"): the model's reply tends to open with the
+question's subject, and held to the candidates' tokens it would be led down that span."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.speakers.attribute import english_pipeline
+
+from ..checks.echo import echoes
+from ..support import names_and_numbers
+from .kinds import SpanKind
+
+_LABELS: dict[SpanKind, set[str]] = {
+    SpanKind.WHO: {"PERSON", "ORG", "NORP", "GPE"},
+    SpanKind.WHEN: {"DATE", "TIME"},
+    SpanKind.WHERE: {"GPE", "LOC", "FAC", "ORG"},
+    SpanKind.NUMBER: {"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"},
+    SpanKind.THING: {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"},
+}
+_NOUN_CHUNKS = {SpanKind.WHO, SpanKind.WHERE, SpanKind.THING}
+_PRONOUNS = {"PRON", "DET"}
+_OPENERS = {"DET", "PRON"}
+"""A span's opening "the", "a", "his" is dropped: a reply held to the candidates would otherwise start with the
+"The" of the sentence the model means to write and be led into whichever "The …" span is likeliest next (on
+squad8, "Where did … sign the treaty?" got "The lack")."""
+MAX_CANDIDATES = 48
+MAX_WORDS = 8
+
+
+@dataclass(frozen=True)
+class SpanCandidate:
+    text: str
+    """What the model's reply is held to: the span without its opening "the" or "his"."""
+    written: str
+    """The span as the sentence has it, which the reply writes ("the early 11th century")."""
+    sentence: int
+    """The evidence sentence it comes from (its number in the prompt, from 1)."""
+
+
+def _chunks(doc, kind: SpanKind):
+    spans = [e for e in doc.ents if e.label_ in _LABELS[kind]]
+    if kind in _NOUN_CHUNKS:
+        spans += [chunk for chunk in doc.noun_chunks if chunk.root.pos_ not in _PRONOUNS]
+    for span in spans:
+        start = span.start
+        while start < span.end - 1 and doc[start].pos_ in _OPENERS:
+            start += 1
+        yield doc[start : span.end], span
+
+
+def opens_with_asked_name(text: str, question: str) -> bool:
+    first = text.split()[0].lower().removesuffix("'s").removesuffix("’s") if text.split() else ""
+    return first in names_and_numbers(question)
+
+
+def span_candidates(sentences: list[str], kind: SpanKind, question: str) -> list[SpanCandidate]:
+    """Candidates in the order of the sentences (best evidence first), each text once: the first sentence that
+    holds it is the one its answer cites."""
+    found: list[SpanCandidate] = []
+    seen: set[str] = set()
+    for number, doc in enumerate(english_pipeline().pipe(sentences), 1):
+        for span, whole in _chunks(doc, kind):
+            text = span.text.strip(" ,;:\"'“”‘’()")
+            key = text.lower()
+            if (
+                not text
+                or key in seen
+                or len(text.split()) > MAX_WORDS
+                or echoes(text, question)
+                or opens_with_asked_name(text, question)
+            ):
+                continue
+            seen.add(key)
+            found.append(SpanCandidate(text, whole.text.strip(" ,;:\"'“”‘’()"), number))
+            if len(found) >= MAX_CANDIDATES:
+                return found
+    return found

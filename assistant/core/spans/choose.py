@@ -1,0 +1,36 @@
+"""The span that answers, chosen by the model among the evidence's candidates: the reply is held to the
+candidates' tokens (local logits) or matched to them (a remote reply's words)."""
+
+from __future__ import annotations
+
+from assistant.models.chat_models import chat_turns
+from assistant.models.choices import ChoiceReader
+
+from ..answer import SpanAnswer
+from ..prompts import SPAN
+from ..sentence_choice import SentenceChoice
+from .candidates import span_candidates
+from .kinds import SpanKind
+from .reply import cited_sentence
+
+
+def choose_span(
+    reader: ChoiceReader, kind: SpanKind, question: str, sentences: list[str], lines: str, choice: SentenceChoice | None
+) -> SpanAnswer | None:
+    """None when the evidence holds no candidate of the kind, or the reply matches none: the answer is then
+    written by the model as for any question."""
+    candidates = span_candidates(sentences, kind, question)
+    if not candidates:
+        return None
+    turns = chat_turns(SPAN.format_messages(evidence=lines, question=question))
+    pick = reader.span(turns, [c.text for c in candidates])
+    if pick is None:
+        return None
+    chosen = candidates[pick.index]
+    return SpanAnswer(
+        text=chosen.written,
+        sentence=cited_sentence(chosen, sentences, choice),
+        probability=pick.probability,
+        candidates=len(candidates),
+        kind=kind.value,
+    )

@@ -1,0 +1,64 @@
+"""What kind of span a question asks for, from its wh-phrase: the kind decides which spans of the evidence are
+candidates (a "when" question is answered by a date, never by how something happened)."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class SpanKind(StrEnum):
+    WHO = "who"
+    WHEN = "when"
+    WHERE = "where"
+    NUMBER = "number"
+    THING = "thing"
+    """"Which organization …?", "What company …?": a name or a noun phrase."""
+
+
+_OPENING = r"^(?:(?:and|so|but|then|also)\s+|(?:in|on|at|from|by|for|to|of|with)\s+)?"
+_KINDS: list[tuple[SpanKind, re.Pattern[str]]] = [
+    (
+        SpanKind.NUMBER,
+        re.compile(
+            _OPENING
+            + r"(?:how\s+(?:many|much|long|old|far|big|large|tall|high|often)\b|what\s+(?:percentage|percent|share|proportion|number|amount|fraction)\b)",
+            re.I,
+        ),
+    ),
+    (
+        SpanKind.WHEN,
+        re.compile(
+            _OPENING
+            + r"(?:when\b|what\s+(?:year|date|day|month|time|decade|century|season)\b|which\s+(?:year|date|day|month|decade|century)\b)",
+            re.I,
+        ),
+    ),
+    (
+        SpanKind.WHERE,
+        re.compile(
+            _OPENING
+            + r"(?:where\b|what\s+(?:city|country|town|place|region|state|location)\b|which\s+(?:city|country|town|place|region|state|location)\b)",
+            re.I,
+        ),
+    ),
+    (SpanKind.WHO, re.compile(_OPENING + r"(?:who(?:m|se)?\b(?!\s+(?:said|says|say)\b))", re.I)),
+    (
+        SpanKind.THING,
+        re.compile(
+            _OPENING
+            + r"(?:which|what)\s+(?!(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|happened|happens|about|if|else|kind\s+of\s+(?:thing|things)|the\s+))[a-z-]+\b(?:\s+[a-z-]+)?\s+(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|[a-z]+ed|[a-z]+s)\b",
+            re.I,
+        ),
+    ),
+]
+
+
+def span_kind(question: str) -> SpanKind | None:
+    """The span kind of the question's first clause; None for questions answered in sentences (why, how, what did
+    X say, what happened) and for yes/no questions."""
+    text = question.strip()
+    for kind, pattern in _KINDS:
+        if pattern.search(text):
+            return kind
+    return None
