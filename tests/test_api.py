@@ -117,6 +117,20 @@ def test_logprobs_are_the_choices_the_answer_rests_on_and_claims_carry_verdicts(
     assert last.finish_reason == "stop" and last.logprobs.content
 
 
+def test_a_span_question_gets_the_span_with_its_probability_and_citation(api):
+    url, _ = api
+    question = [{"role": "user", "content": "When did Russia ban Amnesty International?"}]
+    reply = client(url).chat.completions.create(model="byline", messages=question, logprobs=True)
+    choice, message = reply.choices[0], reply.choices[0].message
+    span = _extra(message, "span")
+    assert span and span["kind"] == "when" and message.content.startswith(f"{span['text']} [")
+    assert "Monday" in span["text"] and 0 < span["probability"] <= 1
+    citations = _extra(message, "citations")
+    assert citations and span["text"] in citations[0]["quote"] and "Amnesty" in citations[0]["quote"]
+    entries = {(e.model_extra or {}).get("byline_choice"): e for e in choice.logprobs.content}
+    assert entries["span"].token == span["text"]
+
+
 def _post_stream(url: str, question: str) -> urllib.request.Request:
     body = json.dumps({"model": "byline", "messages": [{"role": "user", "content": question}], "stream": True}).encode()
     return urllib.request.Request(

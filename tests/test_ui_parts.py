@@ -91,6 +91,17 @@ def test_the_sources_say_how_the_answer_was_checked():
     assert "Checks:" not in sources_html(_answer([_citation(1, "Vance said there is a stalemate.")]), "k")
 
 
+def test_a_span_answer_says_the_model_chose_it():
+    from assistant.core.answer import SpanAnswer
+    from assistant.delivery.ui.render import sources_html
+
+    span = SpanAnswer(text="Monday", sentence=1, probability=0.9, candidates=7, kind="when")
+    answer = _answer([_citation(1, "The talks resume Monday.")]).model_copy(
+        update={"span": span, "checks_run": ["citations"], "choices_from": "logits"}
+    )
+    assert "the span the model chose among 7 in the evidence" in sources_html(answer, "k")
+
+
 def test_a_refusal_offers_the_closest_passages_and_an_empty_one_says_so():
     from assistant.delivery.ui.render import sources_html
 
