@@ -28,6 +28,8 @@ SENTENCES = [
         ("Where did the delegates meet?", SpanKind.WHERE),
         ("How many people died in Kherson?", SpanKind.NUMBER),
         ("How much did the repairs cost?", SpanKind.NUMBER),
+        ("How long did the siege last?", SpanKind.DURATION),
+        ("How many years did the war last?", SpanKind.DURATION),
         ("What percentage of voters backed it?", SpanKind.NUMBER),
         ("Which organization did Russia ban?", SpanKind.THING),
         ("What company makes the phone?", SpanKind.THING),
@@ -48,6 +50,9 @@ def test_candidates_are_of_the_kind_asked():
     assert [c.text for c in span_candidates(SENTENCES, SpanKind.WHEN, "When was the ban announced?")] == ["Monday", "Tuesday"]
     numbers = [c.text for c in span_candidates(SENTENCES, SpanKind.NUMBER, "How many people died?")]
     assert "At least 40" in numbers and "Amnesty International" not in numbers
+    aged = ["A 75-year-old woman died in Kherson on Sunday."]
+    assert span_candidates(aged, SpanKind.NUMBER, "How many people died?") == []
+    assert "75-year-old" in [c.text for c in span_candidates(aged, SpanKind.DURATION, "How old was the woman?")]
     things = span_candidates(SENTENCES, SpanKind.THING, "Which organization did Russia ban?")
     assert SpanCandidate("Amnesty International", "Amnesty International", 1) in things
     assert "Kherson" in {c.text for c in things if c.sentence == 2}

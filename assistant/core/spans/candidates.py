@@ -18,7 +18,8 @@ _LABELS: dict[SpanKind, set[str]] = {
     SpanKind.WHO: {"PERSON", "ORG", "NORP", "GPE"},
     SpanKind.WHEN: {"DATE", "TIME"},
     SpanKind.WHERE: {"GPE", "LOC", "FAC", "ORG"},
-    SpanKind.NUMBER: {"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"},
+    SpanKind.NUMBER: {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"},
+    SpanKind.DURATION: {"DATE", "TIME", "QUANTITY", "CARDINAL"},
     SpanKind.THING: {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"},
 }
 _NOUN_CHUNKS = {SpanKind.WHO, SpanKind.WHERE, SpanKind.THING}

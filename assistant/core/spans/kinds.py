@@ -12,17 +12,22 @@ class SpanKind(StrEnum):
     WHEN = "when"
     WHERE = "where"
     NUMBER = "number"
+    DURATION = "duration"
+    """"How long …?", "How old …?", "How many years …?": spaCy tags these spans DATE or TIME, which a plain count
+    must not admit ("How many people died?" is not answered by "75-year-old")."""
     THING = "thing"
     """"Which organization …?", "What company …?": a name or a noun phrase."""
 
 
 _OPENING = r"^(?:(?:and|so|but|then|also)\s+|(?:in|on|at|from|by|for|to|of|with)\s+)?"
+_DURATION_UNITS = r"(?:years|months|weeks|days|hours|minutes|seconds|decades|centuries|times)"
 _KINDS: list[tuple[SpanKind, re.Pattern[str]]] = [
+    (SpanKind.DURATION, re.compile(_OPENING + rf"how\s+(?:long|old|often|many\s+{_DURATION_UNITS})\b", re.I)),
     (
         SpanKind.NUMBER,
         re.compile(
             _OPENING
-            + r"(?:how\s+(?:many|much|long|old|far|big|large|tall|high|often)\b|what\s+(?:percentage|percent|share|proportion|number|amount|fraction)\b)",
+            + r"(?:how\s+(?:many|much|far|big|large|tall|high)\b|what\s+(?:percentage|percent|share|proportion|number|amount|fraction)\b)",
             re.I,
         ),
     ),
