@@ -63,6 +63,8 @@ def test_candidates_leave_out_what_the_question_already_says():
     assert "russia" not in texts and "amnesty international" in texts
     opening = span_candidates(["Trump's claims were questioned by Zelensky."], SpanKind.WHO, "Who did Trump speak with?")
     assert [c.text for c in opening] == ["Zelensky"]
+    compound = span_candidates(["The Trump-Putin call lasted two hours."], SpanKind.WHO, "Who did Trump speak with?")
+    assert [c.text for c in compound] == ["two hours"]
 
 
 def test_a_kind_absent_from_the_evidence_has_no_candidates():

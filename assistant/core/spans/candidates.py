@@ -6,6 +6,7 @@ question's subject, and held to the candidates' tokens it would be led down that
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ingest.speakers.attribute import english_pipeline
@@ -54,8 +55,10 @@ def _chunks(doc, kind: SpanKind):
 
 
 def opens_with_asked_name(text: str, question: str) -> bool:
-    first = text.split()[0].lower().removesuffix("'s").removesuffix("’s") if text.split() else ""
-    return first in names_and_numbers(question)
+    """ "Trump's claims", "Trump-Putin call" for a question about Trump."""
+    words = re.split(r"[\s\-–]+", text.strip())
+    first = words[0].lower().removesuffix("'s").removesuffix("’s") if words else ""
+    return bool(first) and first in names_and_numbers(question)
 
 
 def span_candidates(sentences: list[str], kind: SpanKind, question: str) -> list[SpanCandidate]:
