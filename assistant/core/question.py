@@ -128,9 +128,10 @@ def understand(
     today: date,
     error: str | None = None,
 ) -> Question:
-    """The one place a question is read: speaker and respelling, scope, overview, yes/no."""
+    """The one place a question is read: speaker and respelling, scope, overview, yes/no, the span it asks for."""
     standalone, speaker = respelled(standalone, index, name_match_cutoff)
-    quote = quote_claim(standalone, index) or quote_claim(asking_part(standalone), index)
+    yes_no, asking = asks_yes_no(standalone), asking_part(standalone)
+    quote = quote_claim(standalone, index) or quote_claim(asking, index)
     scoped = scope_from_question(standalone, where, set(index.outlets), index.dated > 0, today)
     return Question(
         asked=asked,
@@ -140,9 +141,9 @@ def understand(
         overview=overview_request(standalone) if speaker is None else None,
         quote=quote,
         timeline=timeline_request(standalone) if quote is None and speaker is None else None,
-        yes_no=asks_yes_no(standalone),
-        span=None if asks_yes_no(standalone) or quote is not None else span_kind(asking_part(standalone)),
-        asking=asking_part(standalone),
+        yes_no=yes_no,
+        span=None if yes_no or quote is not None else span_kind(asking),
+        asking=asking,
         scope_from_question=scoped != where,
         error=error,
     )

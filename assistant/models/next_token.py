@@ -33,22 +33,36 @@ def _common_prefix(a, b) -> int:
     return n
 
 
+def _prompt_tokens(llm, turns: list[dict]) -> list[int]:
+    """The turns in the model's chat template, ending where the assistant's reply begins."""
+    eos, bos = (llm.detokenize([t], special=True).decode("utf-8", "ignore") for t in (llm.token_eos(), llm.token_bos()))
+    formatted = _formatter(llm.metadata["tokenizer.chat_template"], eos, bos)(messages=turns)
+    return llm.tokenize(formatted.prompt.encode("utf-8"), add_bos=not formatted.added_special, special=True)
+
+
+def _evaluate(llm, tokens: list[int]) -> None:
+    """Only what follows the prefix the context already holds is evaluated (the caller holds the lock)."""
+    keep = min(_common_prefix(llm.input_ids[: llm.n_tokens].tolist(), tokens), len(tokens) - 1)
+    llm.n_tokens = keep
+    llm.eval(tokens[keep:])
+
+
+def _next_logits(llm) -> np.ndarray:
+    return np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm._n_vocab,))
+
+
 def first_token_shares(model: LocalChatModel, turns: list[dict], options: list[list[str]]) -> list[float] | None:
     """For each option (its spellings), the share of the probability the assistant's next token after `turns` puts
     on it, among the options only, each option at its best-scoring spelling. None when the turns do not fit the
     context."""
     llm, lock = load_llama(model.model_path, model.n_ctx, model.n_threads, model.slot)
-    eos, bos = (llm.detokenize([t], special=True).decode("utf-8", "ignore") for t in (llm.token_eos(), llm.token_bos()))
-    formatted = _formatter(llm.metadata["tokenizer.chat_template"], eos, bos)(messages=turns)
-    tokens = llm.tokenize(formatted.prompt.encode("utf-8"), add_bos=not formatted.added_special, special=True)
+    tokens = _prompt_tokens(llm, turns)
     ids = [_first_tokens(llm, spellings) for spellings in options]
     with lock:
         if len(tokens) >= llm.n_ctx():
             return None
-        keep = min(_common_prefix(llm.input_ids[: llm.n_tokens].tolist(), tokens), len(tokens) - 1)
-        llm.n_tokens = keep
-        llm.eval(tokens[keep:])
-        logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm._n_vocab,))
+        _evaluate(llm, tokens)
+        logits = _next_logits(llm)
         best = np.array([float(logits[i].max()) for i in ids])
     shares = np.exp(best - best.max())
     return [float(x) for x in shares / shares.sum()]
@@ -58,11 +72,6 @@ _ENDINGS = [".", " [", "[", ",", "\n", " (", ";"]
 """What follows a finished span in a reply: its full stop, its citation marker, a comma."""
 
 
-def _log_softmax(logits: np.ndarray) -> np.ndarray:
-    peak = float(logits.max())
-    return logits - (peak + float(np.log(np.exp(logits - peak).sum())))
-
-
 def constrained_choice(model: LocalChatModel, turns: list[dict], texts: list[str]) -> tuple[int, float] | None:
     """Which of `texts` the assistant's reply after `turns` begins with, decoded greedily with only the texts'
     tokens allowed (the candidates' token trie, each text also with a capital first letter), with the end of a
@@ -70,9 +79,7 @@ def constrained_choice(model: LocalChatModel, turns: list[dict], texts: list[str
     product of each step's share among the allowed tokens; stops as soon as one text is left, so a choice costs
     a token or two after the prompt. None when the turns do not fit the context or no text tokenizes."""
     llm, lock = load_llama(model.model_path, model.n_ctx, model.n_threads, model.slot)
-    eos, bos = (llm.detokenize([t], special=True).decode("utf-8", "ignore") for t in (llm.token_eos(), llm.token_bos()))
-    formatted = _formatter(llm.metadata["tokenizer.chat_template"], eos, bos)(messages=turns)
-    tokens = llm.tokenize(formatted.prompt.encode("utf-8"), add_bos=not formatted.added_special, special=True)
+    tokens = _prompt_tokens(llm, turns)
     spelled: list[tuple[list[int], int]] = []
     for i, text in enumerate(texts):
         for variant in {text, text[:1].upper() + text[1:]}:
@@ -85,17 +92,15 @@ def constrained_choice(model: LocalChatModel, turns: list[dict], texts: list[str
     with lock:
         if len(tokens) + max(len(ids) for ids, _ in spelled) >= llm.n_ctx():
             return None
-        keep = min(_common_prefix(llm.input_ids[: llm.n_tokens].tolist(), tokens), len(tokens) - 1)
-        llm.n_tokens = keep
-        llm.eval(tokens[keep:])
+        _evaluate(llm, tokens)
         alive, position, probability = spelled, 0, 1.0
         while True:
             if len({i for _, i in alive}) == 1:
                 return alive[0][1], probability
-            logp = _log_softmax(np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm._n_vocab,)).astype(np.float64))
+            logits = _next_logits(llm).astype(np.float64)
             finished = [i for ids, i in alive if len(ids) == position]
             nexts = sorted({ids[position] for ids, _ in alive if len(ids) > position})
-            scores = [float(logp[t]) for t in nexts] + ([float(logp[ends].max())] if finished else [])
+            scores = [float(logits[t]) for t in nexts] + ([float(logits[ends].max())] if finished else [])
             shares = np.exp(np.array(scores) - max(scores))
             shares /= shares.sum()
             best = int(np.argmax(shares))

@@ -24,13 +24,13 @@ _LABELS: dict[SpanKind, set[str]] = {
     SpanKind.THING: {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"},
 }
 _NOUN_CHUNKS = {SpanKind.WHO, SpanKind.WHERE, SpanKind.THING}
-_PRONOUNS = {"PRON", "DET"}
-_OPENERS = {"DET", "PRON"}
-"""A span's opening "the", "a", "his" is dropped: a reply held to the candidates would otherwise start with the
+_FUNCTION_WORDS = {"DET", "PRON"}
+"""No candidate is a pronoun; a span's opening "the", "a", "his" is dropped: a reply held to the candidates would otherwise start with the
 "The" of the sentence the model means to write and be led into whichever "The …" span is likeliest next (on
 squad8, "Where did … sign the treaty?" got "The lack")."""
 MAX_CANDIDATES = 48
 MAX_WORDS = 8
+_EDGES = " ,;:\"'“”‘’()"
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,10 @@ class SpanCandidate:
 def _chunks(doc, kind: SpanKind):
     spans = [e for e in doc.ents if e.label_ in _LABELS[kind]]
     if kind in _NOUN_CHUNKS:
-        spans += [chunk for chunk in doc.noun_chunks if chunk.root.pos_ not in _PRONOUNS]
+        spans += [chunk for chunk in doc.noun_chunks if chunk.root.pos_ not in _FUNCTION_WORDS]
     for span in spans:
         start = span.start
-        while start < span.end - 1 and doc[start].pos_ in _OPENERS:
+        while start < span.end - 1 and doc[start].pos_ in _FUNCTION_WORDS:
             start += 1
         yield doc[start : span.end], span
 
@@ -68,7 +68,7 @@ def span_candidates(sentences: list[str], kind: SpanKind, question: str) -> list
     seen: set[str] = set()
     for number, doc in enumerate(english_pipeline().pipe(sentences), 1):
         for span, whole in _chunks(doc, kind):
-            text = span.text.strip(" ,;:\"'“”‘’()")
+            text = span.text.strip(_EDGES)
             key = text.lower()
             if (
                 not text
@@ -79,7 +79,7 @@ def span_candidates(sentences: list[str], kind: SpanKind, question: str) -> list
             ):
                 continue
             seen.add(key)
-            found.append(SpanCandidate(text, whole.text.strip(" ,;:\"'“”‘’()"), number))
+            found.append(SpanCandidate(text, whole.text.strip(_EDGES), number))
             if len(found) >= MAX_CANDIDATES:
                 return found
     return found
