@@ -8,7 +8,7 @@ import pytest
 
 from assistant.core.answer import SpanAnswer
 from assistant.core.sentence_choice import SentenceChoice
-from assistant.core.spans.candidates import SpanCandidate, span_candidates
+from assistant.core.spans.candidates import SpanCandidate, span_candidates, spellings
 from assistant.core.spans.kinds import SpanKind, span_kind
 from assistant.core.spans.reply import cited_sentence, span_reply
 from assistant.models.choices import span_from_text
@@ -87,12 +87,13 @@ def test_the_reply_cites_the_sentence_the_numbered_pass_weighs_most():
         ("amnesty international", 1),
         ("It was Amnesty International.", 1),
         ("Monday", 0),
+        ("2 hours", 3),
         ("The talks went well.", None),
         ("", None),
     ],
 )
 def test_a_remote_reply_is_matched_to_the_longest_candidate(reply, expected):
-    pick = span_from_text(reply, ["Monday", "Amnesty International", "Amnesty"])
+    pick = span_from_text(reply, [["Monday"], ["Amnesty International"], ["Amnesty"], ["two-hour", "2 hour"]])
     assert (pick.index if pick else None) == expected
     assert pick is None or pick.probability is None
 
@@ -104,7 +105,7 @@ def test_the_local_model_is_held_to_the_candidates(local_chat_model):
     from assistant.models.next_token import constrained_choice
 
     evidence = "[1] " + SENTENCES[0] + "\n[2] " + SENTENCES[1]
-    texts = ["Monday", "Amnesty International", "Kherson", "At least 40"]
+    texts = [spellings(t) for t in ["Monday", "Amnesty International", "Kherson", "At least 40"]]
     for question, expected in [
         ("Which organization did Russia ban?", 1),
         ("Where did people die?", 2),
@@ -114,6 +115,11 @@ def test_the_local_model_is_held_to_the_candidates(local_chat_model):
         chosen = constrained_choice(local_chat_model, turns, texts)
         assert chosen is not None and chosen[0] == expected, (question, chosen)
         assert 0 < chosen[1] <= 1
+
+    call = "[1] Trump held a two-hour phone call with Putin.\n[2] Trump had claimed he could end the war within 24 hours."
+    turns = chat_turns(SPAN.format_messages(evidence=call, question="How long did the call last?"))
+    chosen = constrained_choice(local_chat_model, turns, [spellings(t) for t in ["two-hour", "24 hours"]])
+    assert chosen is not None and chosen[0] == 0, "the model writes '2 hours'; its '2' must not lead into '24 hours'"
 
 
 @pytest.mark.model
@@ -129,3 +135,9 @@ def test_a_span_answer_from_the_sample(local_assistant):
 def test_the_reply_is_held_to_the_span_without_its_article_and_writes_it_whole():
     found = span_candidates(["The reform began in the early 11th century."], SpanKind.WHEN, "When did the reform begin?")
     assert [(c.text, c.written) for c in found] == [("early 11th century", "the early 11th century")]
+
+
+def test_numbers_are_also_spelt_in_digits_as_the_model_writes_them():
+    assert spellings("two-hour") == ["two-hour", "2-hour", "two hour", "2 hour"]
+    assert spellings("Twenty-five people")[1] == "25 people"
+    assert spellings("Amnesty International") == ["Amnesty International"]

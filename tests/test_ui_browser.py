@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from ui_kit import ask, shows_name, upload
+from ui_kit import ask, open_chat, shot, shows_name, upload
 
 from conftest import ARTIFACTS, SAMPLE, serve_app
 
@@ -29,6 +29,24 @@ def test_vance_question_streams_a_cited_answer(page):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "chat-vance.png"), full_page=True)
     (ARTIFACTS / "browser-timings.json").write_text(json.dumps(timings))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_span_answer_reads_as_the_span_with_its_source(browser, app_url, width):
+    context, page = open_chat(browser, app_url, width)
+    ask(page, "When did Russia ban Amnesty International?")
+    chat = page.locator("#byline-chat")
+    answer = chat.locator(".byline-answer").last
+    assert answer.inner_text().startswith("Monday")
+    assert "Amnesty" in chat.locator("a.byline-marker").first.get_attribute("title")
+    chat.locator("summary", has_text="Sources").last.click()
+    checked = chat.locator(".byline-checked").last
+    checked.wait_for(state="visible", timeout=10_000)
+    assert "Answer: the only span of its kind" in checked.inner_text() or "the span the model chose among" in checked.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    page.wait_for_timeout(700)
+    shot(page, f"chat-span-{width}.png")
+    context.close()
 
 
 def test_follow_up_shows_the_rewritten_question(page):

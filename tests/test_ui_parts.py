@@ -100,6 +100,8 @@ def test_a_span_answer_says_the_model_chose_it():
         update={"span": span, "checks_run": ["citations"], "choices_from": "logits"}
     )
     assert "the span the model chose among 7 in the evidence" in sources_html(answer, "k")
+    alone = answer.model_copy(update={"span": span.model_copy(update={"candidates": 1})})
+    assert "the only span of its kind in the evidence" in sources_html(alone, "k")
 
 
 def test_a_refusal_offers_the_closest_passages_and_an_empty_one_says_so():

@@ -20,7 +20,9 @@ def checks_summary(answer: Answer) -> str:
         return ""
     counts = Counter(claim.verdict.value for claim in answer.claims)
     parts = [f"Claims: {', '.join(f'{n} {verdict}' for verdict, n in counts.items())}"] if counts else []
-    if answer.span is not None:
+    if answer.span is not None and answer.span.candidates == 1:
+        parts.append("Answer: the only span of its kind in the evidence")
+    elif answer.span is not None:
         parts.append(f"Answer: the span the model chose among {answer.span.candidates} in the evidence")
     parts.append("Checks: " + ", ".join(answer.checks_run))
     if answer.choices_from in _CHOICES_FROM:

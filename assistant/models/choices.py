@@ -55,9 +55,9 @@ class ChoiceReader(Protocol):
         puts on it among the options; None when it cannot be read (the turns do not fit, no option came back)."""
         ...
 
-    def span(self, turns: list[dict], texts: list[str]) -> SpanPick | None:
-        """Which of `texts` the assistant's reply after `turns` begins with; None when it cannot be read or the
-        reply begins with none of them."""
+    def span(self, turns: list[dict], options: list[list[str]]) -> SpanPick | None:
+        """Which option (its spellings: "two-hour", "2 hour") the assistant's reply after `turns` begins with;
+        None when it cannot be read or the reply begins with none of them."""
         ...
 
     def in_slot(self, slot: str) -> ChoiceReader:
@@ -73,8 +73,8 @@ class LocalLogits:
     def shares(self, turns: list[dict], options: list[list[str]]) -> list[float] | None:
         return first_token_shares(self.model, turns, options)
 
-    def span(self, turns: list[dict], texts: list[str]) -> SpanPick | None:
-        chosen = constrained_choice(self.model, turns, texts)
+    def span(self, turns: list[dict], options: list[list[str]]) -> SpanPick | None:
+        chosen = constrained_choice(self.model, turns, options)
         return None if chosen is None else SpanPick(*chosen)
 
     def in_slot(self, slot: str) -> LocalLogits:
@@ -131,15 +131,15 @@ def shares_from_text(text: str, options: list[list[str]]) -> list[float] | None:
     return None
 
 
-def span_from_text(text: str, texts: list[str]) -> SpanPick | None:
-    """The longest text the reply begins with, else the longest it contains (a reply may open "It was …"); case
-    and markers aside."""
+def span_from_text(text: str, options: list[list[str]]) -> SpanPick | None:
+    """The option with the longest spelling the reply begins with, else the longest it contains (a reply may open
+    "It was …"); case and markers aside."""
     reply = " ".join(re.sub(r"\[\d+\]", " ", text).lower().split()).strip(" .,:;\"'")
-    lowered = [" ".join(t.lower().split()) for t in texts]
+    spelled = [(i, " ".join(t.lower().split())) for i, spellings in enumerate(options) for t in spellings]
     for test in (reply.startswith, reply.__contains__):
-        hits = [i for i, t in enumerate(lowered) if t and test(t)]
+        hits = [(i, t) for i, t in spelled if t and test(t)]
         if hits:
-            return SpanPick(max(hits, key=lambda i: len(lowered[i])), None)
+            return SpanPick(max(hits, key=lambda hit: len(hit[1]))[0], None)
     return None
 
 
@@ -170,11 +170,11 @@ class RemoteLogprobs:
     def in_slot(self, slot: str) -> RemoteLogprobs:
         return self
 
-    def span(self, turns: list[dict], texts: list[str]) -> SpanPick | None:
-        """A short completion, matched to the texts: a chat server cannot be made to continue only the texts'
+    def span(self, turns: list[dict], options: list[list[str]]) -> SpanPick | None:
+        """A short completion, matched to the options: a chat server cannot be made to continue only the options'
         tokens, so this choice is read from words on every remote backend."""
         body = self._post(turns, max_tokens=SPAN_REPLY_TOKENS)
-        return None if body is None else span_from_text(str(body["choices"][0]["message"].get("content") or ""), texts)
+        return None if body is None else span_from_text(str(body["choices"][0]["message"].get("content") or ""), options)
 
     def shares(self, turns: list[dict], options: list[list[str]]) -> list[float] | None:
         if self.base_url not in _NO_LOGPROBS:
@@ -219,12 +219,12 @@ class ShortCompletion:
     def in_slot(self, slot: str) -> ShortCompletion:
         return self
 
-    def span(self, turns: list[dict], texts: list[str]) -> SpanPick | None:
+    def span(self, turns: list[dict], options: list[list[str]]) -> SpanPick | None:
         model = (
             self.model.model_copy(update={"num_predict": SPAN_REPLY_TOKENS}) if hasattr(self.model, "num_predict") else self.model
         )
         reply = model.invoke([(t["role"], t["content"]) for t in turns], stop=["\n"])
-        return span_from_text(str(reply.content), texts)
+        return span_from_text(str(reply.content), options)
 
     def shares(self, turns: list[dict], options: list[list[str]]) -> list[float] | None:
         reply = self.model.invoke([(t["role"], t["content"]) for t in turns], stop=["\n"])

@@ -72,23 +72,25 @@ _ENDINGS = [".", " [", "[", ",", "\n", " (", ";"]
 """What follows a finished span in a reply: its full stop, its citation marker, a comma."""
 
 
-def constrained_choice(model: LocalChatModel, turns: list[dict], texts: list[str]) -> tuple[int, float] | None:
-    """Which of `texts` the assistant's reply after `turns` begins with, decoded greedily with only the texts'
-    tokens allowed (the candidates' token trie, each text also with a capital first letter), with the end of a
-    text as one more option (its full stop, marker or the end of the turn). Returns the text's index and the
-    product of each step's share among the allowed tokens; stops as soon as one text is left, so a choice costs
-    a token or two after the prompt. None when the turns do not fit the context or no text tokenizes."""
+def constrained_choice(model: LocalChatModel, turns: list[dict], options: list[list[str]]) -> tuple[int, float] | None:
+    """Which option (its spellings) the assistant's reply after `turns` begins with, decoded greedily with only
+    the spellings' tokens allowed (their token trie, each also with a capital first letter), with the end of a
+    spelling as one more choice (its full stop, marker or the end of the turn). Returns the option's index and the
+    product of each step's share among the allowed tokens; stops as soon as one option is left, so a choice costs
+    a token or two after the prompt. None when the turns do not fit the context or nothing tokenizes."""
     llm, lock = load_llama(model.model_path, model.n_ctx, model.n_threads, model.slot)
     tokens = _prompt_tokens(llm, turns)
     spelled: list[tuple[list[int], int]] = []
-    for i, text in enumerate(texts):
-        for variant in {text, text[:1].upper() + text[1:]}:
+    for i, spellings in enumerate(options):
+        for variant in {v for text in spellings for v in (text, text[:1].upper() + text[1:])}:
             ids = llm.tokenize(variant.encode(), add_bos=False, special=False)
             if ids:
                 spelled.append((ids, i))
     ends = sorted({*_first_tokens(llm, _ENDINGS), llm.token_eos()})
     if not spelled:
         return None
+    if len({i for _, i in spelled}) == 1:
+        return spelled[0][1], 1.0  # nothing to choose: the prompt need not be evaluated
     with lock:
         if len(tokens) + max(len(ids) for ids, _ in spelled) >= llm.n_ctx():
             return None

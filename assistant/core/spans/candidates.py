@@ -42,6 +42,33 @@ class SpanCandidate:
     sentence: int
     """The evidence sentence it comes from (its number in the prompt, from 1)."""
 
+    @property
+    def spellings(self) -> list[str]:
+        return spellings(self.text)
+
+
+_UNITS = "one two three four five six seven eight nine".split()
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_NUMBER_WORDS = {
+    **{word: n for n, word in enumerate([*_UNITS, *_TEENS], 1)},
+    **{word: n for n, word in zip(range(20, 100, 10), _TENS)},
+}
+_NUMBER_WORD = re.compile(rf"\b(?:({'|'.join(_TENS)})[- ]({'|'.join(_UNITS)})|({'|'.join(_NUMBER_WORDS)}))\b", re.I)
+
+
+def _in_digits(match: re.Match[str]) -> str:
+    tens, units, word = (g.lower() if g else "" for g in match.groups())
+    return str(_NUMBER_WORDS[tens] + _NUMBER_WORDS[units]) if tens else str(_NUMBER_WORDS[word])
+
+
+def spellings(text: str) -> list[str]:
+    """The span as written, then as the model may write it: number words in digits, hyphens as spaces ("two-hour"
+    is also "2-hour", "two hour", "2 hour"). Held to the written form alone, a model that means "2 hours" is led by
+    its first token "2" into any other span that starts with a 2 ("24 hours")."""
+    digits = _NUMBER_WORD.sub(_in_digits, text)
+    return list(dict.fromkeys([text, digits, text.replace("-", " "), digits.replace("-", " ")]))
+
 
 def _chunks(doc, kind: SpanKind):
     spans = [e for e in doc.ents if e.label_ in _LABELS[kind]]

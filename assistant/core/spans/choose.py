@@ -23,7 +23,7 @@ def choose_span(
     if not candidates:
         return None
     turns = chat_turns(SPAN.format_messages(evidence=lines, question=question))
-    pick = reader.span(turns, [c.text for c in candidates])
+    pick = reader.span(turns, [c.spellings for c in candidates])
     if pick is None:
         return None
     chosen = candidates[pick.index]
