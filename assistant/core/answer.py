@@ -138,6 +138,9 @@ class Signals(BaseModel):
     chosen_cited: bool = Field(False, description="the answer cites that sentence")
     same_probability: float = Field(description="the answer check's P(“same”): the answer is about what was asked")
     evidence_score: float = Field(description="the best evidence sentence's relevance to the question")
+    span_probability: float | None = Field(
+        None, description="a span answer's probability among the candidate spans; None for an answer the model wrote"
+    )
     answerable: float | None = Field(None, description="the refusal model's probability that the evidence answers")
 
 

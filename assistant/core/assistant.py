@@ -135,6 +135,7 @@ class Assistant:
                     generation.yes_no,
                     generation.sentence_choice,
                     self.generator.choices,
+                    generation.span,
                 )
                 t0 = time.perf_counter()
                 verdicts = run_checks(CHECKS, Draft(generation.raw), context)

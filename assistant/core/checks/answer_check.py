@@ -67,6 +67,7 @@ def read_signals(draft: Draft, context: CheckContext, same: float) -> Signals | 
         chosen_cited=cited,
         same_probability=same,
         evidence_score=max(e.score for e in context.evidence),
+        span_probability=context.span.probability if context.span else None,
     )
 
 

@@ -15,7 +15,7 @@ from langchain_core.messages import BaseMessage
 from assistant.models.choices import ChoiceReader
 from ingest.settings import Settings
 
-from ..answer import Citation
+from ..answer import Citation, SpanAnswer
 from ..evidence import Evidence
 from ..question import Question
 from ..retrieval import RetrievedPassage
@@ -71,6 +71,8 @@ class CheckContext:
     """Which sentence the model read as answering, or none, when it was asked."""
     choices: ChoiceReader | None = None
     """How the chat model's choices are read; None where they cannot be (no check that reads them runs)."""
+    span: SpanAnswer | None = None
+    """The span the model chose, when the answer is one."""
 
 
 class Check(Protocol):
