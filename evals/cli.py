@@ -18,6 +18,7 @@ from evals.datasets import (
     SAMPLE_GOLD,
     SPLITS,
     DatasetError,
+    Item,
     benchmark_paths,
     load_dataset,
 )
@@ -46,6 +47,24 @@ def resolve_inputs(args: argparse.Namespace) -> tuple[list, Path | None, str]:
     return load_dataset(dataset, args.split), own_corpus, dataset.name
 
 
+def selected_items(items: list[Item], args: argparse.Namespace) -> list[Item]:
+    """The questions the flags ask for: by type, by kind of answer, the first N, or N spread over the set."""
+    from assistant.core.compound import question_parts
+
+    if args.type:
+        items = [i for i in items if i.type == args.type]
+    if args.only_yes_no:
+        items = [i for i in items if [a.strip().lower() for a in i.answers] in (["yes"], ["no"])]
+    if args.only_compound:
+        items = [i for i in items if len(question_parts(i.question)) > 1]
+    if args.limit:
+        items = items[: args.limit]
+    if args.sample and args.sample < len(items):
+        step = len(items) / args.sample
+        items = [items[int(i * step)] for i in range(args.sample)]
+    return items
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from assistant.core.assistant import Assistant
     from evals.report import write_report
@@ -55,15 +74,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     try:
         floors = parse_floors(args.min)
         items, corpus, title = resolve_inputs(args)
-        if args.type:
-            items = [i for i in items if i.type == args.type]
-        if args.only_yes_no:
-            items = [i for i in items if [a.strip().lower() for a in i.answers] in (["yes"], ["no"])]
-        if args.limit:
-            items = items[: args.limit]
-        if args.sample and args.sample < len(items):
-            step = len(items) / args.sample
-            items = [items[int(i * step)] for i in range(args.sample)]
+        items = selected_items(items, args)
         settings = answer_settings(args).with_overrides(retrieval_mode=args.retriever, concurrency=args.concurrency)
         if corpus is not None:
             settings = prepare_corpus(settings, corpus, args.collection)
@@ -167,11 +178,12 @@ def cmd_sweep_yes_no(args: argparse.Namespace) -> int:
     from evals.refusal_curve import read_rows
     from evals.yes_no_sweep import WEIGHTS, accuracy_at, choose, choose_floor, written_accuracy, yes_no_rows
 
-    rows = yes_no_rows(read_rows([Path(p) for p in args.results]))
+    rows = yes_no_rows(read_rows([Path(p) for p in args.results]), compound=args.compound)
+    prefix = "BYLINE_COMPOUND_YES_NO" if args.compound else "BYLINE_YES_NO"
     if not rows:
         return fail(
-            "no yes/no questions with recorded probabilities in those results; run `byline eval ... --out FILE` "
-            "with the local model and BYLINE_YES_NO_CHOICE on first"
+            f"no {'compound ' if args.compound else ''}yes/no questions with recorded probabilities in those results; run "
+            f"`byline eval ... --out FILE` with the local model and {'BYLINE_COMPOUND_YES_NO' if args.compound else 'BYLINE_YES_NO_CHOICE'} on first"
         )
     print(f"yes/no sweep over {len(rows)} questions ({sum(r.gold == 'Yes' for r in rows)} with the answer Yes)")
     print(f"  the Yes/No the model wrote (before):   {written_accuracy(rows)}")
@@ -179,7 +191,7 @@ def cmd_sweep_yes_no(args: argparse.Namespace) -> int:
         floor = choose_floor(rows, weight)
         print(f"  prior weight {weight:.2f}, best floor {floor:+.2f}: {accuracy_at(rows, floor, weight)}")
     weight, floor = choose(rows)
-    print(f"chosen: BYLINE_YES_NO_PRIOR_WEIGHT={weight:.2f} BYLINE_YES_NO_FLOOR={floor:.2f}")
+    print(f"chosen: {prefix}_PRIOR_WEIGHT={weight:.2f} {prefix}_FLOOR={floor:.2f}")
     if args.at is not None:
         at_weight = args.weight if args.weight is not None else weight
         print(f"at weight {at_weight:.2f}, floor {args.at:+.2f} (as set, for test data): {accuracy_at(rows, args.at, at_weight)}")
@@ -307,6 +319,7 @@ def register(sub) -> None:
     p.add_argument("results", nargs="+", help="results JSONL files of `byline eval --out` on dev data")
     p.add_argument("--at", type=float, help="also print the accuracy at this floor (for test data)")
     p.add_argument("--weight", type=float, help="the prior weight for --at (default: the one chosen here)")
+    p.add_argument("--compound", action="store_true", help="the compound questions, read part by part (their own floor)")
     p.set_defaults(func=cmd_sweep_yes_no)
 
     p = sub.add_parser("sweep-quote-floors", help="choose the quote check's two floors on the quote-check set (dev)")
@@ -345,6 +358,7 @@ def register(sub) -> None:
     p.add_argument("--limit", type=int, help="only the first N questions")
     p.add_argument("--type", help="only the questions of this type (MultiHop-RAG: temporal_query, comparison_query, ...)")
     p.add_argument("--only-yes-no", action="store_true", help="only the questions whose gold answer is Yes or No")
+    p.add_argument("--only-compound", action="store_true", help='only yes/no questions in contrasted parts ("… A, while … B?")')
     p.add_argument("--sample", type=int, help="N questions spread evenly over the set (all types, all articles)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_answer_flags(p)

@@ -114,6 +114,7 @@ def run_item(assistant: Assistant, item: Item, article_ids: set[str], answer_que
         "raw_answer": answer.raw_answer,
         "yes_no_probability": answer.yes_no_probability,
         "yes_no_prior": answer.yes_no_prior,
+        "yes_no_parts": [p.model_dump() for p in answer.yes_no_parts],
         "quote_check": answer.quote_check.model_dump(mode="json") if answer.quote_check else None,
         "citations": [c.model_dump() for c in answer.citations],
         "retrieved": ranking[:RETRIEVAL_DEPTH],

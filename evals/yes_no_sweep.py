@@ -21,25 +21,27 @@ from evals.metrics import Estimate, bootstrap_ci
 class YesNoRow:
     gold: str
     written: str | None
-    probability: float
-    prior: float
+    parts: tuple[tuple[float, float], ...]
+    """(P(Yes), P(Yes) with no evidence) of the question, or of each part of a compound question."""
 
     def score(self, prior_weight: float) -> float:
-        return YesNoChoice(self.probability, self.prior, 0.0, prior_weight).score
+        """The weakest part's score: a compound question is Yes only when each part is."""
+        return min(YesNoChoice(p, prior, 0.0, prior_weight).score for p, prior in self.parts)
 
 
-def yes_no_rows(rows: list[dict]) -> list[YesNoRow]:
-    """The rows of questions whose gold answer is Yes or No and whose probabilities were recorded."""
+def yes_no_rows(rows: list[dict], compound: bool = False) -> list[YesNoRow]:
+    """The rows of questions whose gold answer is Yes or No and whose probabilities were recorded: compound
+    questions read part by part, or (compound False) the others."""
     out = []
     for row in rows:
         answers = [a.strip().lower() for a in row.get("gold", {}).get("answers") or []]
+        parts = row.get("yes_no_parts") or []
         if row.get("error") or row.get("yes_no_probability") is None or answers[:1] not in (["yes"], ["no"]):
             continue
-        out.append(
-            YesNoRow(
-                answers[0].capitalize(), verdict(row.get("raw_answer") or ""), row["yes_no_probability"], row["yes_no_prior"]
-            )
-        )
+        if compound != bool(parts):
+            continue
+        read = [(p["probability"], p["prior"]) for p in parts] or [(row["yes_no_probability"], row["yes_no_prior"])]
+        out.append(YesNoRow(answers[0].capitalize(), verdict(row.get("raw_answer") or ""), tuple(read)))
     return out
 
 

@@ -88,6 +88,8 @@ class RetrievalSettings(BaseModel):
     evidence_sentences: int = 4
     multi_passages_per_part: int = Field(2, description="passages searched for each outlet a question names")
     multi_sentences_per_part: int = Field(2, description="evidence sentences kept for each outlet a question names")
+    claim_passages: int = Field(3, description="passages searched for each part of a compound yes/no question")
+    claim_sentences: int = Field(4, description="evidence sentences kept for each part of a compound yes/no question")
     evidence_relative_floor: float = 0.6
     evidence_cosine_weight: float = Field(0.7, description="relevance = w * cosine + (1 - w) * question-word overlap")
     evidence_follower_share: float = Field(
@@ -116,6 +118,17 @@ class AnsweringSettings(BaseModel):
     yes_no_prior_weight: float = Field(
         0.25, description="how much of the model's leaning with no evidence is taken from its log-odds of Yes (0 to 1)"
     )
+    compound_yes_no: bool = Field(
+        True,
+        description='a compound yes/no question ("… A, while … B?"): Yes or No read part by part, each part against '
+        "its own outlets' sentences, Yes only when every part is (local model or logprobs)",
+    )
+    compound_yes_no_floor: float = Field(
+        -0.23,
+        description="a part is Yes when its log-odds of Yes, less the weighted leaning, reach this (`byline sweep-yes-no "
+        "--compound` on MultiHop-RAG dev; weight 0 separated best there, ROC AUC 0.79)",
+    )
+    compound_yes_no_prior_weight: float = Field(0.0, description="the leaning taken from each part's log-odds (0 to 1)")
     sentence_choice: bool = Field(
         True,
         description="ask the model which evidence sentence answers, or none, before it writes (a signal of the "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import socket
@@ -11,9 +12,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
+
+if TYPE_CHECKING:
+    from ingest.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "corpus" / "us-mediates-ceasefire-talks.txt"
@@ -97,6 +102,19 @@ def local_chat_model(sample_settings):
     chat, _ = make_chat_model(sample_settings)
     assert isinstance(chat, LocalChatModel)
     return chat
+
+
+def outlet_store(folder: Path, articles: list[tuple[str, str, str, str, str]]) -> Settings:
+    """A store of short articles, each (id, outlet, date, title, text), ingested from one JSON Lines file."""
+    from ingest.pipeline import ingest_paths
+    from ingest.settings import Settings
+
+    corpus = folder / "news.jsonl"
+    rows = [{"id": i, "source": o, "published_at": d, "title": t, "text": x} for i, o, d, t, x in articles]
+    corpus.write_text("\n".join(json.dumps(r) for r in rows))
+    settings = Settings(store=folder / "store")
+    assert ingest_paths([corpus], settings).added == len(articles)
+    return settings
 
 
 def free_port() -> int:

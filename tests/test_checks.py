@@ -163,6 +163,7 @@ def test_checks_after_a_refusal_run_only_if_they_rescue():
         "yes or no first",
         "cited names and numbers",
         "answer check",
+        "part by part",
     ]
 
 

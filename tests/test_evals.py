@@ -238,3 +238,22 @@ def test_the_yes_no_sweep_finds_the_floor_that_separates_and_reports_before_and_
     results.write_text("\n".join(json.dumps(r) for r in rows))
     out = byline("sweep-yes-no", str(results), "--at", "0")
     assert out.returncode == 0 and "BYLINE_YES_NO_PRIOR_WEIGHT=1.00 BYLINE_YES_NO_FLOOR=" in out.stdout and "before" in out.stdout
+
+
+def test_the_compound_sweep_reads_the_weakest_part_and_keeps_plain_questions_apart(tmp_path):
+    from evals.yes_no_sweep import accuracy_at, choose_floor, yes_no_rows
+
+    def compound(gold: str, first: float, second: float) -> dict:
+        parts = [{"probability": first, "prior": 0.5}, {"probability": second, "prior": 0.5}]
+        return {**_yes_no_row(gold, "Yes", min(first, second), 0.5), "yes_no_parts": parts}
+
+    # every question has one strong part; only the weaker part tells Yes from No
+    rows = [compound("yes", 0.9, 0.7) for _ in range(5)] + [compound("no", 0.2, 0.9) for _ in range(5)]
+    rows.append(_yes_no_row("no", "No", 0.99, 0.5))
+    parsed = yes_no_rows(rows, compound=True)
+    assert len(parsed) == 10 and len(yes_no_rows(rows)) == 1
+    assert accuracy_at(parsed, choose_floor(parsed, 0.0), 0.0).mean == 1.0
+    results = tmp_path / "dev.jsonl"
+    results.write_text("\n".join(json.dumps(r) for r in rows))
+    out = byline("sweep-yes-no", str(results), "--compound")
+    assert out.returncode == 0 and "BYLINE_COMPOUND_YES_NO_FLOOR=" in out.stdout and "over 10 questions" in out.stdout

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.core.assistant import Assistant
 from assistant.core.checks.yes_no import with_verdict
 from assistant.core.question import Question, asks_yes_no
-from ingest.pipeline import ingest_paths
 from ingest.records import PassageFilter
-from ingest.settings import Settings
+
+from conftest import outlet_store
 
 HARBOUR = [
     (
@@ -31,14 +29,7 @@ HARBOUR = [
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("multi")
-    corpus = folder / "news.jsonl"
-    corpus.write_text(
-        "\n".join(json.dumps({"id": i, "source": o, "published_at": d, "title": t, "text": x}) for i, o, d, t, x in HARBOUR)
-    )
-    settings = Settings(store=folder / "store")
-    assert ingest_paths([corpus], settings).added == len(HARBOUR)
-    return settings
+    return outlet_store(tmp_path_factory.mktemp("multi"), HARBOUR)
 
 
 @pytest.mark.parametrize(

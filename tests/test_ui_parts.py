@@ -104,6 +104,24 @@ def test_a_span_answer_says_the_model_chose_it():
     assert "the only span of its kind in the evidence" in sources_html(alone, "k")
 
 
+def test_a_compound_answer_says_how_each_part_was_read():
+    from assistant.core.answer import YesNoPart
+    from assistant.delivery.ui.render import sources_html
+
+    part = "Does TechCrunch report that the chip maker closed its plant and fired every worker in the valley last week?"
+    parts = [
+        YesNoPart(
+            part="Does The Verge report that the harbour reopened?", verdict="Yes", probability=0.8, prior=0.3, sentences=[1]
+        ),
+        YesNoPart(part=part, verdict="No", probability=0.2, prior=0.3, sentences=[2]),
+    ]
+    answer = _answer([_citation(1, "The talks resume Monday.")]).model_copy(
+        update={"yes_no_parts": parts, "checks_run": ["citations"], "choices_from": "logits"}
+    )
+    text = sources_html(answer, "k")
+    assert "Yes/No: read part by part (Yes for part 1, No for part 2), each against its own articles" in text
+
+
 def test_a_refusal_offers_the_closest_passages_and_an_empty_one_says_so():
     from assistant.delivery.ui.render import sources_html
 

@@ -156,6 +156,16 @@ class SpanAnswer(BaseModel):
     kind: str = Field(description="what the question asks for: who, when, where, number, thing")
 
 
+class YesNoPart(BaseModel):
+    """One part of a compound yes/no question, judged against its own sentences."""
+
+    part: str = Field(description="the part, asked as a question")
+    verdict: str = Field(description="Yes or No for this part")
+    probability: float = Field(description="P(Yes) with the part's sentences shown")
+    prior: float = Field(description="P(Yes) for the part with no evidence: the model's leaning")
+    sentences: list[int] = Field(description="the evidence sentences (the answer's numbers) this part was read against")
+
+
 class Answer(BaseModel):
     question: str
     standalone_question: str
@@ -191,6 +201,11 @@ class Answer(BaseModel):
         None, description="a yes/no question's P(Yes) as the local model's first word after the evidence"
     )
     yes_no_prior: float | None = Field(None, description="the same P(Yes) with no evidence shown: the model's leaning")
+    yes_no_parts: list[YesNoPart] = Field(
+        default_factory=list,
+        description="a compound question's parts, each with its own Yes or No; the answer is Yes only when each is "
+        "(yes_no_probability is then the weakest part's)",
+    )
     quote_check: QuoteCheck | None = Field(None, description="set when the question checks a quote")
     timeline: list[TimelineLine] = Field(default_factory=list, description="a timeline answer's events, in order")
     timeline_since: str | None = Field(None, description="how a timeline's “since …” was read: the day and what it counts from")

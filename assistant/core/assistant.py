@@ -120,7 +120,7 @@ class Assistant:
         ):
             evidence = self.generator.fit_to_context(evidence, q.standalone)
             yield Event("stage", Stage.WRITING)
-            generation = yield from self.generator.generate(q, evidence, started)
+            generation = yield from self.generator.generate(q, evidence, started, found.parts)
             if generation.error is None:
                 yield Event("stage", Stage.CHECKING)
                 context = CheckContext(
@@ -136,6 +136,7 @@ class Assistant:
                     generation.sentence_choice,
                     self.generator.choices,
                     generation.span,
+                    generation.yes_no_parts,
                 )
                 t0 = time.perf_counter()
                 verdicts = run_checks(CHECKS, Draft(generation.raw), context)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from .answer import Answer, ClaimCheck, ClaimVerdict, Event, Source, Timings
+from .answer import Answer, ClaimCheck, ClaimVerdict, Event, Source, Timings, YesNoPart
 from .checks.answer_check import AnswerCheckVerdict
 from .checks.check import Draft, Verdict
 from .checks.citations import CitationVerdict, number_citations, parse_claims, strip_markers
@@ -61,6 +61,16 @@ def compose_answer(
     answer.raw_answer, answer.usage = generation.raw, generation.usage
     if generation.yes_no is not None:
         answer.yes_no_probability, answer.yes_no_prior = generation.yes_no.probability, generation.yes_no.prior
+    answer.yes_no_parts = [
+        YesNoPart(
+            part=p.part,
+            verdict=p.choice.verdict,
+            probability=p.choice.probability,
+            prior=p.choice.prior,
+            sentences=list(p.numbers),
+        )
+        for p in generation.yes_no_parts
+    ]
     answer.error = answer.error or generation.error
     answer.choices_from = generation.choices_from
     answer.span = generation.span

@@ -17,10 +17,12 @@ from assistant.models.choices import ChoiceReader, ChoiceSource, choice_reader, 
 from ingest.settings import Settings
 
 from .answer import Event, SpanAnswer, Timings, Usage
+from .compound import PartVerdict, weakest
 from .evidence import Evidence
 from .followup import swapped_question
 from .prompts import ANSWER, ANSWER_YES_NO, CHOOSE, REWRITE, answer_prompt_tokens, clean_rewrite, format_history, needs_rewrite
 from .question import Question, QuestionError
+from .routes.route import PartEvidence
 from .sentence_choice import SentenceChoice, labels
 from .spans.choose import choose_span
 from .spans.reply import span_reply
@@ -65,7 +67,9 @@ class Generation:
     error: str | None = None
     messages: list[BaseMessage] = field(default_factory=list)
     yes_no: YesNoChoice | None = None
-    """A yes/no question's verdict as read from the model's probabilities (local model, `yes_no_choice` on)."""
+    """A yes/no question's verdict as read from the model's probabilities (local model, `yes_no_choice` on); for a
+    compound question, its weakest part's."""
+    yes_no_parts: list[PartVerdict] = field(default_factory=list)
     sentence_choice: SentenceChoice | None = None
     choice_s: float | None = None
     """Which sentence answers, or none, as read from the model's probabilities (`sentence_choice` on)."""
@@ -154,7 +158,9 @@ class Generator:
             )
         return kept
 
-    def generate(self, question: Question, evidence: list[Evidence], started: float) -> Yielding[Event, None, Generation]:
+    def generate(
+        self, question: Question, evidence: list[Evidence], started: float, parts: list[PartEvidence] | None = None
+    ) -> Yielding[Event, None, Generation]:
         """Streams the model's tokens as events; returns the whole generation."""
         prompt = ANSWER_YES_NO if question.yes_no else ANSWER
         lines = "\n".join(e.prompt_line() for e in evidence)
@@ -162,6 +168,8 @@ class Generator:
         result = Generation(messages=messages)
         raw, finished = [], False
         try:
+            if parts and question.yes_no and self.settings.answering.compound_yes_no:
+                self.read_parts(parts, evidence, result)
             self.read_choices(question, evidence, lines, result)
             if result.span is not None:
                 result.raw = span_reply(result.span)
@@ -199,8 +207,8 @@ class Generator:
         if answering.sentence_choice:
             t0 = time.perf_counter()
             result.sentence_choice = choose_sentence(reader, question.standalone, lines, len(evidence))
-            result.choice_s = time.perf_counter() - t0
-        if question.yes_no and answering.yes_no_choice:
+            result.choice_s = (result.choice_s or 0.0) + time.perf_counter() - t0
+        if question.yes_no and answering.yes_no_choice and result.yes_no is None:
             result.yes_no = choose_yes_no(
                 reader, question.standalone, lines, answering.yes_no_floor, answering.yes_no_prior_weight
             )
@@ -211,6 +219,24 @@ class Generator:
             result.span_s = time.perf_counter() - t0
         if result.choice_s is not None or result.yes_no is not None or result.span_s is not None:
             result.choices_from = reader.source
+
+    def read_parts(self, parts: list[PartEvidence], evidence: list[Evidence], result: Generation) -> None:
+        """Yes or No for each part of a compound question against its own sentences; asked before the other choices
+        so that the prompt they share with the answer stays in the local model's cache."""
+        answering, reader = self.settings.answering, self.choices
+        if reader is None or reader.source is ChoiceSource.COMPLETION:
+            return
+        shown = {e.number: e for e in evidence}
+        t0 = time.perf_counter()
+        for part in parts:
+            kept = [shown[n] for n in part.numbers if n in shown]
+            lines = "\n".join(e.prompt_line() for e in kept) or NO_EVIDENCE
+            choice = choose_yes_no(
+                reader, part.part, lines, answering.compound_yes_no_floor, answering.compound_yes_no_prior_weight
+            )
+            result.yes_no_parts.append(PartVerdict(part.part, choice, tuple(e.number for e in kept)))
+        result.yes_no = weakest(result.yes_no_parts).choice
+        result.choice_s = time.perf_counter() - t0
 
     def backend_message(self, err: Exception) -> str:
         """What the user reads; the exception's class and traceback go to the log only."""

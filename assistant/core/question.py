@@ -11,6 +11,7 @@ from ingest.speakers.index import SpeakerIndex
 from ingest.text.normalize import strip_invisible
 
 from .attribution import SpeakerQuestion, respelled
+from .compound import question_parts
 from .quotes.claim import QuoteClaim, quote_claim
 from .scope import scope_from_question
 from .spans.kinds import SpanKind, span_kind
@@ -105,6 +106,8 @@ class Question:
     yes_no: bool = False
     span: SpanKind | None = None
     """The kind of span that answers a who/when/where/how-many question (None: answered in sentences)."""
+    parts: tuple[str, ...] = ()
+    """A compound yes/no question's contrasted parts, each asked as a question ("… A, while … B?")."""
     asking: str = ""
     """The sentences that ask, without instructions around them."""
     scope_from_question: bool = False
@@ -143,6 +146,7 @@ def understand(
         timeline=timeline_request(standalone) if quote is None and speaker is None else None,
         yes_no=yes_no,
         span=None if yes_no or quote is not None else span_kind(asking),
+        parts=question_parts(asking) if yes_no and quote is None and speaker is None else (),
         asking=asking,
         scope_from_question=scoped != where,
         error=error,

@@ -24,6 +24,9 @@ def checks_summary(answer: Answer) -> str:
         parts.append("Answer: the only span of its kind in the evidence")
     elif answer.span is not None:
         parts.append(f"Answer: the span the model chose among {answer.span.candidates} in the evidence")
+    if answer.yes_no_parts:
+        said = ", ".join(f"{p.verdict} for part {n}" for n, p in enumerate(answer.yes_no_parts, start=1))
+        parts.append(f"Yes/No: read part by part ({said}), each against its own articles")
     parts.append("Checks: " + ", ".join(answer.checks_run))
     if answer.choices_from in _CHOICES_FROM:
         parts.append("choices read from " + _CHOICES_FROM[answer.choices_from])

@@ -11,6 +11,7 @@ from .check import Check
 from .citations import CitationCheck
 from .echo import EchoCheck
 from .fidelity import FidelityCheck
+from .parts import UnmetPart
 from .quotation_marks import QuotationMarksCheck
 from .traps import CitedNamesCheck
 from .yes_no import YesNoFirst
@@ -23,4 +24,5 @@ CHECKS: list[Check] = [
     YesNoFirst(),  # a yes/no question's verdict first, or alone with its citations
     CitedNamesCheck(),  # names and numbers the question asks about are in what the answer cites
     AnswerCheck(),  # the local model: is the answer about exactly what was asked?
+    UnmetPart(),  # a compound question answered No names the part the articles do not bear out
 ]

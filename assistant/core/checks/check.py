@@ -16,6 +16,7 @@ from assistant.models.choices import ChoiceReader
 from ingest.settings import Settings
 
 from ..answer import Citation, SpanAnswer
+from ..compound import PartVerdict
 from ..evidence import Evidence
 from ..question import Question
 from ..retrieval import RetrievedPassage
@@ -73,6 +74,8 @@ class CheckContext:
     """How the chat model's choices are read; None where they cannot be (no check that reads them runs)."""
     span: SpanAnswer | None = None
     """The span the model chose, when the answer is one."""
+    yes_no_parts: list[PartVerdict] = field(default_factory=list)
+    """A compound question's parts, each with the Yes or No read for it."""
 
 
 class Check(Protocol):

@@ -34,6 +34,14 @@ class Extract:
 
 
 @dataclass(frozen=True)
+class PartEvidence:
+    """The evidence sentences (their numbers) found for one part of a compound question."""
+
+    part: str
+    numbers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Found:
     """What a route found: the passages shown as sources, the sentences the model may cite, and either a refusal
     (nothing to answer from, said in the route's own words) or an extract the route wrote itself."""
@@ -43,6 +51,8 @@ class Found:
     ranking: list[RetrievedPassage] = field(default_factory=list)
     refusal: str | None = None
     extract: Extract | None = None
+    parts: list[PartEvidence] = field(default_factory=list)
+    """For a compound yes/no question, which sentences each part was found with."""
 
 
 @dataclass

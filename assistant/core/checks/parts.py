@@ -1,0 +1,28 @@
+"""A compound yes/no question answered No says which part the articles do not bear out: the reasons the model
+wrote often cover only the part that holds, and a refusal ("the articles don't say") hides that the other part was
+read and judged."""
+
+from __future__ import annotations
+
+from ..compound import weakest
+from .check import CheckContext, Draft, Verdict
+
+
+def unmet_sentence(part: str) -> str:
+    return f"The articles do not bear out this part of the question: “{part}”"
+
+
+class UnmetPart:
+    name = "part by part"
+    on_refused = True
+
+    def run(self, draft: Draft, context: CheckContext) -> Verdict:
+        if not context.yes_no_parts:
+            return Verdict(self.name, draft, ran=False)
+        deciding = weakest(context.yes_no_parts)
+        if deciding.choice.verdict != "No":
+            return Verdict(self.name, draft)
+        unmet = unmet_sentence(deciding.part)
+        if draft.refused:
+            return Verdict(self.name, Draft(f"No. {unmet}", [], draft.unsupported))
+        return Verdict(self.name, Draft(f"{draft.text} {unmet}", draft.citations, draft.unsupported))

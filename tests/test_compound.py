@@ -1,0 +1,151 @@
+"""Compound yes/no questions ("Does X report A, while Y reports B?"): split into parts, each searched in its own
+outlets and judged on its own, Yes only when every part is."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.core.assistant import Assistant
+from assistant.core.compound import PartVerdict, question_parts, weakest
+from assistant.core.question import understand
+from assistant.core.routes import pick_route
+from assistant.core.routes.compound import part_filter
+from assistant.core.yes_no_choice import YesNoChoice
+from assistant.delivery.checked import checks_summary
+from ingest.records import PassageFilter
+from ingest.settings import Settings
+from ingest.speakers.index import SpeakerIndex
+
+from conftest import outlet_store
+
+ARTICLES = [
+    (
+        "v1",
+        "The Verge",
+        "2023-11-20",
+        "Harbour reopens",
+        "The harbour of Port Elin reopened after repairs, the port authority said.",
+    ),
+    ("v2", "The Verge", "2023-11-21", "Harbour fees", "The Port Elin harbour raised its fees for ferries and tugs."),
+    ("t1", "TechCrunch", "2023-11-25", "Port app", "A startup launched an app that books berths in Port Elin."),
+    ("t2", "TechCrunch", "2023-10-01", "Chip plant", "A chip maker opened a new plant in the valley, hiring 300 workers."),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "Does 'The Verge' article suggest that the harbour reopened, while the TechCrunch article reports an app?",
+            ("Does 'The Verge' article suggest that the harbour reopened?", "Does the TechCrunch article reports an app?"),
+        ),
+        (
+            "Did The Verge say fees rose whereas TechCrunch said a plant opened in the valley?",
+            ("Did The Verge say fees rose?", "Does TechCrunch said a plant opened in the valley?"),
+        ),
+        ("Did the harbour reopen while the repairs went on?", ()),  # too short a part to be a claim of its own
+        ("Does The Verge report that the harbour reopened?", ()),
+        ("What did TechCrunch report while The Verge covered the harbour?", ()),  # not a yes/no question
+    ],
+)
+def test_a_contrast_splits_a_yes_no_question_into_parts(question, parts):
+    assert question_parts(question) == parts
+
+
+def test_the_weakest_part_decides_and_only_yes_no_questions_have_parts():
+    strong, weak = YesNoChoice(0.9, 0.5, 0.0), YesNoChoice(0.3, 0.5, 0.0)
+    parts = [PartVerdict("a?", strong, (1,)), PartVerdict("b?", weak, (2,))]
+    assert weakest(parts).choice is weak and weak.verdict == "No" and strong.verdict == "Yes"
+    index = SpeakerIndex("t")
+    asked = "Does The Verge report that the harbour reopened, while TechCrunch reports a new app?"
+    assert len(understand(asked, asked, PassageFilter(), index, 0.8, _today()).parts) == 2
+    wh = "Which outlet reported that the harbour reopened, while TechCrunch reported a new app?"
+    assert understand(wh, wh, PassageFilter(), index, 0.8, _today()).parts == ()
+
+
+def test_a_part_searches_the_outlets_it_names_within_the_users():
+    outlets = {"The Verge", "TechCrunch"}
+    assert part_filter("Does TechCrunch report an app?", PassageFilter(), outlets).outlets == ("TechCrunch",)
+    assert part_filter("Does the other article say so?", PassageFilter(outlets=("The Verge",)), outlets).outlets == ("The Verge",)
+    mine = PassageFilter(outlets=("The Verge",))
+    assert part_filter("Does TechCrunch report an app?", mine, outlets) == mine
+
+
+def _today():
+    from datetime import date
+
+    return date(2024, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory):
+    return outlet_store(tmp_path_factory.mktemp("compound"), ARTICLES)
+
+
+def test_each_part_is_found_in_its_own_outlet(settings):
+    assistant = Assistant(settings)
+    asked = "Does The Verge report that the Port Elin harbour reopened, while TechCrunch reports a chip plant in the valley?"
+    question = assistant.understand(asked, [], PassageFilter(), assistant.store.speaker_index(), _timings())
+    route = pick_route(question)
+    assert route.name == "several claims"
+    from assistant.core.routes.route import RouteContext
+
+    found = route.find(RouteContext(question, assistant.search, assistant.store, assistant.store.speaker_index(), settings))
+    by_number = {e.number: e for e in found.evidence}
+    assert [p.part for p in found.parts] == list(question.parts)
+    assert {by_number[n].passage.outlet for n in found.parts[0].numbers} == {"The Verge"}
+    assert {by_number[n].passage.outlet for n in found.parts[1].numbers} == {"TechCrunch"}
+    assert len(found.evidence) == len({(e.passage.id, e.start) for e in found.evidence})
+
+
+def _timings():
+    from assistant.core.answer import Timings
+
+    return Timings()
+
+
+@pytest.mark.model
+def test_the_local_model_says_no_when_one_part_is_not_borne_out(settings):
+    assistant = Assistant(settings)
+    both = assistant.ask(
+        "Does The Verge report that the Port Elin harbour reopened, while TechCrunch reports that a chip maker opened a "
+        "plant in the valley?"
+    )
+    assert [p.verdict for p in both.yes_no_parts] == ["Yes", "Yes"], both.yes_no_parts
+    assert both.answer.startswith("Yes"), both.answer
+    one = assistant.ask(
+        "Does The Verge report that the Port Elin harbour reopened, while TechCrunch reports that a chip maker closed "
+        "its plant and fired every worker?"
+    )
+    assert [p.verdict for p in one.yes_no_parts] == ["Yes", "No"], one.yes_no_parts
+    assert one.answer.startswith("No"), one.answer
+    assert one.yes_no_probability == min(p.probability for p in one.yes_no_parts)
+    assert "No for part 2" in checks_summary(one)
+    assert one.answer.endswith("The articles do not bear out this part of the question: “" + one.yes_no_parts[1].part + "”")
+
+
+def _context(parts: list[PartVerdict]):
+    from assistant.core.checks.check import CheckContext
+    from assistant.core.question import Question
+
+    q = Question("Does X say A, while Y says B?", "Does X say A, while Y says B?", PassageFilter(), yes_no=True)
+    return CheckContext(q, [], [], "Yes [1].", [], Settings(), None, yes_no_parts=parts)  # type: ignore[arg-type]
+
+
+def test_a_no_names_the_part_not_borne_out_even_where_a_check_refused():
+    from assistant.core.checks.check import Draft
+    from assistant.core.checks.parts import UnmetPart
+
+    held, unmet = (
+        PartVerdict("Does X say A?", YesNoChoice(0.8, 0.5, -0.23), (1,)),
+        PartVerdict("Does Y say B?", YesNoChoice(0.2, 0.5, -0.23), (2,)),
+    )
+    check = UnmetPart()
+    answered = check.run(Draft("No. X says A [1]."), _context([held, unmet])).draft
+    assert answered.text == "No. X says A [1]. The articles do not bear out this part of the question: “Does Y say B?”"
+    refused = check.run(Draft("No. X says A [1].").refuse(), _context([held, unmet])).draft
+    assert not refused.refused and refused.text.startswith("No. The articles do not bear out") and not refused.citations
+    both = check.run(Draft("Yes. X says A [1].").refuse(), _context([held, held])).draft
+    assert both.refused  # every part held: the refusal stands (the check that refused knew better than a Yes)
+    plain = check.run(Draft("", refused=True), _context([]))
+    assert plain.draft.refused and not plain.ran
