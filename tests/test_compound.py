@@ -149,3 +149,18 @@ def test_a_no_names_the_part_not_borne_out_even_where_a_check_refused():
     assert both.refused  # every part held: the refusal stands (the check that refused knew better than a Yes)
     plain = check.run(Draft("", refused=True), _context([]))
     assert plain.draft.refused and not plain.ran
+
+
+def test_the_api_reports_each_part_and_its_probability():
+    from assistant.core.answer import Answer, YesNoPart
+    from assistant.delivery.openai_message import choice_logprobs, message_extras
+
+    parts = [
+        YesNoPart(part="Does X say A?", verdict="Yes", probability=0.8, prior=0.4, sentences=[1]),
+        YesNoPart(part="Does Y say B?", verdict="No", probability=0.3, prior=0.4, sentences=[2, 3]),
+    ]
+    answer = Answer(question="q", standalone_question="q", answer="No.", yes_no_probability=0.3, yes_no_parts=parts)
+    answer.choices_from = "logits"
+    assert [p["verdict"] for p in message_extras(answer)["yes_no_parts"]] == ["Yes", "No"]
+    entries = [e for e in choice_logprobs(answer, 2)["content"] if e["byline_choice"] == "yes_no_part"]
+    assert [e["token"] for e in entries] == ["Yes", "No"]

@@ -40,6 +40,8 @@ def choice_logprobs(answer: Answer, top: int) -> dict[str, Any]:
         if answer.yes_no_probability is not None:
             p = answer.yes_no_probability
             content.append(_entry("yes_no", ["Yes", "No"], [p, 1 - p], top))
+        for part in answer.yes_no_parts:
+            content.append(_entry("yes_no_part", ["Yes", "No"], [part.probability, 1 - part.probability], top))
         if answer.span is not None and answer.span.probability is not None:
             p = answer.span.probability
             content.append(_entry("span", [answer.span.text, "another span"], [p, 1 - p], top))
@@ -64,6 +66,8 @@ def message_extras(answer: Answer) -> dict[str, Any]:
         extras["filter"] = answer.scope
     if answer.span is not None:
         extras["span"] = answer.span.model_dump(mode="json")
+    if answer.yes_no_parts:
+        extras["yes_no_parts"] = [p.model_dump(mode="json") for p in answer.yes_no_parts]
     if answer.quote_check is not None:
         extras["quote_check"] = answer.quote_check.model_dump(mode="json")
     return extras
