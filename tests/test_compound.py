@@ -121,7 +121,7 @@ def test_the_local_model_says_no_when_one_part_is_not_borne_out(settings):
     assert one.answer.startswith("No"), one.answer
     assert one.yes_no_probability == min(p.probability for p in one.yes_no_parts)
     assert "No for part 2" in checks_summary(one)
-    assert one.answer.endswith("The articles do not bear out this part of the question: “" + one.yes_no_parts[1].part + "”")
+    assert one.answer.endswith("The articles do not bear out this part of the question: " + one.yes_no_parts[1].part)
 
 
 def _context(parts: list[PartVerdict]):
@@ -135,14 +135,16 @@ def _context(parts: list[PartVerdict]):
 def test_a_no_names_the_part_not_borne_out_even_where_a_check_refused():
     from assistant.core.checks.check import Draft
     from assistant.core.checks.parts import UnmetPart
+    from assistant.core.checks.quotation_marks import misquoted
 
     held, unmet = (
         PartVerdict("Does X say A?", YesNoChoice(0.8, 0.5, -0.23), (1,)),
-        PartVerdict("Does Y say B?", YesNoChoice(0.2, 0.5, -0.23), (2,)),
+        PartVerdict("Does 'Yonder' say “B”?", YesNoChoice(0.2, 0.5, -0.23), (2,)),
     )
     check = UnmetPart()
     answered = check.run(Draft("No. X says A [1]."), _context([held, unmet])).draft
-    assert answered.text == "No. X says A [1]. The articles do not bear out this part of the question: “Does Y say B?”"
+    assert answered.text == "No. X says A [1]. The articles do not bear out this part of the question: Does Yonder say B?"
+    assert not misquoted(answered.text, [])
     refused = check.run(Draft("No. X says A [1].").refuse(), _context([held, unmet])).draft
     assert not refused.refused and refused.text.startswith("No. The articles do not bear out") and not refused.citations
     both = check.run(Draft("Yes. X says A [1].").refuse(), _context([held, held])).draft

@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from ..compound import weakest
 from .check import CheckContext, Draft, Verdict
+from .quotation_marks import quoted_spans
 
 
 def unmet_sentence(part: str) -> str:
-    return f"The articles do not bear out this part of the question: “{part}”"
+    """The part in the question's words, without quotation marks: an answer's marks are kept for what the articles
+    say word for word."""
+    for marked, words in quoted_spans(part):
+        part = part.replace(marked, words, 1)
+    return f"The articles do not bear out this part of the question: {part}"
 
 
 class UnmetPart:
