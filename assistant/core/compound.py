@@ -32,6 +32,14 @@ def question_parts(question: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class PartEvidence:
+    """The evidence sentences (their numbers) found for one part of a compound question."""
+
+    part: str
+    numbers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class PartVerdict:
     part: str
     """The part, asked as a question."""

@@ -17,12 +17,11 @@ from assistant.models.choices import ChoiceReader, ChoiceSource, choice_reader, 
 from ingest.settings import Settings
 
 from .answer import Event, SpanAnswer, Timings, Usage
-from .compound import PartVerdict, weakest
+from .compound import PartEvidence, PartVerdict, weakest
 from .evidence import Evidence
 from .followup import swapped_question
 from .prompts import ANSWER, ANSWER_YES_NO, CHOOSE, REWRITE, answer_prompt_tokens, clean_rewrite, format_history, needs_rewrite
 from .question import Question, QuestionError
-from .routes.route import PartEvidence
 from .sentence_choice import SentenceChoice, labels
 from .spans.choose import choose_span
 from .spans.reply import span_reply

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from assistant.core.compound import PartEvidence
 from assistant.core.evidence import Evidence, select_evidence
 from assistant.core.question import Question
 from assistant.core.retrieval import RetrievedPassage
-from assistant.core.routes.route import Found, PartEvidence, RouteContext
+from assistant.core.routes.route import Found, RouteContext
 from assistant.core.scope import named_outlets
 from ingest.records import PassageFilter
 

@@ -15,6 +15,7 @@ from ingest.speakers.index import SpeakerIndex
 from ingest.store.store import Store
 
 from ..answer import QuoteCheck, TimelineLine
+from ..compound import PartEvidence
 from ..evidence import Evidence
 from ..question import Question
 from ..retrieval import HybridSearch, RetrievedPassage
@@ -31,14 +32,6 @@ class Extract:
     quote_check: QuoteCheck | None = None
     timeline: list[TimelineLine] = field(default_factory=list)
     timeline_since: str | None = None
-
-
-@dataclass(frozen=True)
-class PartEvidence:
-    """The evidence sentences (their numbers) found for one part of a compound question."""
-
-    part: str
-    numbers: tuple[int, ...]
 
 
 @dataclass(frozen=True)
