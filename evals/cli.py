@@ -176,7 +176,7 @@ def cmd_sweep_answer_check(args: argparse.Namespace) -> int:
 
 def cmd_sweep_yes_no(args: argparse.Namespace) -> int:
     from evals.refusal_curve import read_rows
-    from evals.yes_no_sweep import WEIGHTS, accuracy_at, choose, choose_floor, written_accuracy, yes_no_rows
+    from evals.yes_no_sweep import accuracy_at, choose, choose_floor, weights, written_accuracy, yes_no_rows
 
     rows = yes_no_rows(read_rows([Path(p) for p in args.results]), compound=args.compound)
     prefix = "BYLINE_COMPOUND_YES_NO" if args.compound else "BYLINE_YES_NO"
@@ -187,7 +187,7 @@ def cmd_sweep_yes_no(args: argparse.Namespace) -> int:
         )
     print(f"yes/no sweep over {len(rows)} questions ({sum(r.gold == 'Yes' for r in rows)} with the answer Yes)")
     print(f"  the Yes/No the model wrote (before):   {written_accuracy(rows)}")
-    for weight in WEIGHTS:
+    for weight in weights(rows):
         floor = choose_floor(rows, weight)
         print(f"  prior weight {weight:.2f}, best floor {floor:+.2f}: {accuracy_at(rows, floor, weight)}")
     weight, floor = choose(rows)

@@ -21,7 +21,7 @@ from evals.metrics import Estimate, bootstrap_ci
 class YesNoRow:
     gold: str
     written: str | None
-    parts: tuple[tuple[float, float], ...]
+    parts: tuple[tuple[float, float | None], ...]
     """(P(Yes), P(Yes) with no evidence) of the question, or of each part of a compound question."""
 
     def score(self, prior_weight: float) -> float:
@@ -72,7 +72,12 @@ def choose_floor(rows: list[YesNoRow], prior_weight: float = 1.0) -> float:
     return min((f for f in candidates if right[f] == best), key=abs)
 
 
+def weights(rows: list[YesNoRow]) -> tuple[float, ...]:
+    """The prior weights these rows can be read at: 0 alone when a run did not read the leaning (its weight was 0)."""
+    return WEIGHTS if all(prior is not None for r in rows for _, prior in r.parts) else (0.0,)
+
+
 def choose(rows: list[YesNoRow]) -> tuple[float, float]:
     """(prior weight, floor) with the most right verdicts; among equals the larger weight, the calibrated reading."""
-    fitted = [(w, choose_floor(rows, w)) for w in WEIGHTS]
+    fitted = [(w, choose_floor(rows, w)) for w in weights(rows)]
     return max(fitted, key=lambda wf: (accuracy_at(rows, wf[1], wf[0]).mean, wf[0]))

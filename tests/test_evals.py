@@ -257,3 +257,13 @@ def test_the_compound_sweep_reads_the_weakest_part_and_keeps_plain_questions_apa
     results.write_text("\n".join(json.dumps(r) for r in rows))
     out = byline("sweep-yes-no", str(results), "--compound")
     assert out.returncode == 0 and "BYLINE_COMPOUND_YES_NO_FLOOR=" in out.stdout and "over 10 questions" in out.stdout
+
+
+def test_a_run_that_did_not_read_the_leaning_is_swept_at_weight_zero_only():
+    from evals.yes_no_sweep import choose, weights, yes_no_rows
+
+    def compound(gold: str, p: float) -> dict:
+        return {**_yes_no_row(gold, "No", p, 0.5), "yes_no_parts": [{"probability": p, "prior": None}]}
+
+    rows = yes_no_rows([compound("yes", 0.8), compound("no", 0.3), compound("yes", 0.7)], compound=True)
+    assert weights(rows) == (0.0,) and choose(rows)[0] == 0.0

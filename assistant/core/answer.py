@@ -162,7 +162,9 @@ class YesNoPart(BaseModel):
     part: str = Field(description="the part, asked as a question")
     verdict: str = Field(description="Yes or No for this part")
     probability: float = Field(description="P(Yes) with the part's sentences shown")
-    prior: float = Field(description="P(Yes) for the part with no evidence: the model's leaning")
+    prior: float | None = Field(
+        description="P(Yes) for the part with no evidence: the model's leaning (None: not read, weight 0)"
+    )
     sentences: list[int] = Field(description="the evidence sentences (the answer's numbers) this part was read against")
 
 

@@ -27,8 +27,8 @@ def log_odds(p: float) -> float:
 class YesNoChoice:
     probability: float
     """P(Yes) against P(No) as the first word after the evidence and the question."""
-    prior: float
-    """The same without evidence: what the model would say to the question alone."""
+    prior: float | None
+    """The same without evidence: what the model would say to the question alone (None: not read, its weight is 0)."""
     floor: float
     prior_weight: float = 1.0
     """How much of the leaning to take away: 1 is contextual calibration, 0 reads P(Yes) as it is."""
@@ -36,7 +36,8 @@ class YesNoChoice:
     @property
     def score(self) -> float:
         """How far the evidence moved the model's log-odds of Yes (less the weighted leaning)."""
-        return log_odds(self.probability) - self.prior_weight * log_odds(self.prior)
+        leaning = 0.0 if self.prior is None else self.prior_weight * log_odds(self.prior)
+        return log_odds(self.probability) - leaning
 
     @property
     def verdict(self) -> str:
