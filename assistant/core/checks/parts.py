@@ -4,9 +4,23 @@ read and judged."""
 
 from __future__ import annotations
 
+from ingest.speakers.attribute import english_pipeline
+
 from ..compound import weakest
 from .check import CheckContext, Draft, Verdict
 from .quotation_marks import quoted_spans
+
+
+def agreeing(part: str) -> str:
+    """ "Does TechCrunch reports …?" (a clause made a question by putting "Does" before it, as the model reads it)
+    with its verb as a question has it: "Does TechCrunch report …?"."""
+    if not part.startswith("Does "):
+        return part
+    doc = english_pipeline()(part)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.tag_ != "VBZ" or root.i == 0:
+        return part
+    return part[: root.idx] + root.lemma_ + part[root.idx + len(root.text) :]
 
 
 def unmet_sentence(part: str) -> str:
@@ -14,7 +28,7 @@ def unmet_sentence(part: str) -> str:
     say word for word."""
     for marked, words in quoted_spans(part):
         part = part.replace(marked, words, 1)
-    return f"The articles do not bear out this part of the question: {part}"
+    return f"The articles do not bear out this part of the question: {agreeing(part)}"
 
 
 class UnmetPart:
