@@ -40,14 +40,14 @@ def choose_yes_no(reader: ChoiceReader, question: str, evidence: str, floor: flo
     """P(Yes) with no evidence, then with it (so the local context holds the prompt generation goes on from).
     Read from a short completion, the word itself is the verdict: there is no leaning to correct; with a weight of 0
     the leaning is not read (a prompt evaluation saved)."""
+    reads_leaning = reader.source is not ChoiceSource.COMPLETION and prior_weight != 0
     blind = chat_turns(ANSWER_YES_NO.format_messages(evidence=NO_EVIDENCE, question=question))
-    shown = chat_turns(ANSWER_YES_NO.format_messages(evidence=evidence, question=question))
-    prior = None if reader.source is ChoiceSource.COMPLETION or prior_weight == 0 else word_odds(reader, blind, YES, NO)
-    odds = word_odds(reader, shown, YES, NO)
+    prior = word_odds(reader, blind, YES, NO) if reads_leaning else None
+    odds = word_odds(reader, chat_turns(ANSWER_YES_NO.format_messages(evidence=evidence, question=question)), YES, NO)
     said = 1.0 if odds is None else odds
     if reader.source is ChoiceSource.COMPLETION:
         return YesNoChoice(said, 0.5, 0.0, 0.0)
-    if prior_weight == 0:
+    if not reads_leaning:
         return YesNoChoice(said, None, floor, 0.0)
     return YesNoChoice(said, 1.0 if prior is None else prior, floor, prior_weight)
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant.core.compound import PartEvidence
-from assistant.core.evidence import Evidence, select_evidence
 from assistant.core.question import Question
-from assistant.core.retrieval import RetrievedPassage
+from assistant.core.routes.outlets import evidence_from_each, interleaved
 from assistant.core.routes.route import Found, RouteContext
 from assistant.core.scope import named_outlets
 from ingest.records import PassageFilter
@@ -27,22 +26,17 @@ class CompoundRoute:
         return question.speaker is None and len(question.parts) > 1
 
     def find(self, context: RouteContext) -> Found:
-        q, settings, search = context.question, context.settings, context.search
-        vectors = search.embedder.embed(list(q.parts))
-        passages: list[RetrievedPassage] = []
-        groups: list[list[Evidence]] = []
-        for part, vector in zip(q.parts, vectors, strict=True):
-            where = part_filter(part, q.where, set(context.index.outlets))
-            found = search.retrieve(part, settings.retrieval.claim_passages, where, vector=vector)
-            passages.extend(p for p in found if p.id not in {k.id for k in passages})
-            groups.append(select_evidence(part, vector, found, search.embedder, settings)[: settings.retrieval.claim_sentences])
-        numbered: dict[tuple[str, int], Evidence] = {}
-        for i in range(max((len(g) for g in groups), default=0)):
-            for group in groups:
-                if i < len(group) and (key := (group[i].passage.id, group[i].start)) not in numbered:
-                    numbered[key] = replace(group[i], number=len(numbered) + 1)
+        q, retrieval = context.question, context.settings.retrieval
+        outlets = set(context.index.outlets)
+        vectors = context.search.embedder.embed(list(q.parts))
+        searches = [(part, v, part_filter(part, q.where, outlets)) for part, v in zip(q.parts, vectors, strict=True)]
+        passages, groups = evidence_from_each(
+            searches, context.search, context.settings, retrieval.claim_passages, retrieval.claim_sentences
+        )
+        evidence = interleaved(groups)
+        number = {(e.passage.id, e.start): e.number for e in evidence}
         parts = [
-            PartEvidence(part, tuple(numbered[(e.passage.id, e.start)].number for e in group))
+            PartEvidence(part, tuple(number[(e.passage.id, e.start)] for e in group))
             for part, group in zip(q.parts, groups, strict=True)
         ]
-        return Found(passages, list(numbered.values()), parts=parts)
+        return Found(passages, evidence, parts=parts)

@@ -20,20 +20,28 @@ from ingest.settings import Settings
 
 
 def evidence_from_each(
-    question: str, vector: np.ndarray, search: HybridSearch, settings: Settings, parts: list[PassageFilter]
-) -> tuple[list[RetrievedPassage], list[Evidence]]:
-    """The best passages and sentences of each part, interleaved so that every part is in the prompt even when
-    the weakest lines must go to fit the context."""
-    passages: list[RetrievedPassage] = []
+    searches: list[tuple[str, np.ndarray, PassageFilter]], search: HybridSearch, settings: Settings, passages: int, sentences: int
+) -> tuple[list[RetrievedPassage], list[list[Evidence]]]:
+    """For each (query, its vector, filter): its best passages and, of them, its best sentences; the passages of all
+    the searches together, each once."""
+    found_all: list[RetrievedPassage] = []
     groups: list[list[Evidence]] = []
-    for part in parts:
-        found = search.retrieve(question, settings.retrieval.multi_passages_per_part, part, vector=vector)
-        passages.extend(p for p in found if p.id not in {q.id for q in passages})
-        groups.append(
-            select_evidence(question, vector, found, search.embedder, settings)[: settings.retrieval.multi_sentences_per_part]
-        )
-    ordered = [g[i] for i in range(max((len(g) for g in groups), default=0)) for g in groups if i < len(g)]
-    return passages, [replace(e, number=n) for n, e in enumerate(ordered, start=1)]
+    for query, vector, where in searches:
+        found = search.retrieve(query, passages, where, vector=vector)
+        found_all.extend(p for p in found if p.id not in {q.id for q in found_all})
+        groups.append(select_evidence(query, vector, found, search.embedder, settings)[:sentences])
+    return found_all, groups
+
+
+def interleaved(groups: list[list[Evidence]]) -> list[Evidence]:
+    """The groups' sentences numbered in turns (the best of each, then the second of each …), each sentence once, so
+    that every group is in the prompt even when the weakest lines must go to fit the context."""
+    numbered: dict[tuple[str, int], Evidence] = {}
+    for i in range(max((len(g) for g in groups), default=0)):
+        for group in groups:
+            if i < len(group) and (key := (group[i].passage.id, group[i].start)) not in numbered:
+                numbered[key] = replace(group[i], number=len(numbered) + 1)
+    return list(numbered.values())
 
 
 class OutletsRoute:
@@ -46,5 +54,9 @@ class OutletsRoute:
 
     def find(self, context: RouteContext) -> Found:
         q = context.question
-        passages, evidence = evidence_from_each(q.standalone, context.vector, context.search, context.settings, q.outlet_parts)
-        return Found(passages, evidence)
+        retrieval = context.settings.retrieval
+        searches = [(q.standalone, context.vector, part) for part in q.outlet_parts]
+        passages, groups = evidence_from_each(
+            searches, context.search, context.settings, retrieval.multi_passages_per_part, retrieval.multi_sentences_per_part
+        )
+        return Found(passages, interleaved(groups))
