@@ -122,6 +122,7 @@ def test_the_local_model_says_no_when_one_part_is_not_borne_out(settings):
     assert one.answer.startswith("No"), one.answer
     assert one.yes_no_probability == min(p.probability for p in one.yes_no_parts)
     assert "No for part 2" in checks_summary(one)
+    assert "chip maker closed its plant and fired every worker [" not in one.answer  # the reason restating it is gone
     assert one.answer.endswith(unmet_sentence(one.yes_no_parts[1].part)) and "Does TechCrunch report that" in one.answer
 
 
@@ -139,16 +140,24 @@ def test_a_no_names_the_part_not_borne_out_even_where_a_check_refused():
     from assistant.core.checks.quotation_marks import misquoted
 
     held, unmet = (
-        PartVerdict("Does X say A?", YesNoChoice(0.8, 0.5, -0.23), (1,)),
-        PartVerdict("Does 'Yonder' say “B”?", YesNoChoice(0.2, 0.5, -0.23), (2,)),
+        PartVerdict("Does Xavier say apples grow?", YesNoChoice(0.8, 0.5, -0.23), (1,)),
+        PartVerdict("Does 'Yonder' say “bananas fall”?", YesNoChoice(0.2, 0.5, -0.23), (2,)),
     )
     check = UnmetPart()
-    answered = check.run(Draft("No. X says A [1]."), _context([held, unmet])).draft
-    assert answered.text == "No. X says A [1]. The articles do not bear out this part of the question: Does Yonder say B?"
+    answered = check.run(Draft("No. Xavier says apples grow [1]."), _context([held, unmet])).draft
+    assert (
+        answered.text
+        == "No. Xavier says apples grow [1]. The articles do not bear out this part of the question: Does Yonder say bananas fall?"
+    )
     assert not misquoted(answered.text, [])
-    refused = check.run(Draft("No. X says A [1].").refuse(), _context([held, unmet])).draft
+    refused = check.run(Draft("No. Xavier says apples grow [1].").refuse(), _context([held, unmet])).draft
     assert not refused.refused and refused.text.startswith("No. The articles do not bear out") and not refused.citations
-    both = check.run(Draft("Yes. X says A [1].").refuse(), _context([held, held])).draft
+    restated = check.run(Draft("No. Xavier says apples grow. Yonder says bananas fall."), _context([held, unmet])).draft
+    assert (
+        restated.text.startswith("No. Xavier says apples grow. The articles do not bear out")
+        and "Yonder says bananas fall." in restated.unsupported
+    )
+    both = check.run(Draft("Yes. Xavier says apples grow [1].").refuse(), _context([held, held])).draft
     assert both.refused  # every part held: the refusal stands (the check that refused knew better than a Yes)
     plain = check.run(Draft("", refused=True), _context([]))
     assert plain.draft.refused and not plain.ran

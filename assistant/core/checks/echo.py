@@ -32,6 +32,11 @@ def echoes(answer: str, question: str) -> bool:
     text = strip_markers(answer)
     if not text.strip() or verdict(text) is not None or asks_yes_no(question):
         return False
+    return adds_nothing(text, question)
+
+
+def adds_nothing(text: str, question: str) -> bool:
+    """Whether every content word, name and number of the text is the question's (framing words aside)."""
     asked, asked_words = content_words(question), set(re.findall(r"[\w'’-]+", question.lower()))
 
     def new_name(name: str) -> bool:

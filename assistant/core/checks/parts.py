@@ -1,6 +1,7 @@
 """A compound yes/no question answered No says which part the articles do not bear out: the reasons the model
 wrote often cover only the part that holds, and a refusal ("the articles don't say") hides that the other part was
-read and judged."""
+read and judged. A reason that only restates that part ("TechCrunch reports that the plant closed [2]", citing a
+sentence where it opened, which the support judge passes on shared words) contradicts the No and goes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from ingest.speakers.attribute import english_pipeline
 
 from ..compound import weakest
 from .check import CheckContext, Draft, Verdict
+from .citations import parse_claims, strip_markers
+from .echo import adds_nothing
+from .fidelity import without_claims
 from .quotation_marks import quoted_spans
 
 
@@ -42,6 +46,9 @@ class UnmetPart:
         if deciding.choice.verdict != "No":
             return Verdict(self.name, draft)
         unmet = unmet_sentence(deciding.part)
+        restating = {i for i, c in enumerate(parse_claims(draft.text)) if adds_nothing(strip_markers(c.text), deciding.part)}
+        if restating and not draft.refused:
+            draft = without_claims(draft, restating)
         if draft.refused:
             return Verdict(self.name, Draft(f"No. {unmet}", [], draft.unsupported))
         return Verdict(self.name, Draft(f"{draft.text} {unmet}", draft.citations, draft.unsupported))
