@@ -172,7 +172,7 @@ class AnsweringSettings(BaseModel):
     question_names_cited_max: int = Field(
         2,
         description="a question naming at most this many names or numbers is refused when its answer's citations "
-        "leave one of them unmentioned (0 turns the check off; questions naming more compare several articles)",
+        "leave one of them unmentioned or name another place or year in its stead (0 turns the check off; questions naming more compare several articles)",
     )
     name_match_cutoff: float = Field(0.8, description="spelling similarity a misspelt name needs to a name in the articles")
     history_turns: int = Field(2, description="earlier turns shown to the follow-up rewrite")

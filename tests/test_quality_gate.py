@@ -47,7 +47,7 @@ def test_sample_gold_set_passes_the_quality_gate(tmp_path):
     summary = json.loads(out.stdout)
     (ARTIFACTS / "sample-summary.json").write_text(json.dumps(summary, indent=1))
     assert out.returncode == 0, summary["gate"]["failures"]
-    assert summary["questions"] == 54 and summary["errors"] == 0
+    assert summary["questions"] == 55 and summary["errors"] == 0
     html = (ARTIFACTS / "sample-report.html").read_text()
     assert "data:image/png;base64," in html and "Questions (failures first)" in html
 

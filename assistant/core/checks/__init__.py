@@ -22,7 +22,7 @@ CHECKS: list[Check] = [
     QuotationMarksCheck(),  # nothing in quotation marks that a cited sentence does not say word for word
     EchoCheck(),  # an answer that only restates the question is no answer
     YesNoFirst(),  # a yes/no question's verdict first, or alone with its citations
-    CitedNamesCheck(),  # names and numbers the question asks about are in what the answer cites
+    CitedNamesCheck(),  # names and numbers the question asks about are cited, not another place or year
     AnswerCheck(),  # the local model: is the answer about exactly what was asked?
     UnmetPart(),  # a compound question answered No names the part the articles do not bear out
 ]
