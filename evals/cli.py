@@ -57,6 +57,9 @@ def selected_items(items: list[Item], args: argparse.Namespace) -> list[Item]:
         items = [i for i in items if [a.strip().lower() for a in i.answers] in (["yes"], ["no"])]
     if args.only_compound:
         items = [i for i in items if len(question_parts(i.question)) > 1]
+    if args.ids:
+        wanted = {x.strip() for x in args.ids.split(",") if x.strip()}
+        items = [i for i in items if i.id in wanted]
     if args.limit:
         items = items[: args.limit]
     if args.sample and args.sample < len(items):
@@ -360,6 +363,7 @@ def register(sub) -> None:
     p.add_argument("--only-yes-no", action="store_true", help="only the questions whose gold answer is Yes or No")
     p.add_argument("--only-compound", action="store_true", help='only yes/no questions in contrasted parts ("… A, while … B?")')
     p.add_argument("--sample", type=int, help="N questions spread evenly over the set (all types, all articles)")
+    p.add_argument("--ids", help="only the questions with these ids (comma-separated), to rerun a handful")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_answer_flags(p)
     p.set_defaults(func=cmd_eval)

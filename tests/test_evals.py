@@ -267,3 +267,22 @@ def test_a_run_that_did_not_read_the_leaning_is_swept_at_weight_zero_only():
 
     rows = yes_no_rows([compound("yes", 0.8), compound("no", 0.3), compound("yes", 0.7)], compound=True)
     assert weights(rows) == (0.0,) and choose(rows)[0] == 0.0
+
+
+def test_eval_selects_questions_by_id_and_compound_parts():
+    import argparse
+
+    from evals.cli import register, selected_items
+    from evals.datasets import Item
+
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    items = [
+        Item("a1", "Did A win the cup final, and did B lose the league title?", ["Yes"]),
+        Item("a2", "Did A win the cup final on Sunday?", ["No"]),
+        Item("a3", "Who won the cup final?", ["A"]),
+    ]
+    chosen = selected_items(items, parser.parse_args(["eval", "--ids", "a2, a3"]))
+    assert [i.id for i in chosen] == ["a2", "a3"]
+    compound = selected_items(items, parser.parse_args(["eval", "--only-yes-no", "--only-compound"]))
+    assert [i.id for i in compound] == ["a1"]
