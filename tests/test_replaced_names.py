@@ -86,7 +86,7 @@ def test_a_span_about_another_city_in_the_sample_is_refused(local_assistant):
 
 
 def test_the_replay_counts_what_the_test_would_refuse_in_stored_results(tmp_path):
-    from evals.replay_names import Replay, replay
+    from evals.replay import Replay, replay
 
     def row(question: str, quote: str, answerable: bool, refused: bool = False) -> str:
         cited = {"passage_id": "p", "article_id": "a", "title": "t", "source": "s", "start": 0, "end": 1}

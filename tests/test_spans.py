@@ -58,6 +58,16 @@ def test_candidates_are_of_the_kind_asked():
     assert "Kherson" in {c.text for c in things if c.sentence == 2}
 
 
+def test_a_name_in_a_list_answers_with_the_whole_list():
+    leaders = ["Before the call, leaders from the UK, France, Germany, and Italy also spoke with Trump on Sunday."]
+    listed = {c.text: c.listed for c in span_candidates(leaders, SpanKind.WHO, "Who did Trump speak with?")}
+    assert listed["UK"] == listed["Italy"] == "the UK, France, Germany, and Italy"
+    when = {c.text: c.listed for c in span_candidates(leaders, SpanKind.WHEN, "When did they speak with Trump?")}
+    assert when == {"Sunday": ""}, "a day or a number is not read as an item of a list"
+    asked = span_candidates(["Leaders from Germany, France and Ukraine met."], SpanKind.WHO, "Who met alongside France?")
+    assert {c.text: c.listed for c in asked}["Germany"] == "", "a list holding the asked name is not the answer"
+
+
 def test_candidates_leave_out_what_the_question_already_says():
     texts = [c.text.lower() for c in span_candidates(SENTENCES, SpanKind.WHO, "Who did Russia ban?")]
     assert "russia" not in texts and "amnesty international" in texts
@@ -120,6 +130,13 @@ def test_the_local_model_is_held_to_the_candidates(local_chat_model):
     turns = chat_turns(SPAN.format_messages(evidence=call, question="How long did the call last?"))
     chosen = constrained_choice(local_chat_model, turns, [spellings(t) for t in ["two-hour", "24 hours"]])
     assert chosen is not None and chosen[0] == 0, "the model writes '2 hours'; its '2' must not lead into '24 hours'"
+
+
+@pytest.mark.model
+def test_a_who_question_answered_by_a_list_gets_the_list(local_assistant):
+    answer = local_assistant.ask("Who did Trump speak with?")
+    assert answer.span is not None and not answer.refused, answer.raw_answer
+    assert answer.answer.startswith("The UK, France, Germany, and Italy ["), answer.answer
 
 
 @pytest.mark.model

@@ -41,6 +41,9 @@ class SpanCandidate:
     """The span as the sentence has it, which the reply writes ("the early 11th century")."""
     sentence: int
     """The evidence sentence it comes from (its number in the prompt, from 1)."""
+    listed: str = ""
+    """The list the span stands in ("the UK, France, Germany, and Italy" for "UK"), which the reply writes whole;
+    empty when it stands alone."""
 
     @property
     def spellings(self) -> list[str]:
@@ -81,6 +84,29 @@ def _chunks(doc, kind: SpanKind):
         yield doc[start : span.end], span
 
 
+MAX_LIST_WORDS = 14
+
+
+def coordination(span) -> str:
+    """The list a name or phrase is one item of, as the sentence writes it: the first item's left edge to the last
+    item's right edge. Asked "Who did Trump speak with?", the sentence "leaders from the UK, France, Germany, and
+    Italy also spoke with Trump" answers with all four, not the one the model's first token points at."""
+    head = span.root
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head
+    items, stack = [head], [head]
+    while stack:
+        for child in stack.pop().children:
+            if child.dep_ == "conj":
+                items.append(child)
+                stack.append(child)
+    if len(items) < 2:
+        return ""
+    last = max(items, key=lambda t: t.i)
+    whole = span.doc[head.left_edge.i : last.right_edge.i + 1]
+    return whole.text.strip(_EDGES) if len(whole) <= MAX_LIST_WORDS else ""
+
+
 def opens_with_asked_name(text: str, question: str) -> bool:
     """ "Trump's claims", "Trump-Putin call" for a question about Trump."""
     words = re.split(r"[\s\-–]+", text.strip())
@@ -106,7 +132,10 @@ def span_candidates(sentences: list[str], kind: SpanKind, question: str) -> list
             ):
                 continue
             seen.add(key)
-            found.append(SpanCandidate(text, whole.text.strip(_EDGES), number))
+            listed = coordination(span) if kind in _NOUN_CHUNKS else ""
+            if listed and names_and_numbers(listed) & names_and_numbers(question):
+                listed = ""
+            found.append(SpanCandidate(text, whole.text.strip(_EDGES), number, listed))
             if len(found) >= MAX_CANDIDATES:
                 return found
     return found

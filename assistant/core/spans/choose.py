@@ -28,7 +28,7 @@ def choose_span(
         return None
     chosen = candidates[pick.index]
     return SpanAnswer(
-        text=chosen.written,
+        text=chosen.listed or chosen.written,
         sentence=cited_sentence(chosen, sentences, choice),
         probability=pick.probability,
         candidates=len(candidates),
