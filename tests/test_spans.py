@@ -4,6 +4,8 @@ answer from the sample article (real model)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from assistant.core.answer import SpanAnswer
@@ -158,3 +160,20 @@ def test_numbers_are_also_spelt_in_digits_as_the_model_writes_them():
     assert spellings("two-hour") == ["two-hour", "2-hour", "two hour", "2 hour"]
     assert spellings("Twenty-five people")[1] == "25 people"
     assert spellings("Amnesty International") == ["Amnesty International"]
+
+
+def test_the_list_replay_rewrites_a_stored_span_answer_and_scores_both(tmp_path):
+    from evals.replay import ListReplay, replay_lists
+
+    leaders = "Before the call, leaders from the UK, France, Germany, and Italy also spoke with Trump on Sunday."
+    row = {
+        "standalone_question": "Who did Trump speak with?",
+        "answer": "UK [1].",
+        "refused": False,
+        "span": {"text": "UK", "sentence": 1, "kind": "who"},
+        "citations": [{"quote": leaders}],
+        "gold": {"answers": ["the UK, France, Germany, and Italy"]},
+    }
+    results = tmp_path / "run.jsonl"
+    results.write_text(json.dumps(row) + "\n" + json.dumps({**row, "refused": True}) + "\n")
+    assert replay_lists(results) == ListReplay(1, 1, 0.0, 1.0, 0.0, 1.0)
