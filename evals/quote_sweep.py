@@ -84,7 +84,7 @@ def contexts(assistant: Assistant, items: list[Item]) -> list[SweepItem]:
             return memo[text]
 
         context = RouteContext(q, assistant.search, assistant.store, index, settings, lambda: model)
-        out.append(SweepItem(item, claim, *quote_candidates(context), meaning))
+        out.append(SweepItem(item, claim, *quote_candidates(context, claim), meaning))
     return out
 
 

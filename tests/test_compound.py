@@ -195,6 +195,7 @@ def test_the_api_reports_each_part_and_its_probability():
             "Does The Age and TechCrunch articles imply profit motives?",
         ),
         ("Did The Verge say fees rose?", "Did The Verge say fees rose?"),
+        ("Does Macron proposed a ceasefire?", "Did Macron propose a ceasefire?"),
     ],
 )
 def test_a_part_not_borne_out_is_shown_as_a_question_reads(part, shown):

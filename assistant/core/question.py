@@ -109,6 +109,9 @@ class Question:
     """The kind of span that answers a who/when/where/how-many question (None: answered in sentences)."""
     parts: tuple[str, ...] = ()
     """A compound yes/no question's contrasted parts, each asked as a question ("… A, while … B?")."""
+    part_quotes: tuple[QuoteClaim | None, ...] = ()
+    """For a compound quote check ("Did Vance say A, and did Macron say B?"), each part's claim (None for a part
+    that is not about words said); `quote` is then the first part's alone."""
     asking: str = ""
     """The sentences that ask, without instructions around them."""
     scope_from_question: bool = False
@@ -136,6 +139,12 @@ def understand(
     standalone, speaker = respelled(standalone, index, name_match_cutoff)
     yes_no, asking = asks_yes_no(standalone), asking_part(standalone)
     quote = quote_claim(standalone, index) or quote_claim(asking, index)
+    parts = question_parts(asking) if yes_no and (speaker is None or quote is not None) else ()
+    part_quotes: tuple[QuoteClaim | None, ...] = ()
+    if quote is not None and parts:
+        part_quotes = tuple(quote_claim(p, index) for p in parts)
+        first = part_quotes[0]
+        quote, parts, part_quotes = (first, parts, part_quotes) if first is not None else (quote, (), ())
     scoped = scope_from_question(standalone, where, set(index.outlets), index.dated > 0, today)
     return Question(
         asked=asked,
@@ -147,7 +156,8 @@ def understand(
         timeline=timeline_request(standalone) if quote is None and speaker is None else None,
         yes_no=yes_no,
         span=None if yes_no or quote is not None else span_kind(asking),
-        parts=question_parts(asking) if yes_no and quote is None and speaker is None else (),
+        parts=parts,
+        part_quotes=part_quotes,
         asking=asking,
         scope_from_question=scoped != where,
         error=error,

@@ -17,14 +17,16 @@ from .quotation_marks import quoted_spans
 
 def agreeing(part: str) -> str:
     """ "Does TechCrunch reports …?" (a clause made a question by putting "Does" before it, as the model reads it)
-    with its verb as a question has it: "Does TechCrunch report …?"."""
+    with its verb as a question has it: "Does TechCrunch report …?", and "Does Macron proposed …?" in the past:
+    "Did Macron propose …?"."""
     if not part.startswith("Does "):
         return part
-    doc = english_pipeline()(part)
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is None or root.tag_ != "VBZ" or root.i == 0:
+    clause = part[len("Does ") :]
+    root = next((t for t in english_pipeline()(clause) if t.dep_ == "ROOT"), None)
+    if root is None or root.tag_ not in ("VBZ", "VBD") or root.i == 0:
         return part
-    return part[: root.idx] + root.lemma_ + part[root.idx + len(root.text) :]
+    opening = "Did " if root.tag_ == "VBD" else "Does "
+    return opening + clause[: root.idx] + root.lemma_ + clause[root.idx + len(root.text) :]
 
 
 def unmet_sentence(part: str) -> str:

@@ -4,9 +4,13 @@ and an answer the code writes around it (`assistant/core/quotes/`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
+from assistant.core.checks.parts import agreeing
+from assistant.core.evidence import Evidence
 from assistant.core.question import Question
 from assistant.core.quotes.candidates import Said, gather, titled_speakers
+from assistant.core.quotes.claim import QuoteClaim
 from assistant.core.quotes.meaning import same_meaning
 from assistant.core.quotes.reply import reply
 from assistant.core.quotes.verdict import Judgement, QuoteFloors, judge
@@ -14,18 +18,16 @@ from assistant.core.routes.route import Extract, Found, RouteContext
 from ingest.settings import Settings
 
 
-def quote_judgement(context: RouteContext, floors: QuoteFloors, meaning: Callable[[str], float | None]) -> Judgement:
-    claim = context.question.quote
-    assert claim is not None
-    return judge(claim, *quote_candidates(context), floors, meaning)
+def quote_judgement(
+    context: RouteContext, claim: QuoteClaim, floors: QuoteFloors, meaning: Callable[[str], float | None]
+) -> Judgement:
+    return judge(claim, *quote_candidates(context, claim), floors, meaning)
 
 
-def quote_candidates(context: RouteContext) -> tuple[tuple[str, ...], list[Said]]:
+def quote_candidates(context: RouteContext, claim: QuoteClaim) -> tuple[tuple[str, ...], list[Said]]:
     """(the speakers asked about, the sentences to judge); a person named by a title ("the mayor") is whoever
     the articles write with that title among the speakers the search finds."""
     q = context.question
-    claim = q.quote
-    assert claim is not None
     parts = (context.search, context.store, context.index, context.settings, q.where)
     asked = claim.speakers
     candidates = gather(claim, asked, *parts)
@@ -53,11 +55,30 @@ class QuoteRoute:
         return question.quote is not None
 
     def find(self, context: RouteContext) -> Found:
-        claim = context.question.quote
-        assert claim is not None
-        judgement = quote_judgement(
-            context, floors_of(context.settings), lambda text: same_meaning(context.chat_model, claim, text)
-        )
-        claims, evidence = reply(claim, judgement)
+        """One claim, or each claim of a compound question in turn ("Did Vance say A, and did Macron say B?"),
+        each judged against its own speaker's sentences; a part that is not about words said is named as not
+        checked. The first claim's check is the one reported."""
+        q = context.question
+        assert q.quote is not None
+        claims = [c for c in q.part_quotes if c is not None] or [q.quote]
+        lines: list[tuple[str, list[int]]] = []
+        evidence: list[Evidence] = []
+        checks = []
+        for claim in claims:
+            judgement = quote_judgement(context, claim, floors_of(context.settings), meaning_of(context, claim))
+            said, cited = reply(claim, judgement)
+            lines += [(text, [n + len(evidence) for n in numbers]) for text, numbers in said]
+            evidence += [replace(e, number=e.number + len(evidence)) for e in cited]
+            checks.append(judgement.check)
+        lines += [(not_checked(part), []) for part, c in zip(q.parts, q.part_quotes, strict=True) if c is None]
         passages = list({e.passage.id: e.passage for e in evidence}.values())
-        return Found(passages, evidence, extract=Extract(claims, "quote check", "", judgement.check))
+        return Found(passages, evidence, extract=Extract(lines, "quote check", "", checks[0]))
+
+
+def meaning_of(context: RouteContext, claim: QuoteClaim) -> Callable[[str], float | None]:
+    """The model's judgement of whether a sentence means the claim."""
+    return lambda text: same_meaning(context.chat_model, claim, text)
+
+
+def not_checked(part: str) -> str:
+    return f"The other part, “{agreeing(part)}”, is not about words someone said and is not checked here; ask it on its own"
