@@ -3,6 +3,7 @@ has each answer's question, span and cited sentences.
 
     python -m evals.replay names RESULTS.jsonl...   # the cited-names check's replaced place or year: what it refuses
     python -m evals.replay lists RESULTS.jsonl...   # span answers written as the list they stand in: EM, presence
+    python -m evals.replay no RESULTS.jsonl...      # refused yes/no questions about the articles answered No
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 
 from assistant.core.answer import Citation
 from assistant.core.checks.traps import replaced_places_and_dates
+from assistant.core.checks.unreported import asks_about_reporting
+from assistant.core.question import asks_yes_no
 from assistant.core.spans.candidates import span_candidates
 from assistant.core.spans.kinds import SpanKind
 from assistant.core.support import names_and_numbers
@@ -82,15 +85,44 @@ def replay_lists(path: Path, verbose: bool = False) -> ListReplay:
     return ListReplay(spans, listed, before[0] / n, after[0] / n, before[1] / n, after[1] / n)
 
 
+@dataclass(frozen=True)
+class NoReplay:
+    yes_no: int
+    """Questions whose gold answer is Yes or No."""
+    refused: int
+    answered_no: int
+    """Refusals the rule answers No (a yes/no question about the articles, by its words alone)."""
+    right: int
+    """Of those, the ones whose gold answer is No."""
+
+
+def replay_no(path: Path) -> NoReplay:
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    gold = [r for r in rows if [a.strip().lower() for a in r["gold"].get("answers") or []] in (["yes"], ["no"])]
+    refused = [r for r in gold if r["refused"]]
+    turned = [
+        r for r in refused if asks_yes_no(r["standalone_question"]) and asks_about_reporting(r["standalone_question"], False)
+    ]
+    right = sum(r["gold"]["answers"][0].strip().lower() == "no" for r in turned)
+    return NoReplay(len(gold), len(refused), len(turned), right)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     verbose = "--verbose" in args
     args = [a for a in args if a != "--verbose"]
-    if not args or args[0] not in ("names", "lists"):
-        print("usage: python -m evals.replay names|lists RESULTS.jsonl... [--verbose]", file=sys.stderr)
+    if not args or args[0] not in ("names", "lists", "no"):
+        print("usage: python -m evals.replay names|lists|no RESULTS.jsonl... [--verbose]", file=sys.stderr)
         return 2
     names_max = Settings().answering.question_names_cited_max
     for name in args[1:]:
+        if args[0] == "no":
+            nr = replay_no(Path(name))
+            print(
+                f"{name}: {nr.refused} of {nr.yes_no} yes/no questions refused, {nr.answered_no} answered No by the rule, "
+                f"{nr.right} of them rightly (yes_no_first +{nr.right / max(nr.yes_no, 1):.3f})"
+            )
+            continue
         if args[0] == "lists":
             lr = replay_lists(Path(name), verbose)
             print(

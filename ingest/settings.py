@@ -118,6 +118,11 @@ class AnsweringSettings(BaseModel):
     yes_no_prior_weight: float = Field(
         0.25, description="how much of the model's leaning with no evidence is taken from its log-odds of Yes (0 to 1)"
     )
+    unreported_no: bool = Field(
+        True,
+        description="a yes/no question about what the articles report that they do not bear out is answered No, "
+        "not refused (a question about the world is still refused)",
+    )
     compound_yes_no: bool = Field(
         True,
         description='a compound yes/no question ("… A, while … B?"): Yes or No read part by part, each part against '

@@ -164,6 +164,7 @@ def test_checks_after_a_refusal_run_only_if_they_rescue():
         "cited names and numbers",
         "answer check",
         "part by part",
+        "not reported",
     ]
 
 

@@ -141,6 +141,10 @@ class Assistant:
                 t0 = time.perf_counter()
                 verdicts = run_checks(CHECKS, Draft(generation.raw), context)
                 timings.check_s = time.perf_counter() - t0
+        elif q.error is None and found.refusal is None and q.yes_no:
+            # Nothing was written, but a refusal may still be an answer ("No" to what the articles report).
+            context = CheckContext(q, evidence, found.passages, "", [], self.settings, self.judge)
+            verdicts = run_checks(CHECKS, Draft("", refused=True), context)
         timings.first_token_s = generation.first_token_s if generation else None
         timings.choice_s = generation.choice_s if generation else None
         timings.span_s = generation.span_s if generation else None

@@ -14,6 +14,7 @@ from .fidelity import FidelityCheck
 from .parts import UnmetPart
 from .quotation_marks import QuotationMarksCheck
 from .traps import CitedNamesCheck
+from .unreported import UnreportedClaim
 from .yes_no import YesNoFirst
 
 CHECKS: list[Check] = [
@@ -25,4 +26,5 @@ CHECKS: list[Check] = [
     CitedNamesCheck(),  # names and numbers the question asks about are cited, not another place or year
     AnswerCheck(),  # the local model: is the answer about exactly what was asked?
     UnmetPart(),  # a compound question answered No names the part the articles do not bear out
+    UnreportedClaim(),  # a refused yes/no question about what the articles report is answered No
 ]
