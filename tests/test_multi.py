@@ -6,6 +6,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.core.assistant import Assistant
+from assistant.core.checks.unreported import NOT_REPORTED
 from assistant.core.checks.yes_no import with_verdict
 from assistant.core.question import Question, asks_yes_no
 from ingest.records import PassageFilter
@@ -94,5 +95,11 @@ def test_a_bare_verdict_keeps_the_sentences_it_cites(settings):
     answer = assistant.ask("Does The Verge report that the Port Elin harbour stayed closed, while TechCrunch reports an app?")
     assert answer.answer.startswith("No [1]") and not answer.refused and len(answer.citations) == 1
     assert answer.unsupported == ["The Verge says the harbour was never built."]
-    refusing = Assistant(settings, chat_model=FakeListChatModel(responses=["No, the articles do not say [1]."]), model_name="x")
+    refusal = ["No, the articles do not say [1]."]
+    refusing = Assistant(settings, chat_model=FakeListChatModel(responses=refusal), model_name="x")
+    said_no = refusing.ask("Does The Verge report that the harbour stayed closed?")
+    assert said_no.answer == NOT_REPORTED and not said_no.refused and not said_no.citations
+    strict = settings.model_copy(deep=True)
+    strict.answering.unreported_no = False
+    refusing = Assistant(strict, chat_model=FakeListChatModel(responses=refusal), model_name="x")
     assert refusing.ask("Does The Verge report that the harbour stayed closed?").refused
