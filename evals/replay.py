@@ -24,6 +24,10 @@ from evals.metrics import answer_presence, exact_match
 from ingest.settings import Settings
 
 
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
 @dataclass(frozen=True)
 class Replay:
     answerable: int
@@ -35,7 +39,7 @@ class Replay:
 
 
 def replay(path: Path, names_max: int, verbose: bool = False) -> Replay:
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    rows = _rows(path)
     counts = {True: 0, False: 0}
     for row in rows:
         question = row["standalone_question"]
@@ -62,7 +66,7 @@ class ListReplay:
 
 
 def replay_lists(path: Path, verbose: bool = False) -> ListReplay:
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    rows = _rows(path)
     spans = listed = 0
     before, after = [0.0, 0.0], [0.0, 0.0]
     for row in rows:
@@ -97,7 +101,7 @@ class NoReplay:
 
 
 def replay_no(path: Path) -> NoReplay:
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    rows = _rows(path)
     gold = [r for r in rows if [a.strip().lower() for a in r["gold"].get("answers") or []] in (["yes"], ["no"])]
     refused = [r for r in gold if r["refused"]]
     turned = [

@@ -143,8 +143,10 @@ def understand(
     part_quotes: tuple[QuoteClaim | None, ...] = ()
     if quote is not None and parts:
         part_quotes = tuple(quote_claim(p, index) for p in parts)
-        first = part_quotes[0]
-        quote, parts, part_quotes = (first, parts, part_quotes) if first is not None else (quote, (), ())
+        if part_quotes[0] is None:
+            parts, part_quotes = (), ()
+        else:
+            quote = part_quotes[0]
     scoped = scope_from_question(standalone, where, set(index.outlets), index.dated > 0, today)
     return Question(
         asked=asked,

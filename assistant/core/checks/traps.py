@@ -130,11 +130,12 @@ def replaced_places_and_dates(asking: str, citations: list[Citation], around: li
         return []
     cited = " ".join(dict.fromkeys(c.quote for c in citations))
     dated = " ".join((c.published_at or "")[:10] for c in citations)
+    named = _places_and_dates(cited)
     found = []
     for asked, kind in _asked_places_and_dates(asking, around).items():
         if _mentioned(asked, f"{cited} {dated}"):
             continue
-        instead = [name for name, k in _places_and_dates(cited) if k == kind and not _mentioned(name, asking)]
+        instead = [name for name, k in named if k == kind and not _mentioned(name, asking)]
         if instead:
             found.append(Replacement(asked, tuple(dict.fromkeys(instead))))
     return found

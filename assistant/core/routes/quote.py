@@ -61,18 +61,16 @@ class QuoteRoute:
         q = context.question
         assert q.quote is not None
         claims = [c for c in q.part_quotes if c is not None] or [q.quote]
+        judgements = [quote_judgement(context, c, floors_of(context.settings), meaning_of(context, c)) for c in claims]
         lines: list[tuple[str, list[int]]] = []
         evidence: list[Evidence] = []
-        checks = []
-        for claim in claims:
-            judgement = quote_judgement(context, claim, floors_of(context.settings), meaning_of(context, claim))
+        for claim, judgement in zip(claims, judgements, strict=True):
             said, cited = reply(claim, judgement)
             lines += [(text, [n + len(evidence) for n in numbers]) for text, numbers in said]
             evidence += [replace(e, number=e.number + len(evidence)) for e in cited]
-            checks.append(judgement.check)
         lines += [(not_checked(part), []) for part, c in zip(q.parts, q.part_quotes, strict=True) if c is None]
         passages = list({e.passage.id: e.passage for e in evidence}.values())
-        return Found(passages, evidence, extract=Extract(lines, "quote check", "", checks[0]))
+        return Found(passages, evidence, extract=Extract(lines, "quote check", "", judgements[0].check))
 
 
 def meaning_of(context: RouteContext, claim: QuoteClaim) -> Callable[[str], float | None]:
