@@ -123,6 +123,11 @@ class AnsweringSettings(BaseModel):
         description="a yes/no question about what the articles report that they do not bear out is answered No, "
         "not refused (a question about the world is still refused)",
     )
+    consistency_answers: bool = Field(
+        True,
+        description="a question whether reports agree is answered that they do, unless one is shown to contradict the "
+        'other, with what each says (no contradiction detector: docs/EVALUATION.md, "Do the reports agree?")',
+    )
     compound_yes_no: bool = Field(
         True,
         description='a compound yes/no question ("… A, while … B?"): Yes or No read part by part, each part against '

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from assistant.core.attribution import SpeakerQuestion
+from assistant.core.consistency import ConsistencyQuestion
 from assistant.core.question import OverviewRequest, Question
 from assistant.core.retrieval import RetrievedPassage
 from assistant.core.routes import ROUTES, pick_route
@@ -71,6 +72,9 @@ def test_routes_are_tried_in_order():
     assert pick_route(question(speaker=speaker, where=two)).name == "speaker"
     assert pick_route(question(speaker=unknown)).name == "speaker not quoted"
     assert pick_route(question(where=two)).name == "several outlets"
+    agreeing = ConsistencyQuestion("Yes")
+    assert pick_route(question(where=two, consistency=agreeing)).name == "reports agree"
+    assert pick_route(question(speaker=speaker, consistency=agreeing)).name == "speaker"
     assert pick_route(question(where=PassageFilter(outlets=("AP",)))).name == "plain question"
     assert ROUTES[-1].applies(question())
 

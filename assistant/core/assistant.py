@@ -162,7 +162,10 @@ class Assistant:
             standalone = self.generator.standalone(asked, history, timings)
         except BackendError as err:
             error, standalone = str(err), asked
-        return understand(asked, standalone, where, index, self.settings.answering.name_match_cutoff, date.today(), error)
+        answering = self.settings.answering
+        return understand(
+            asked, standalone, where, index, answering.name_match_cutoff, date.today(), error, answering.consistency_answers
+        )
 
     def describe(self, where: PassageFilter) -> str | None:
         """The filter in words, as answers state it: "only “Title”, …; published 2024-01-01 to 2024-06-30"."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..question import Question
 from .compound import CompoundRoute
+from .consistency import ConsistencyRoute
 from .outlets import OutletsRoute
 from .overview import OverviewRoute
 from .plain import PlainRoute
@@ -22,6 +23,7 @@ ROUTES: list[Route] = [
     QuoteRoute(),  # "Did Vance say that …?": a verdict from the words and the model's choice, no generation
     SpeakerRoute(),  # "What did Vance say?": only Vance's sentences
     UnquotedSpeakerRoute(),  # "What did X say?" where no article quotes X: a refusal naming who is quoted
+    ConsistencyRoute(),  # "Was there inconsistency between the two reports?": each report's sentence, extracted
     CompoundRoute(),  # "Does X suggest A, while Y reports B?": a search per part, Yes/No read part by part
     OutletsRoute(),  # a question naming several outlets: a search per outlet
     PlainRoute(),  # everything else
