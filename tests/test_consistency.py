@@ -65,18 +65,21 @@ def test_other_questions_are_not_read_as_agreement(question):
     assert read(question) is None
 
 
+def ask(settings, question: str):
+    return Assistant(settings, chat_model=FakeListChatModel(responses=[SCRIPTED]), model_name="scripted").ask(question)
+
+
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory):
     return outlet_store(tmp_path_factory.mktemp("consistency"), HARBOUR)
 
 
 def test_each_reports_sentence_is_shown_under_the_verdict(settings):
-    assistant = Assistant(settings, chat_model=FakeListChatModel(responses=[SCRIPTED]), model_name="scripted")
-    question = (
+    answer = ask(
+        settings,
         "Between the report from The Verge on the Port Elin harbour reopening and the TechCrunch report on the berth "
-        "app, was there inconsistency in the coverage of the harbour?"
+        "app, was there inconsistency in the coverage of the harbour?",
     )
-    answer = assistant.ask(question)
     assert answer.answer.startswith(
         f"No. {NO_CONTRADICTION} The Verge (2023-11-20) and TechCrunch (2023-11-25) report. The harbour of Port Elin reopened"
     ), answer.answer
@@ -86,26 +89,22 @@ def test_each_reports_sentence_is_shown_under_the_verdict(settings):
 
 
 def test_reports_from_one_outlet_are_two_of_its_articles(settings):
-    assistant = Assistant(settings, chat_model=FakeListChatModel(responses=[SCRIPTED]), model_name="scripted")
     question = "Has the Verge's coverage of the Port Elin harbour remained consistent between its report on the reopening and its article on fees?"
-    answer = assistant.ask(question)
+    answer = ask(settings, question)
     assert answer.answer.startswith(f"Yes. {NO_CONTRADICTION}"), answer.answer
     cited = [c.article_id for c in answer.citations]
     assert len(set(cited)) == 2 and {c.outlet for c in answer.citations} == {"The Verge"}, cited
 
 
 def test_weak_evidence_goes_back_to_the_usual_path(settings):
-    assistant = Assistant(settings, chat_model=FakeListChatModel(responses=[SCRIPTED]), model_name="scripted")
-    answer = assistant.ask("Between the two reports on the Mars colony, was there inconsistency in the coverage of its budget?")
+    answer = ask(settings, "Between the two reports on the Mars colony, was there inconsistency in the coverage of its budget?")
     assert NO_CONTRADICTION not in answer.answer and answer.model != "reports side by side"
 
 
 def test_the_setting_turns_the_route_off(settings):
     off = settings.model_copy(deep=True)
     off.answering.consistency_answers = False
-    assistant = Assistant(off, chat_model=FakeListChatModel(responses=[SCRIPTED]), model_name="scripted")
-    question = "Between the Verge report on the harbour and the TechCrunch report on the app, was there consistency?"
-    answer = assistant.ask(question)
+    answer = ask(off, "Between the Verge report on the harbour and the TechCrunch report on the app, was there consistency?")
     assert answer.model == "scripted" and NO_CONTRADICTION not in answer.answer
 
 
@@ -121,11 +120,10 @@ def test_the_terminal_shows_the_verdict_and_each_report(settings):
 
 
 def test_reports_named_by_their_days_are_those_days_reports(settings):
-    assistant = Assistant(settings, chat_model=FakeListChatModel(responses=[SCRIPTED]), model_name="scripted")
-    question = (
+    answer = ask(
+        settings,
         "Has the Verge's coverage of the Port Elin harbour remained consistent between its report of November 20, 2023, "
-        "and its report of November 22, 2023?"
+        "and its report of November 22, 2023?",
     )
-    answer = assistant.ask(question)
     assert answer.answer.startswith(f"Yes. {NO_CONTRADICTION} The Verge (2023-11-20) and The Verge (2023-11-22) report.")
     assert [c.article_id for c in answer.citations] == ["v1", "v3"]
