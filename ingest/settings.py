@@ -88,9 +88,6 @@ class RetrievalSettings(BaseModel):
     evidence_sentences: int = 4
     multi_passages_per_part: int = Field(2, description="passages searched for each outlet a question names")
     multi_sentences_per_part: int = Field(2, description="evidence sentences kept for each outlet a question names")
-    named_days: bool = Field(
-        True, description="a question naming a day in full also searches the articles published that day (dated stores)"
-    )
     claim_passages: int = Field(3, description="passages searched for each part of a compound yes/no question")
     claim_sentences: int = Field(4, description="evidence sentences kept for each part of a compound yes/no question")
     evidence_relative_floor: float = 0.6

@@ -118,12 +118,3 @@ def test_the_terminal_shows_the_verdict_and_each_report(settings):
     assert answer["answer"].startswith(f"Yes. {NO_CONTRADICTION} The Verge (2023-11-20) and TechCrunch (2023-11-25) report.")
     assert [c["outlet"] for c in answer["citations"]] == ["The Verge", "TechCrunch"]
 
-
-def test_reports_named_by_their_days_are_those_days_reports(settings):
-    answer = ask(
-        settings,
-        "Has the Verge's coverage of the Port Elin harbour remained consistent between its report of November 20, 2023, "
-        "and its report of November 22, 2023?",
-    )
-    assert answer.answer.startswith(f"Yes. {NO_CONTRADICTION} The Verge (2023-11-20) and The Verge (2023-11-22) report.")
-    assert [c.article_id for c in answer.citations] == ["v1", "v3"]

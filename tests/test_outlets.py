@@ -10,7 +10,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.core.assistant import Assistant
 from assistant.core.retrieval import HybridSearch
-from assistant.core.scope import day_filter, named_days, named_outlets, relative_dates, scope_from_question
+from assistant.core.scope import named_outlets, relative_dates, scope_from_question
 from ingest.pipeline import ingest_paths
 from ingest.records import PassageFilter
 from ingest.settings import Settings
@@ -127,43 +127,3 @@ def test_cli_outlet_flag_and_stated_scope(settings):
     assert answer["refused"] and answer["scope"] == "from Wire Service" and not answer["scope_from_question"]
     assert {s["article_id"] for s in answer["sources"]} == {"w1", "w2"}
     assert {s["outlet"] for s in answer["sources"]} == {"Wire Service"}
-
-
-@pytest.mark.parametrize(
-    ("question", "days"),
-    [
-        (
-            "Between the report published on November 6, 2023, and the one of December 15, 2023, was there?",
-            ((2023, 11, 6), (2023, 12, 15)),
-        ),
-        ("After Polygon reported on October 18th, 2023, and Engadget on 20 Oct. 2023, …?", ((2023, 10, 18), (2023, 10, 20))),
-        ("The report at 2023-12-12T22:38:05+00:00 and the one at 2023-12-12T23:53:03+00:00?", ((2023, 12, 12),)),
-        ("What happened in May 2023?", ()),  # a month names no day
-        ("What happened on September 31, 2023?", ()),  # no such day
-        ("Who won the 2022 final?", ()),
-    ],
-)
-def test_days_named_in_full(question, days):
-    assert named_days(question) == tuple(date(*d) for d in days)
-
-
-def test_a_day_filter_holds_the_whole_day():
-    where = day_filter(PassageFilter(outlets=("Wire Service",)), date(2023, 11, 6))
-    assert (where.outlets, where.published_after, where.published_before) == (
-        ("Wire Service",),
-        "2023-11-06T00:00:00+00:00",
-        "2023-11-06T23:59:59+00:00",
-    )
-
-
-def test_a_report_named_by_its_day_is_searched_on_that_day(settings):
-    narrow = settings.model_copy(deep=True)
-    narrow.retrieval.top_k = 1
-    day = (TODAY - timedelta(days=60)).strftime("%B %-d, %Y")
-    question = f"What did the report published on {day} say about the Port Elin harbour reopening?"
-    model = FakeListChatModel(responses=["The harbour reopened [1]."] * 2)
-    evidence = next(e.data for e in Assistant(narrow, chat_model=model).stream(question) if e.kind == "evidence")
-    assert "w2" in {e.passage.article_id for e in evidence}
-    narrow.retrieval.named_days = False
-    evidence = next(e.data for e in Assistant(narrow, chat_model=model).stream(question) if e.kind == "evidence")
-    assert "w2" not in {e.passage.article_id for e in evidence}

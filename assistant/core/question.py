@@ -15,7 +15,7 @@ from .attribution import SpeakerQuestion, respelled
 from .compound import question_parts
 from .consistency import ConsistencyQuestion, consistency_question
 from .quotes.claim import QuoteClaim, quote_claim
-from .scope import named_days, scope_from_question
+from .scope import scope_from_question
 from .spans.kinds import SpanKind, span_kind
 from .timeline.request import TimelineRequest, timeline_request
 
@@ -118,8 +118,6 @@ class Question:
     that is not about words said); `quote` is then the first part's alone."""
     consistency: ConsistencyQuestion | None = None
     """Set when the question asks whether reports agree (not what one of them says)."""
-    days: tuple[date, ...] = ()
-    """Days the question names in full, when the store's articles have dates: reports to look for on those days."""
     asking: str = ""
     """The sentences that ask, without instructions around them."""
     scope_from_question: bool = False
@@ -170,7 +168,6 @@ def understand(
         parts=parts,
         part_quotes=part_quotes,
         consistency=consistency_question(asking, yes_no, parts) if consistency and quote is None and speaker is None else None,
-        days=named_days(asking) if index.dated > 0 else (),
         asking=asking,
         scope_from_question=scoped != where,
         error=error,

@@ -3,7 +3,6 @@ when the store knows outlets and dates; the answer states what it understood."""
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import replace
 from datetime import date, timedelta
@@ -36,45 +35,6 @@ def relative_dates(question: str, today: date) -> tuple[date, date] | None:
         day = today if m.group(1).lower() == "today" else today - timedelta(days=1)
         return day, day
     return None
-
-
-_MONTHS = (
-    {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-    | {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
-    | {"sept": 9}
-)
-_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
-_DAY_OF_MONTH = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_FULL_DATES = [
-    re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?!\d)"),
-    re.compile(rf"\b{_MONTH}\s+{_DAY_OF_MONTH},?\s+(?P<year>\d{{4}})\b"),
-    re.compile(rf"\b{_DAY_OF_MONTH}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})\b"),
-]
-MAX_NAMED_DAYS = 3
-
-
-def named_days(question: str) -> tuple[date, ...]:
-    """The days a question names in full ("the report published on November 6, 2023", "2023-12-12T22:38"), in
-    order, each once: a report named by its day is looked for on that day. A month or a year alone names no day."""
-    found: list[tuple[int, date]] = []
-    for pattern in _FULL_DATES:
-        for m in pattern.finditer(question):
-            month = m.group("month")
-            number = int(month) if month.isdigit() else _MONTHS.get(month.lower(), 0)
-            try:
-                day = date(int(m.group("year")), number, int(m.group("day")))
-            except ValueError:
-                continue
-            found.append((m.start(), day))
-    days = list(dict.fromkeys(day for _, day in sorted(found)))
-    return tuple(days[:MAX_NAMED_DAYS])
-
-
-def day_filter(where: PassageFilter, day: date) -> PassageFilter:
-    """The filter narrowed to articles published on this day (UTC), the question's other limits kept."""
-    return replace(
-        where, published_after=f"{day.isoformat()}T00:00:00+00:00", published_before=f"{day.isoformat()}T23:59:59+00:00"
-    )
 
 
 def named_outlets(question: str, outlets: set[str]) -> tuple[str, ...]:

@@ -10,7 +10,6 @@ back to the usual path, which refuses or writes.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 from assistant.core.evidence import Evidence, evidence_answers
 from assistant.core.question import Question
@@ -22,21 +21,15 @@ MAX_REPORTS = 3
 NO_CONTRADICTION = "Byline finds no contradiction between what"
 
 
-def one_per_article(evidence: list[Evidence], limit: int, days: tuple[date, ...] = ()) -> list[Evidence]:
-    """The best sentence of each of the best articles, shown oldest first and renumbered from 1. First the best
-    article of each day the question names, then of each outlet (a question naming two outlets is about a report
-    from each), then the rest."""
+def one_per_article(evidence: list[Evidence], limit: int) -> list[Evidence]:
+    """The best sentence of each of the best articles, the best article of each outlet first (a question that
+    names two outlets is about a report from each), shown oldest first and renumbered from 1."""
     best: dict[str, Evidence] = {}
     for e in sorted(evidence, key=lambda e: -e.score):
         best.setdefault(e.passage.article_id, e)
-    leading: dict[object, Evidence] = {}
+    leading: dict[str | None, Evidence] = {}
     for e in best.values():
-        published = (e.passage.published_at or "")[:10]
-        if any(published == day.isoformat() for day in days):
-            leading.setdefault(published, e)
-    for e in best.values():
-        if all(e is not chosen for chosen in leading.values()):
-            leading.setdefault(e.passage.outlet, e)
+        leading.setdefault(e.passage.outlet, e)
     firsts = {id(e) for e in leading.values()}
     ordered = list(leading.values()) + [e for e in best.values() if id(e) not in firsts]
     by_date = sorted(ordered[:limit], key=lambda e: e.passage.published_at or "9999")
@@ -68,8 +61,7 @@ class ConsistencyRoute:
         assert q.consistency is not None
         route = OutletsRoute() if q.outlet_parts else PlainRoute()
         found = route.find(context)
-        reports = min(max(2, len(q.where.outlets), len(q.days)), MAX_REPORTS)
-        shown = one_per_article(found.evidence, reports, q.days)
+        shown = one_per_article(found.evidence, min(max(2, len(q.where.outlets)), MAX_REPORTS))
         floor = context.settings.answering.min_evidence_score
         if len(shown) < 2 or not evidence_answers(q.standalone, found.passages, found.evidence, floor):
             return found

@@ -1,5 +1,5 @@
 """Questions that need several articles ("Does The Verge suggest …, while TechCrunch reports …?"): evidence from each
-outlet and each day the question names, shown with its outlet and date.
+outlet the question names, shown with its outlet and date.
 
 One search over all the named outlets tends to return the best-matching outlet's passages only, and the model then
 answers about one article; a search per outlet gives each its share of a budget that grows with the outlets named.
@@ -15,7 +15,6 @@ from assistant.core.evidence import Evidence, select_evidence
 from assistant.core.question import Question
 from assistant.core.retrieval import HybridSearch, RetrievedPassage
 from assistant.core.routes.route import Found, RouteContext
-from assistant.core.scope import day_filter
 from ingest.records import PassageFilter
 from ingest.settings import Settings
 
@@ -45,15 +44,6 @@ def interleaved(groups: list[list[Evidence]]) -> list[Evidence]:
     return list(numbered.values())
 
 
-def day_searches(context: RouteContext) -> list[tuple[str, np.ndarray, PassageFilter]]:
-    """A search for each day the question names ("the TechCrunch report published on December 15, 2023"): the
-    report is that day's, which a search over all days ranks below a better-worded neighbour."""
-    q = context.question
-    if not context.settings.retrieval.named_days:
-        return []
-    return [(q.standalone, context.vector, day_filter(q.where, day)) for day in q.days]
-
-
 class OutletsRoute:
     """A question naming several outlets: a search per outlet, each with its share of the evidence."""
 
@@ -65,7 +55,7 @@ class OutletsRoute:
     def find(self, context: RouteContext) -> Found:
         q = context.question
         retrieval = context.settings.retrieval
-        searches = [(q.standalone, context.vector, part) for part in q.outlet_parts] + day_searches(context)
+        searches = [(q.standalone, context.vector, part) for part in q.outlet_parts]
         passages, groups = evidence_from_each(
             searches, context.search, context.settings, retrieval.multi_passages_per_part, retrieval.multi_sentences_per_part
         )
