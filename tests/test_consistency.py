@@ -117,4 +117,3 @@ def test_the_terminal_shows_the_verdict_and_each_report(settings):
     answer = json.loads(done.stdout)
     assert answer["answer"].startswith(f"Yes. {NO_CONTRADICTION} The Verge (2023-11-20) and TechCrunch (2023-11-25) report.")
     assert [c["outlet"] for c in answer["citations"]] == ["The Verge", "TechCrunch"]
-

@@ -11,9 +11,10 @@ import pytest
 from assistant.core.answer import SpanAnswer
 from assistant.core.sentence_choice import SentenceChoice
 from assistant.core.spans.candidates import SpanCandidate, span_candidates, spellings
-from assistant.core.spans.kinds import SpanKind, span_kind
+from assistant.core.spans.choose import choose_span
+from assistant.core.spans.kinds import SpanKind, asked_count, span_kind
 from assistant.core.spans.reply import cited_sentence, span_reply
-from assistant.models.choices import span_from_text
+from assistant.models.choices import SpanPick, span_from_text
 
 SENTENCES = [
     "On Monday, Russia banned Amnesty International, the London-based human rights group, the prosecutor said.",
@@ -177,3 +178,36 @@ def test_the_list_replay_rewrites_a_stored_span_answer_and_scores_both(tmp_path)
     results = tmp_path / "run.jsonl"
     results.write_text(json.dumps(row) + "\n" + json.dumps({**row, "refused": True}) + "\n")
     assert replay_lists(results) == ListReplay(1, 1, 0.0, 1.0, 0.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    "question,count",
+    [
+        ("Which two compounds did Al-Muwaffaq combine?", 2),
+        ("What three industries are centered in Hollywood?", 3),
+        ("Who are the two leaders who met?", 2),
+        ("Which compound did he combine?", 1),
+        ("What two-hour call did Trump hold?", 1),
+    ],
+)
+def test_how_many_things_a_question_asks_for(question, count):
+    assert asked_count(question) == count
+
+
+class PicksFirst:
+    """A reader whose reply begins with the first option (the model's choice is not what is tested here)."""
+
+    source = "scripted"
+
+    def span(self, turns, options):
+        return SpanPick(0, 0.9)
+
+
+def test_a_question_asking_for_two_is_not_answered_with_one():
+    listed = ["Leaders from the UK and France spoke with Trump on Monday."]
+    one = ["Trump spoke with Macron on Monday."]
+    lines = "[1] " + listed[0]
+    two = choose_span(PicksFirst(), SpanKind.THING, "Which two countries did Trump speak with?", listed, lines, None)
+    assert two is not None and two.text == "the UK and France" and SpanCandidate("UK", "UK", 1, "the UK and France").items == 2
+    assert choose_span(PicksFirst(), SpanKind.WHO, "Which two leaders did Trump speak with?", one, "[1] " + one[0], None) is None
+    assert choose_span(PicksFirst(), SpanKind.WHO, "Which leader did Trump speak with?", one, "[1] " + one[0], None) is not None

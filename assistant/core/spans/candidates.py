@@ -31,6 +31,7 @@ squad8, "Where did … sign the treaty?" got "The lack")."""
 MAX_CANDIDATES = 48
 MAX_WORDS = 8
 _EDGES = " ,;:\"'“”‘’()"
+_LIST_ITEMS = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,11 @@ class SpanCandidate:
     @property
     def spellings(self) -> list[str]:
         return spellings(self.text)
+
+    @property
+    def items(self) -> int:
+        """How many things the reply names: the list's items, or one."""
+        return len(_LIST_ITEMS.split(self.listed)) if self.listed else 1
 
 
 _UNITS = "one two three four five six seven eight nine".split()

@@ -59,6 +59,16 @@ _KINDS: list[tuple[SpanKind, re.Pattern[str]]] = [
 ]
 
 
+_ASKED_COUNT = re.compile(r"\b(?:which|what|who\s+(?:are|were)\s+the|name\s+the)\s+(two|three|four|five|both)\b(?!-)", re.I)
+_COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
+
+
+def asked_count(question: str) -> int:
+    """How many things the question asks for ("Which two compounds …?" asks for two); one unless it says."""
+    m = _ASKED_COUNT.search(question)
+    return _COUNTS[m.group(1).lower()] if m else 1
+
+
 def span_kind(question: str) -> SpanKind | None:
     """The span kind of the question's first clause; None for questions answered in sentences (why, how, what did
     X say, what happened) and for yes/no questions."""
