@@ -3,11 +3,10 @@ was there inconsistency in the portrayal of Google?"), as opposed to what one of
 
 Two reports on a running story mostly tell different parts of it; that is not a contradiction. Asked whole, the
 1.5B model reads "different" as "inconsistent" and answers Yes to "was there inconsistency …?" and No to "did it
-remain consistent …?" (on MultiHop-RAG test it was right on 3 of the 8 such yes/no questions in the 100-question
-sample). The stance Byline takes instead: reports are consistent unless one is shown to contradict the other. It
+remain consistent …?" (on MultiHop-RAG dev its written Yes/No was right on 10 of 20 such questions). The stance Byline takes instead: reports are consistent unless one is shown to contradict the other. It
 has no contradiction detector (no NLI model ships on PyPI, and no training data with contradicting reports was at
 hand to fit one on the local model's probabilities), so the answer says that it found none and shows what each
-report says, for the reader to judge. On MultiHop-RAG dev the stance agrees with the gold answer on 27 of the 28
+report says, for the reader to judge. On MultiHop-RAG dev the stance agrees with the gold answer on 23 of the 24
 questions this reads (docs/EVALUATION.md, "Do the reports agree?").
 
 A question about whether both reports support one claim ("Do both articles agree that sportsbooks adjust lines?")
