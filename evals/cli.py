@@ -220,7 +220,8 @@ def cmd_sweep_quote_floors(args: argparse.Namespace) -> int:
     best = choose(scores)
     print(
         f"chosen: BYLINE_QUOTE_MEANING_FLOOR={best.floors.meaning:.2f} BYLINE_QUOTE_TOPIC_FLOOR={best.floors.topic:.2f} "
-        f"BYLINE_QUOTE_OTHER_FLOOR={best.floors.other:.2f} BYLINE_QUOTE_CHANGED_FLOOR={best.floors.changed:.2f}"
+        f"BYLINE_QUOTE_OTHER_FLOOR={best.floors.other:.2f} BYLINE_QUOTE_CHANGED_FLOOR={best.floors.changed:.2f} "
+        f"BYLINE_QUOTE_OTHER_WORDS_FLOOR={best.floors.other_words:.2f}"
     )
     if args.at:
         print(f"as set (for test data): {score_floors(rows, QuoteFloors(*args.at))}")
@@ -327,7 +328,13 @@ def register(sub) -> None:
 
     p = sub.add_parser("sweep-quote-floors", help="choose the quote check's two floors on the quote-check set (dev)")
     p.add_argument("--split", choices=SPLITS, default="dev", help="which split to score (default dev; test for reporting)")
-    p.add_argument("--at", type=float, nargs=4, metavar=("MEANING", "TOPIC", "OTHER", "CHANGED"), help="also score these floors")
+    p.add_argument(
+        "--at",
+        type=float,
+        nargs=5,
+        metavar=("MEANING", "TOPIC", "OTHER", "CHANGED", "OTHER_WORDS"),
+        help="also score these floors",
+    )
     add_answer_flags(p)
     p.set_defaults(func=cmd_sweep_quote_floors)
 

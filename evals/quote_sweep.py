@@ -1,9 +1,10 @@
-"""`byline sweep-quote-floors`: the three floors of the quote check, chosen on the dev split of the quote-check set.
+"""`byline sweep-quote-floors`: the floors of the quote check, chosen on the dev split of the quote-check set.
 
 Each item's candidates are gathered and each sentence's P(same meaning) read from the local model once; the
 verdict is then decided again at every pair of floors. The pair chosen puts no words in a wrong mouth and calls
 no changed quote verbatim, and among those is right most often (among equals, the highest floor for naming
-someone else, then the highest meaning floor: a verdict the model is unsure of is worse than a "not found").
+someone else, by the model's P(same meaning) and then by the share of the claim's words, then the highest meaning
+floor: a verdict the model is unsure of is worse than a "not found").
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ MEANING_FLOORS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 TOPIC_FLOORS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55)
 CHANGED_FLOORS = (0.6, 0.7, 1.01)
 OTHER_FLOORS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75)
+OTHER_WORDS_FLOORS = (0.0, 0.25, 0.5, 0.6, 0.7, 0.8)
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class FloorScore:
         low, high = bootstrap_ci(self.right)
         return (
             f"meaning {self.floors.meaning:.2f} topic {self.floors.topic:.2f} other {self.floors.other:.2f} "
-            f"changed {self.floors.changed:.2f}: {self.accuracy:.3f} [{low:.3f}, {high:.3f}] "
+            f"changed {self.floors.changed:.2f} other words {self.floors.other_words:.2f}: {self.accuracy:.3f} [{low:.3f}, {high:.3f}] "
             f"(n={len(self.right)}), wrong mouth {self.wrong_mouth}, changed called verbatim {self.false_verbatim}"
         )
 
@@ -100,12 +102,22 @@ def score_floors(rows: list[SweepItem], floors: QuoteFloors) -> FloorScore:
 
 def sweep(rows: list[SweepItem]) -> list[FloorScore]:
     return [
-        score_floors(rows, QuoteFloors(m, t, o, c))
-        for m, t, o, c in product(MEANING_FLOORS, TOPIC_FLOORS, OTHER_FLOORS, CHANGED_FLOORS)
+        score_floors(rows, QuoteFloors(m, t, o, c, w))
+        for m, t, o, c, w in product(MEANING_FLOORS, TOPIC_FLOORS, OTHER_FLOORS, CHANGED_FLOORS, OTHER_WORDS_FLOORS)
         if c > t and o >= m
     ]
 
 
 def choose(scores: list[FloorScore]) -> FloorScore:
     safe = [s for s in scores if s.wrong_mouth == 0 and s.false_verbatim == 0] or scores
-    return max(safe, key=lambda s: (round(s.accuracy, 6), s.floors.other, s.floors.meaning, s.floors.topic, s.floors.changed))
+    return max(
+        safe,
+        key=lambda s: (
+            round(s.accuracy, 6),
+            s.floors.other,
+            s.floors.other_words,
+            s.floors.meaning,
+            s.floors.topic,
+            s.floors.changed,
+        ),
+    )

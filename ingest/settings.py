@@ -164,6 +164,11 @@ class AnsweringSettings(BaseModel):
     quote_other_floor: float = Field(
         0.5, description="P(same meaning) another speaker's sentence needs for a quote check's “someone else” (swept on dev)"
     )
+    quote_other_words_floor: float = Field(
+        0.8,
+        description="share of a claim's words another speaker's sentence must hold before a quote check names them "
+        "(“someone else”; swept on dev)",
+    )
     quote_changed_floor: float = Field(
         1.01,
         description="relevance at which the model's “different” on the person's own sentence means “changed” (above 1: never)",

@@ -5,6 +5,7 @@ store, embedder and local model."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -16,7 +17,7 @@ from assistant.core.evidence import Evidence
 from assistant.core.quotes.candidates import Said
 from assistant.core.quotes.claim import QuoteClaim, quote_claim
 from assistant.core.quotes.matching import changes, pieces_found, verbatim
-from assistant.core.quotes.verdict import QuoteFloors, judge
+from assistant.core.quotes.verdict import QuoteFloors, judge, word_share
 from assistant.core.retrieval import RetrievedPassage
 from evals.datasets import QUOTE_CHECKS, QUOTE_CORPUS, load_dataset
 from ingest.records import Attribution, StoredPassage
@@ -158,6 +159,17 @@ def test_someone_else_by_meaning_asks_for_more_than_a_paraphrase():
     nair = _said('"Small suppliers feel it first," Nair said.', ("Priya Nair",), 0.7)
     assert _verdict(claim, ("Ana Ruiz",), [nair], p=0.55) is QuoteVerdict.NOT_FOUND  # above meaning, below other
     assert _verdict(claim, ("Ana Ruiz",), [nair], p=0.7) is QuoteVerdict.SOMEONE_ELSE
+
+
+def test_someone_else_is_named_only_when_their_sentence_holds_the_claims_words():
+    claim = QuoteClaim("Russia is bluffing", "say", "Macron", ("Emmanuel Macron",))
+    putin = _said("Putin said Russia is prepared to work on a memorandum about a future peace treaty.", ("Vladimir Putin",), 0.6)
+    assert word_share(claim.words, putin.text) == 0.5
+    strict = replace(FLOORS, other_words=0.8)
+    assert judge(claim, ("Emmanuel Macron",), [putin], FLOORS, lambda text: 0.9).check.verdict is QuoteVerdict.SOMEONE_ELSE
+    assert judge(claim, ("Emmanuel Macron",), [putin], strict, lambda text: 0.9).check.verdict is QuoteVerdict.NOT_FOUND
+    bluffing = _said("Putin said Russia is bluffing about the talks.", ("Vladimir Putin",), 0.6)
+    assert judge(claim, ("Emmanuel Macron",), [bluffing], strict, lambda text: 0.9).check.said_by == ["Vladimir Putin"]
 
 
 def test_a_stitched_quote_is_changed_never_verbatim():

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..answer import QuoteCheck, QuoteVerdict
+from ..support import content_words
 from .candidates import Said
 from .claim import QuoteClaim
 from .matching import Change, changes, pieces_found, verbatim
@@ -31,6 +32,10 @@ class QuoteFloors:
     changed: float = 1.01
     """Relevance at which the asked person's sentence is on exactly this, so that the model's "different" means
     the claim changed it (a verb or a word the data cannot see: "raise" for "drop"); above 1, never."""
+    other_words: float = 0.0
+    """Share of the claim's words (stemmed) another speaker's sentence must hold before that speaker is named: the
+    model's P(same meaning) alone named Putin for "Russia is bluffing" (his sentence shares only "Russia"), and
+    Zelensky, who said the EU would impose sanctions, for "sanctions on Russia should be lifted"."""
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,12 @@ def _by_words(claim: QuoteClaim, asked: tuple[str, ...], candidates: list[Said],
     return _judged(claim, QuoteVerdict.SOMEONE_ELSE, hits[:1]) if hits else None
 
 
+def word_share(claim: str, sentence: str) -> float:
+    """How many of the claim's words (stemmed) the sentence holds, as a share."""
+    words = content_words(claim)
+    return len(words & content_words(sentence)) / len(words) if words else 0.0
+
+
 def _by_meaning(
     claim: QuoteClaim, asked: tuple[str, ...], candidates: list[Said], floors: QuoteFloors, meaning: Callable[[str], float | None]
 ) -> Judgement | None:
@@ -170,7 +181,7 @@ def _by_meaning(
                 claim, QuoteVerdict.CHANGED, [said], [Change("meaning", "one claim", "another (read by the model)")], p
             )
     for said in [c for c in singles if not c.by(asked)][:MEANING_CANDIDATES]:
-        if changes(claim.words, said.text):
+        if changes(claim.words, said.text) or word_share(claim.words, said.text) < floors.other_words:
             continue
         p = meaning(said.text)
         if p is None or p >= max(floors.meaning, floors.other):

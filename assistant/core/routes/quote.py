@@ -44,7 +44,11 @@ def quote_candidates(context: RouteContext, claim: QuoteClaim) -> tuple[tuple[st
 def floors_of(settings: Settings) -> QuoteFloors:
     answering = settings.answering
     return QuoteFloors(
-        answering.quote_meaning_floor, answering.quote_topic_floor, answering.quote_other_floor, answering.quote_changed_floor
+        answering.quote_meaning_floor,
+        answering.quote_topic_floor,
+        answering.quote_other_floor,
+        answering.quote_changed_floor,
+        answering.quote_other_words_floor,
     )
 
 
