@@ -17,8 +17,9 @@ from assistant.core.evidence import Evidence
 from assistant.core.quotes.candidates import Said
 from assistant.core.quotes.claim import QuoteClaim, quote_claim
 from assistant.core.quotes.matching import changes, pieces_found, verbatim
-from assistant.core.quotes.verdict import QuoteFloors, judge, word_share
+from assistant.core.quotes.verdict import QuoteFloors, judge
 from assistant.core.retrieval import RetrievedPassage
+from assistant.core.support import word_share
 from evals.datasets import QUOTE_CHECKS, QUOTE_CORPUS, load_dataset
 from ingest.records import Attribution, StoredPassage
 from ingest.speakers.index import SpeakerIndex

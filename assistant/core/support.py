@@ -26,6 +26,12 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(tokenize([text])[0])
 
 
+def word_share(claim: str, text: str) -> float:
+    """How many of the claim's words (stemmed) the text holds, as a share."""
+    words = content_words(claim)
+    return len(words & content_words(text)) / len(words) if words else 0.0
+
+
 _NAME_OR_NUMBER = re.compile(r"\b(?:[A-Z][\w'-]*[a-z][\w'-]*|[A-Z]{2,}|\d[\d,.:/]*\d|\d)\b")
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..answer import QuoteCheck, QuoteVerdict
-from ..support import content_words
+from ..support import word_share
 from .candidates import Said
 from .claim import QuoteClaim
 from .matching import Change, changes, pieces_found, verbatim
@@ -155,12 +155,6 @@ def _by_words(claim: QuoteClaim, asked: tuple[str, ...], candidates: list[Said],
             claim, QuoteVerdict.CHANGED, pieces, [Change("stitched", "one quotation", f"{len(stitched)} separate pieces")]
         )
     return _judged(claim, QuoteVerdict.SOMEONE_ELSE, hits[:1]) if hits else None
-
-
-def word_share(claim: str, sentence: str) -> float:
-    """How many of the claim's words (stemmed) the sentence holds, as a share."""
-    words = content_words(claim)
-    return len(words & content_words(sentence)) / len(words) if words else 0.0
 
 
 def _by_meaning(

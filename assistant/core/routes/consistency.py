@@ -27,12 +27,13 @@ def one_per_article(evidence: list[Evidence], limit: int) -> list[Evidence]:
     best: dict[str, Evidence] = {}
     for e in sorted(evidence, key=lambda e: -e.score):
         best.setdefault(e.passage.article_id, e)
-    leading: dict[str | None, Evidence] = {}
+    firsts: list[Evidence] = []
+    rest: list[Evidence] = []
+    outlets: set[str | None] = set()
     for e in best.values():
-        leading.setdefault(e.passage.outlet, e)
-    firsts = {id(e) for e in leading.values()}
-    ordered = list(leading.values()) + [e for e in best.values() if id(e) not in firsts]
-    by_date = sorted(ordered[:limit], key=lambda e: e.passage.published_at or "9999")
+        (rest if e.passage.outlet in outlets else firsts).append(e)
+        outlets.add(e.passage.outlet)
+    by_date = sorted((firsts + rest)[:limit], key=lambda e: e.passage.published_at or "9999")
     return [replace(e, number=n) for n, e in enumerate(by_date, start=1)]
 
 
@@ -54,7 +55,7 @@ class ConsistencyRoute:
     name = "reports agree"
 
     def applies(self, question: Question) -> bool:
-        return question.consistency is not None and question.speaker is None and question.quote is None
+        return question.consistency is not None
 
     def find(self, context: RouteContext) -> Found:
         q = context.question
